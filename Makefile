@@ -1,0 +1,47 @@
+# Two commands are all a newcomer needs:
+#   make build   set up whatever is missing, then `dbt build` on the default (embedded DuckDB) target
+#   make test    set up whatever is missing, then run every test
+# Both depend on `setup`, which is idempotent: a second run does nothing that is already done.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(CURDIR)/$(VENV)/bin
+STAMP  := $(VENV)/.installed
+export PATH := $(BIN):$(PATH)
+export DBT_PROFILES_DIR := $(CURDIR)
+# presidio's email recognizer would fetch the public suffix list; keep everything offline
+export TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS :=
+export TLDEXTRACT_CACHE := $(CURDIR)/$(VENV)/tldextract-cache
+
+.PHONY: setup build test lint docs docs-serve bench clean help
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $@
+
+setup: $(STAMP)  ## create .venv, install pinned dependencies, dbt deps, load the raw layer (idempotent)
+	dbt deps --quiet
+	load-raw --if-missing --quiet
+	@if [ -d .git ] && [ ! -f .git/hooks/pre-commit ]; then pre-commit install >/dev/null; fi
+
+build: setup  ## dbt build on the default target (embedded DuckDB)
+	dbt build
+
+test: setup  ## run every test (pytest drives dbt, the governance package and the checks)
+	pytest
+
+docs: setup  ## generate the dbt docs site (target/index.html and target/static_index.html)
+	dbt docs generate --static
+
+docs-serve: docs  ## generate and serve the docs site on http://localhost:8080
+	dbt docs serve --port 8080
+
+bench: setup  ## benchmarks (not part of `make test`); see BENCHMARKS.md
+	$(BIN)/python -m benchmarks.incremental
+
+clean:  ## remove build artifacts and the local warehouse (keeps .venv)
+	rm -rf target dbt_packages logs warehouse

@@ -1,0 +1,1 @@
+"""CLI subcommands of `governance`, one module each."""

@@ -1,0 +1,196 @@
+"""The governance policy: classification levels, PII entity levels, roles and clearances.
+
+The policy lives in ``dbt_project.yml`` under ``vars: governance:`` so that the dbt macros
+(``var('governance')``) and this package read the very same data. This module loads and
+validates it; every error names the file and the key at fault.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+from governance.errors import PolicyError
+
+POLICY_KEY = "vars.governance"
+ROLE_KINDS = ("service", "clearance", "functional")
+
+
+@dataclass(frozen=True)
+class Level:
+    number: int
+    name: str
+    description: str
+    masked: bool
+
+
+@dataclass(frozen=True)
+class Role:
+    name: str
+    kind: str
+    description: str
+    clearance: int | None = None
+    member_of: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Policy:
+    source: Path
+    levels: dict[int, Level]
+    entity_levels: dict[str, int]
+    roles: dict[str, Role]
+    default_role: str
+    raw: dict[str, Any]
+
+    @property
+    def masked_levels(self) -> list[int]:
+        return sorted(n for n, level in self.levels.items() if level.masked)
+
+    def level_for_entities(self, entities: list[str] | tuple[str, ...] | set[str]) -> int | None:
+        """The highest level of the given entities, or None when none is known to the policy."""
+        known = [self.entity_levels[e] for e in entities if e in self.entity_levels]
+        return max(known) if known else None
+
+    def effective_clearance(self, role_name: str) -> int:
+        """The highest level a role sees in clear: service roles see everything; other roles
+        see what they or any role they are a member of (transitively) is cleared for."""
+        role = self.roles[role_name]
+        if role.kind == "service":
+            return max(self.levels)
+        best = role.clearance or 0
+        for parent in role.member_of:
+            best = max(best, self.effective_clearance(parent))
+        unmasked = [n for n, level in self.levels.items() if not level.masked]
+        return max(best, max(unmasked) if unmasked else 0)
+
+    def is_cleared(self, role_name: str, level: int) -> bool:
+        return self.effective_clearance(role_name) >= level
+
+    def clearance_roles_for(self, level: int) -> list[str]:
+        """Clearance roles that clear `level` (the roles masking policies check), sorted."""
+        return sorted(
+            r.name for r in self.roles.values() if r.kind == "clearance" and (r.clearance or 0) >= level
+        )
+
+    @property
+    def service_roles(self) -> list[str]:
+        return sorted(r.name for r in self.roles.values() if r.kind == "service")
+
+
+def find_project_dir(start: Path | None = None) -> Path:
+    """The nearest directory at or above `start` that holds dbt_project.yml."""
+    here = (start or Path.cwd()).resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / "dbt_project.yml").is_file():
+            return candidate
+    raise PolicyError(f"no dbt_project.yml found in {here} or any parent directory")
+
+
+def _fail(path: Path, key: str, message: str) -> PolicyError:
+    return PolicyError(f"{path}: {key}: {message}")
+
+
+def load_policy(project_dir: Path | None = None) -> Policy:
+    """Load and validate the policy from `project_dir`/dbt_project.yml."""
+    project_dir = project_dir or find_project_dir()
+    path = project_dir / "dbt_project.yml"
+    try:
+        document = YAML(typ="safe").load(path.read_text())
+    except FileNotFoundError as exc:
+        raise PolicyError(f"{path}: file not found") from exc
+    except YAMLError as exc:
+        raise PolicyError(f"{path}: not valid YAML: {exc}") from exc
+    raw = ((document or {}).get("vars") or {}).get("governance")
+    if not isinstance(raw, dict):
+        raise _fail(path, POLICY_KEY, "missing; the governance policy must be a mapping here")
+    return parse_policy(raw, path)
+
+
+def parse_policy(raw: dict[str, Any], path: Path) -> Policy:
+    levels = _parse_levels(raw.get("levels"), path)
+    entity_levels = _parse_entity_levels(raw.get("entity_levels"), levels, path)
+    roles = _parse_roles(raw.get("roles"), levels, path)
+    default_role = raw.get("default_role")
+    if default_role not in roles:
+        raise _fail(path, f"{POLICY_KEY}.default_role", f"undefined role {default_role!r}")
+    return Policy(path, levels, entity_levels, roles, default_role, raw)
+
+
+def _parse_levels(raw: Any, path: Path) -> dict[int, Level]:
+    key = f"{POLICY_KEY}.levels"
+    if not isinstance(raw, dict) or not raw:
+        raise _fail(path, key, "must be a non-empty mapping of level number to its definition")
+    levels: dict[int, Level] = {}
+    for number, spec in raw.items():
+        if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+            raise _fail(path, f"{key}.{number}", "level keys must be positive integers")
+        if not isinstance(spec, dict) or not isinstance(spec.get("name"), str):
+            raise _fail(path, f"{key}.{number}", "must be a mapping with at least a `name`")
+        masked = spec.get("masked", False)
+        if not isinstance(masked, bool):
+            raise _fail(path, f"{key}.{number}.masked", "must be true or false")
+        levels[number] = Level(number, spec["name"], str(spec.get("description", "")), masked)
+    return dict(sorted(levels.items()))
+
+
+def _check_level(value: Any, levels: dict[int, Level], path: Path, key: str) -> int:
+    if isinstance(value, bool) or value not in levels:
+        raise _fail(path, key, f"unknown level {value!r} (known levels: {sorted(levels)})")
+    return int(value)
+
+
+def _parse_entity_levels(raw: Any, levels: dict[int, Level], path: Path) -> dict[str, int]:
+    key = f"{POLICY_KEY}.entity_levels"
+    if not isinstance(raw, dict):
+        raise _fail(path, key, "must be a mapping of PII entity name to level")
+    return {str(entity): _check_level(lvl, levels, path, f"{key}.{entity}") for entity, lvl in raw.items()}
+
+
+def _parse_roles(raw: Any, levels: dict[int, Level], path: Path) -> dict[str, Role]:
+    key = f"{POLICY_KEY}.roles"
+    if not isinstance(raw, dict) or not raw:
+        raise _fail(path, key, "must be a non-empty mapping of role name to its definition")
+    roles: dict[str, Role] = {}
+    for name, spec in raw.items():
+        role_key = f"{key}.{name}"
+        if not isinstance(spec, dict):
+            raise _fail(path, role_key, "must be a mapping")
+        kind = spec.get("kind")
+        if kind not in ROLE_KINDS:
+            raise _fail(path, f"{role_key}.kind", f"must be one of {', '.join(ROLE_KINDS)}; got {kind!r}")
+        clearance = spec.get("clearance")
+        if clearance is not None:
+            clearance = _check_level(clearance, levels, path, f"{role_key}.clearance")
+        if kind == "clearance" and clearance is None:
+            raise _fail(path, f"{role_key}.clearance", "a clearance role must state its level")
+        member_of = spec.get("member_of") or []
+        if not isinstance(member_of, list):
+            raise _fail(path, f"{role_key}.member_of", "must be a list of role names")
+        known = {"kind", "clearance", "member_of", "description"}
+        extra = {k: v for k, v in spec.items() if k not in known}
+        roles[str(name)] = Role(
+            str(name), kind, str(spec.get("description", "")), clearance, tuple(member_of), extra
+        )
+    for role in roles.values():
+        for parent in role.member_of:
+            if parent not in roles:
+                raise _fail(path, f"{key}.{role.name}.member_of", f"undefined role {parent!r}")
+    _check_no_cycles(roles, path, key)
+    return roles
+
+
+def _check_no_cycles(roles: dict[str, Role], path: Path, key: str) -> None:
+    def visit(name: str, trail: tuple[str, ...]) -> None:
+        if name in trail:
+            cycle = " -> ".join((*trail[trail.index(name):], name))
+            raise _fail(path, f"{key}.{name}.member_of", f"membership cycle: {cycle}")
+        for parent in roles[name].member_of:
+            visit(parent, (*trail, name))
+
+    for name in roles:
+        visit(name, ())

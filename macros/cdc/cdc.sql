@@ -1,0 +1,35 @@
+{#
+    Helpers for Qlik Replicate "store changes" tables (<table>__ct).
+
+    A change row is valid when its operation is I (insert), U (update after-image) or D (delete)
+    and its key is present. B rows (update before-images) are ignored. Anything else is
+    quarantined by stg_shop__rejected_changes and never merged.
+#}
+
+{% macro cdc_valid_operations() -%}
+    ('I', 'U', 'D')
+{%- endmacro %}
+
+
+{% macro cdc_is_valid_change(key_column) -%}
+    header__change_oper in {{ cdc_valid_operations() }} and {{ key_column }} is not null
+{%- endmacro %}
+
+
+{#
+    In an incremental run, only change rows newer than the newest one already merged.
+    The sequence (header__change_seq) is the order of changes; header__timestamp is not, since
+    late-arriving changes carry older timestamps.
+#}
+{% macro cdc_changes_since_last_run(seq_column='header__change_seq', target_column='_cdc_change_seq') -%}
+    {%- if is_incremental() %}
+        and {{ seq_column }} > (select coalesce(max({{ target_column }}), '') from {{ this }})
+    {%- endif %}
+{%- endmacro %}
+
+
+{# The latest change per key wins (by sequence, never by timestamp). #}
+{% macro cdc_latest_change_per_key(relation, key_column, seq_column='header__change_seq') -%}
+    select * from {{ relation }}
+    qualify row_number() over (partition by {{ key_column }} order by {{ seq_column }} desc) = 1
+{%- endmacro %}

@@ -1,0 +1,54 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='ticket_id',
+        incremental_strategy=incremental_strategy_for_target(),
+        on_schema_change='append_new_columns'
+    )
+}}
+
+with source as (
+
+    select * from {{ source('support', 'tickets') }}
+    where id is not null
+    {% if is_incremental() %}
+        and _loaded_at > (select coalesce(max(_loaded_at), cast('1900-01-01' as timestamp)) from {{ this }})
+    {% endif %}
+
+),
+
+latest_delivery as (
+
+    select * from source
+    qualify row_number() over (partition by id order by _loaded_at desc, _batch_id desc) = 1
+
+),
+
+renamed as (
+
+    select
+        ---------- ids
+        id as ticket_id,
+        cast({{ json_string('payload', 'customer_id') }} as bigint) as customer_id,
+
+        ---------- strings
+        {{ json_string('payload', 'subject') }} as subject,
+        {{ json_string('payload', 'description') }} as description,
+        {{ json_string('payload', 'status') }} as ticket_status,
+        {{ json_string('payload', 'priority') }} as priority,
+        {{ json_string('payload', 'channel') }} as channel,
+        {{ json_string('payload', 'requester.name') }} as requester_name,
+        lower({{ json_string('payload', 'requester.email') }}) as requester_email,
+
+        ---------- timestamps
+        {{ json_timestamp('payload', 'created_at') }} as created_at,
+        {{ json_timestamp('payload', 'updated_at') }} as updated_at,
+
+        ---------- loading
+        _loaded_at
+
+    from latest_delivery
+
+)
+
+select * from renamed

@@ -1,0 +1,757 @@
+"""Generate the raw layer in DuckDB, deterministically, with SQL (fast at tens of millions of rows).
+
+Shop tables arrive as Qlik Replicate "store changes" tables (``raw.shop_<table>__ct``): one row per
+change with the Qlik header columns, ``I``/``U``/``D`` operations and ``B`` before-images. The first
+load (batch 0) writes two years of history; each later batch appends new rows, updates (with
+before-images), deletes and late-arriving changes whose ``header__timestamp`` is older than the
+change they follow but whose ``header__change_seq`` is newer (the sequence is the order that counts).
+
+Values depend only on (seed, key, version), so the same seed and as-of time give the same data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import duckdb
+
+from raw_loader import pools
+
+RAW_SCHEMA = "raw"
+SHOP_TABLES = ("customers", "customer_addresses", "products", "orders", "order_items", "payments")
+CHANGE_ROWS_PER_CUSTOMER = 35.7  # measured average of the first load, for --change-rows
+HISTORY_DAYS = 730
+BATCH_VERSION_BASE = 10  # versions of batch b are BATCH_VERSION_BASE + b
+
+HEADER_COLUMNS = """
+    header__change_seq varchar not null,
+    header__change_oper varchar,
+    header__change_mask varchar,
+    header__stream_position varchar,
+    header__operation varchar,
+    header__transaction_id varchar,
+    header__timestamp timestamp
+"""
+
+TABLE_COLUMNS = {
+    "customers": """
+        id bigint, first_name varchar, last_name varchar, email varchar, phone varchar,
+        date_of_birth date, country_code varchar, marketing_opt_in boolean, external_ref uuid,
+        created_at timestamp, updated_at timestamp""",
+    "customer_addresses": """
+        id bigint, customer_id bigint, address_type varchar, street_address varchar, city varchar,
+        postal_code varchar, country_code varchar, created_at timestamp, updated_at timestamp""",
+    "products": """
+        id bigint, sku varchar, name varchar, category varchar, unit_price decimal(10, 2),
+        currency varchar, is_active boolean, created_at timestamp, updated_at timestamp""",
+    "orders": """
+        id bigint, customer_id bigint, order_number varchar, status varchar, currency varchar,
+        shipping_address_id bigint, ip_address varchar, user_agent varchar, ordered_at timestamp,
+        updated_at timestamp""",
+    "order_items": """
+        id bigint, order_id bigint, product_id bigint, quantity integer, unit_price decimal(10, 2),
+        discount_amount decimal(10, 2), created_at timestamp, updated_at timestamp""",
+    "payments": """
+        id bigint, order_id bigint, payment_method varchar, card_number varchar, iban varchar,
+        amount decimal(12, 2), currency varchar, status varchar, payment_reference uuid,
+        paid_at timestamp, updated_at timestamp""",
+}
+
+
+@dataclass(frozen=True)
+class Scale:
+    customers: int
+
+    @property
+    def products(self) -> int:
+        return max(60, self.customers // 40)
+
+    @property
+    def orders(self) -> int:
+        return self.customers * 3
+
+    @classmethod
+    def from_change_rows(cls, change_rows: int) -> Scale:
+        return cls(max(50, round(change_rows / CHANGE_ROWS_PER_CUSTOMER)))
+
+
+def _sql_list(values: list[str] | tuple[str, ...]) -> str:
+    return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
+
+
+def create_pools(con: duckdb.DuckDBPyConnection, seed: int) -> None:
+    """A one-row temp table `p` holding every pool as a list, picked from by hash in the SQL."""
+    catalogue = pools.product_catalogue()
+    city_lists = ", ".join(f"'{cc}': {_sql_list(cities)}" for cc, cities in pools.CITIES.items())
+    con.execute(f"""
+        create or replace temp table p as select
+            {_sql_list(pools.FIRST_NAMES)} as first_names,
+            {_sql_list(pools.LAST_NAMES)} as last_names,
+            {_sql_list(pools.STREET_NAMES)} as streets,
+            {_sql_list(pools.STREET_SUFFIXES)} as street_suffixes,
+            map {{{city_lists}}} as cities,
+            {_sql_list(pools.COUNTRY_CODES)} as countries,
+            map {{{", ".join(f"'{k}': '{v}'" for k, v in pools.COUNTRY_CURRENCIES.items())}}} as currencies,
+            {_sql_list(pools.EMAIL_DOMAINS)} as domains,
+            {_sql_list(pools.USER_AGENTS)} as user_agents,
+            {_sql_list([name for name, _ in catalogue])} as product_names,
+            {_sql_list([category for _, category in catalogue])} as product_categories,
+            {_sql_list(pools.card_numbers(4000, seed))} as cards,
+            {_sql_list(pools.ibans(2000, seed))} as ibans,
+            {_sql_list(pools.TICKET_SUBJECTS)} as ticket_subjects,
+            {_sql_list(pools.TICKET_BODIES)} as ticket_bodies,
+            {_sql_list(pools.TICKET_CONTACT_TEMPLATES)} as ticket_contacts,
+            {_sql_list(pools.MARKETING_CHANNELS)} as channels,
+            {_sql_list(pools.MARKETING_CAMPAIGNS)} as campaigns
+    """)
+
+
+def pick(pool: str, *hash_args: str) -> str:
+    """SQL that picks one element of pool `pool` by hash of the arguments."""
+    return f"p.{pool}[1 + (hash({', '.join(hash_args)}, $seed) % len(p.{pool}))::bigint]"
+
+
+def uuid_of(*hash_args: str) -> str:
+    digest = f"md5(concat_ws('|', {', '.join(hash_args)}, $seed::varchar))"
+    return (f"(substr({digest}, 1, 8) || '-' || substr({digest}, 9, 4) || '-4' || substr({digest}, 14, 3)"
+            f" || '-a' || substr({digest}, 18, 3) || '-' || substr({digest}, 21, 12))::uuid")
+
+
+def digits(n: int, *hash_args: str) -> str:
+    return f"lpad((hash({', '.join(hash_args)}, $seed) % {10**n})::varchar, {n}, '0')"
+
+
+# --- column expressions: each takes a relation with i (key), v (version), created_ts, source_ts ----
+
+def customer_columns() -> str:
+    cc = pick("countries", "i", "'cc'")
+    return f"""
+        i as id,
+        {pick('first_names', 'i', "'fn'")} as first_name,
+        {pick('last_names', 'i', 'v // 2', "'ln'")} as last_name,
+        null::varchar as email,
+        case {cc}
+            when 'GB' then '+44 7' || {digits(3, 'i', 'v', "'p1'")} || ' ' || {digits(6, 'i', 'v', "'p2'")}
+            when 'US' then '(' || (200 + hash(i, v, 'p1', $seed) % 700)::varchar || ') 555-01' || {digits(2, 'i', 'v', "'p2'")}
+            when 'DE' then '+49 30 ' || {digits(7, 'i', 'v', "'p2'")}
+            when 'FR' then '+33 6 ' || {digits(2, 'i', 'v', "'p1'")} || ' ' || {digits(2, 'i', 'v', "'p2'")} || ' '
+                || {digits(2, 'i', 'v', "'p3'")} || ' ' || {digits(2, 'i', 'v', "'p4'")}
+            when 'NL' then '+31 6 ' || {digits(8, 'i', 'v', "'p2'")}
+            else '+353 87 ' || {digits(7, 'i', 'v', "'p2'")}
+        end as phone,
+        date '1950-01-01' + (hash(i, 'dob', $seed) % 18250)::integer as date_of_birth,
+        {cc} as country_code,
+        hash(i, v, 'opt', $seed) % 3 = 0 as marketing_opt_in,
+        {uuid_of('i', "'ref'")} as external_ref,
+        created_ts as created_at,
+        source_ts as updated_at"""
+
+
+def customer_email_fixup(relation: str) -> str:
+    """Emails are built from the names picked for the same row."""
+    return f"""
+        update {relation} set email = lower(
+            regexp_replace(strip_accents(first_name), '[^A-Za-z]', '', 'g') || '.'
+            || regexp_replace(strip_accents(last_name), '[^A-Za-z]', '', 'g')
+            || (hash(id, updated_at, 'em', $seed) % 100)::varchar || '@'
+            || {pick('domains', 'id', "'dom'")})
+        from p where email is null"""
+
+
+def address_columns() -> str:
+    # addresses 2c-1 and 2c belong to customer c (the second exists for 40% of customers)
+    cc = pick("countries", "(i + 1) // 2", "'cc'")
+    return f"""
+        i as id,
+        (i + 1) // 2 as customer_id,
+        case when i % 2 = 1 then 'billing' else 'shipping' end as address_type,
+        (1 + hash(i, v, 'no', $seed) % 240)::varchar || ' ' || {pick('streets', 'i', 'v', "'st'")}
+            || {pick('street_suffixes', 'i', 'v', "'sx'")} as street_address,
+        p.cities[{cc}][1 + (hash(i, v, 'city', $seed) % 7)::bigint] as city,
+        case {cc}
+            when 'GB' then chr(65 + (hash(i, v, 'z1', $seed) % 26)::integer) || chr(65 + (hash(i, 'z2', $seed) % 26)::integer)
+                || (1 + hash(i, v, 'z3', $seed) % 20)::varchar || ' ' || (hash(i, v, 'z4', $seed) % 10)::varchar
+                || chr(65 + (hash(i, v, 'z5', $seed) % 26)::integer) || chr(65 + (hash(i, v, 'z6', $seed) % 26)::integer)
+            when 'NL' then {digits(4, 'i', 'v', "'zip'")} || ' ' || chr(65 + (hash(i, v, 'z5', $seed) % 26)::integer)
+                || chr(65 + (hash(i, v, 'z6', $seed) % 26)::integer)
+            when 'IE' then 'D' || lpad((1 + hash(i, v, 'zip', $seed) % 24)::varchar, 2, '0') || ' '
+                || chr(65 + (hash(i, v, 'z5', $seed) % 26)::integer) || {digits(3, 'i', 'v', "'z6'")}
+            else {digits(5, 'i', 'v', "'zip'")}
+        end as postal_code,
+        {cc} as country_code,
+        created_ts as created_at,
+        source_ts as updated_at"""
+
+
+def product_columns() -> str:
+    return f"""
+        i as id,
+        'SKU-' || upper(substr(md5(concat_ws('|', i, $seed::varchar)), 1, 4)) || '-' || lpad(i::varchar, 5, '0') as sku,
+        {pick('product_names', 'i', "'pn'")} as name,
+        p.product_categories[1 + (hash(i, 'pn', $seed) % len(p.product_names))::bigint] as category,
+        (4.99 + (hash(i, v, 'price', $seed) % 19500) / 100.0)::decimal(10, 2) as unit_price,
+        'EUR' as currency,
+        not (v >= {BATCH_VERSION_BASE} and hash(i, v, 'act', $seed) % 4 = 0) as is_active,
+        created_ts as created_at,
+        source_ts as updated_at"""
+
+
+def order_columns(customers: int) -> str:
+    customer = f"1 + (hash(i, 'cust', $seed) % {customers})::bigint"
+    return f"""
+        i as id,
+        customer_id,
+        '10' || lpad(i::varchar, 8, '0') as order_number,
+        case
+            when v = 0 then 'placed'
+            when v = 1 then 'shipped'
+            when v = 2 then 'delivered'
+            else ['shipped', 'delivered', 'returned', 'cancelled'][1 + (hash(i, v, 'st', $seed) % 4)::bigint]
+        end as status,
+        p.currencies[{pick('countries', 'customer_id', "'cc'")}] as currency,
+        case when hash(customer_id, 'addr2', $seed) % 10 < 4 then 2 * customer_id else 2 * customer_id - 1 end
+            as shipping_address_id,
+        case when hash(i, 'ip6', $seed) % 10 = 0
+            then '2001:db8:' || printf('%x', hash(i, 'a', $seed) % 65536) || '::' || printf('%x', hash(i, 'b', $seed) % 65536)
+            else (1 + hash(i, 'o1', $seed) % 223)::varchar || '.' || (hash(i, 'o2', $seed) % 256)::varchar || '.'
+                || (hash(i, 'o3', $seed) % 256)::varchar || '.' || (1 + hash(i, 'o4', $seed) % 254)::varchar
+        end as ip_address,
+        {pick('user_agents', 'customer_id', "'ua'")} as user_agent,
+        created_ts as ordered_at,
+        source_ts as updated_at""", customer
+
+
+def order_item_columns() -> str:
+    return f"""
+        i as id,
+        order_id,
+        product_id,
+        (1 + hash(i, v, 'qty', $seed) % 3)::integer as quantity,
+        unit_price,
+        case when hash(i, 'disc', $seed) % 5 = 0 then round(unit_price * 0.1, 2) else 0 end::decimal(10, 2)
+            as discount_amount,
+        created_ts as created_at,
+        source_ts as updated_at"""
+
+
+def payment_columns() -> str:
+    return f"""
+        i as id,
+        order_id,
+        payment_method,
+        case when payment_method = 'card' then {pick('cards', 'i', "'card'")} end as card_number,
+        case when payment_method = 'bank_transfer' then {pick('ibans', 'i', "'iban'")} end as iban,
+        amount::decimal(12, 2) as amount,
+        currency,
+        case when v = 0 then 'authorized' when v = 1 then 'captured'
+            else ['refunded', 'chargeback'][1 + (hash(i, v, 'ps', $seed) % 2)::bigint] end as status,
+        {uuid_of('i', "'pref'")} as payment_reference,
+        created_ts as paid_at,
+        source_ts as updated_at"""
+
+
+# --- change-table plumbing --------------------------------------------------------------------
+
+def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"create schema if not exists {RAW_SCHEMA}")
+    for table, columns in TABLE_COLUMNS.items():
+        con.execute(f"create table if not exists {RAW_SCHEMA}.shop_{table}__ct ({HEADER_COLUMNS}, {columns})")
+    con.execute(f"""
+        create table if not exists {RAW_SCHEMA}.support_tickets (
+            id bigint, payload json, _batch_id integer, _loaded_at timestamp)""")
+    con.execute(f"""
+        create table if not exists {RAW_SCHEMA}.marketing_ad_spend (
+            spend_date date, channel varchar, campaign_id varchar, campaign_name varchar,
+            spend_amount decimal(12, 2), currency varchar, impressions bigint, clicks bigint,
+            _file_name varchar, _loaded_at timestamp)""")
+    con.execute(f"""
+        create table if not exists {RAW_SCHEMA}._load_batches (
+            batch_id integer primary key, seed integer, customers bigint, as_of timestamp,
+            captured_from timestamp, captured_to timestamp, change_rows bigint, loaded_at timestamp)""")
+
+
+def column_names(ddl: str) -> list[str]:
+    """Column names of a DDL column list ("a bigint, b decimal(10, 2)" -> ["a", "b"])."""
+    return re.findall(r"(?:^|,)\s*(\w+)\s+\w", re.sub(r"\([^)]*\)", "", ddl))
+
+
+def data_column_names(table: str) -> list[str]:
+    return column_names(TABLE_COLUMNS[table])
+
+
+def header_column_names() -> list[str]:
+    return column_names(HEADER_COLUMNS)
+
+
+def computed_rows(changes: str, columns: str) -> str:
+    """Rows whose values are computed from (key, version): `changes` yields i, v, oper, source_ts,
+    capture_ts, created_ts and any parent columns `columns` needs."""
+    return f"""
+        select changes.i, changes.oper, changes.source_ts, changes.capture_ts, {columns}
+        from ({changes}) changes, p"""
+
+
+def copied_rows(table: str, current: str, keys: str, oper: str, source_ts: str, capture_ts: str) -> str:
+    """Before-images and deletes: the current values of the keys in `keys` (SQL yielding i,
+    source_ts and capture_ts), copied as Qlik copies them."""
+    data = ", ".join(f"c.{name}" for name in data_column_names(table))
+    return f"""
+        select c.id as i, '{oper}' as oper, {source_ts} as source_ts, {capture_ts} as capture_ts, {data}
+        from {current} c join ({keys}) k on k.i = c.id"""
+
+
+def insert_changes(con: duckdb.DuckDBPyConnection, table: str, rows: list[str], batch_id: int,
+                   seed: int) -> int:
+    """Give the change rows their Qlik header (sequence in capture order) and append them."""
+    target = f"{RAW_SCHEMA}.shop_{table}__ct"
+    union = "\nunion all by name\n".join(f"({r})" for r in rows)
+    con.execute(f"create or replace temp table _rows as {union}", {"seed": seed})
+    if table == "customers":
+        con.execute(customer_email_fixup("_rows"), {"seed": seed})
+    data = ", ".join(data_column_names(table))
+    con.execute(f"""
+        insert into {target} ({", ".join(header_column_names())}, {data})
+        select
+            strftime(capture_ts, '%Y%m%d%H%M%S')
+                || lpad((row_number() over (order by capture_ts, i, case oper when 'B' then 0 else 1 end)
+                    + {batch_id} * 1000000000000)::varchar, 21, '0'),
+            oper,
+            case oper when 'U' then upper(printf('%x', hash(i, capture_ts, 'mask', $seed) % 4096 + 1)) end,
+            printf('%08x.%08x.00000001.0000.02.0000:%d.%d.16', epoch(capture_ts)::bigint,
+                coalesce(i, 0) % 4294967296, hash(i, 'sp', $seed) % 100000, coalesce(i, 0) % 10000),
+            case oper when 'I' then 'INSERT' when 'U' then 'UPDATE' when 'D' then 'DELETE'
+                when 'B' then 'BEFOREIMAGE' end,
+            upper(substr(md5(concat_ws('|', epoch(capture_ts)::bigint // 60, coalesce(i, 0) // 50,
+                $seed::varchar)), 1, 32)),
+            source_ts,
+            {data}
+        from _rows
+    """, {"seed": seed})
+    return con.execute("select count(*) from _rows").fetchone()[0]
+
+
+def ts(value: dt.datetime) -> str:
+    return f"timestamp '{value:%Y-%m-%d %H:%M:%S}'"
+
+
+# --- the first load: two years of history -------------------------------------------------------
+
+def two_version_history(base: str, as_of: dt.datetime, update_pct: int, delete_per_mille: int) -> str:
+    """Changes for rows of `base` (i, created_ts, parent columns): every row inserted; `update_pct`%
+    updated once later (before-image of version 0, then version 1); some never-updated rows deleted.
+    Before-images and deletes are recomputed from the version they show (version 0)."""
+    return f"""
+        with t as (
+            select *, created_ts + to_seconds(
+                    (hash(i, 'upd', $seed) % greatest(1, epoch({ts(as_of)}) - epoch(created_ts))::bigint)::bigint
+                ) as later_ts,
+                hash(i, 'u?', $seed) % 100 < {update_pct} as is_updated,
+                hash(i, 'd?', $seed) % 1000 < {delete_per_mille} as is_deleted
+            from ({base})
+        ),
+        versions as (
+            select *, 0 as v, 'I' as oper, created_ts as source_ts from t
+            union all select *, 0, 'B', later_ts from t where is_updated and not is_deleted
+            union all select *, 1, 'U', later_ts from t where is_updated and not is_deleted
+            union all select *, 0, 'D', later_ts from t where is_deleted and not is_updated
+        )
+        select *, source_ts as capture_ts from versions
+        where source_ts <= {ts(as_of)}
+    """
+
+
+def history_rows(table: str, scale: Scale, as_of: dt.datetime) -> list[str]:
+    start = f"({ts(as_of)} - interval {HISTORY_DAYS} days)"
+    span = HISTORY_DAYS * 86400
+    columns = column_builder(table, scale)
+    if table == "customers":
+        base = f"""select i, {start} + to_seconds((hash(i, 'created', $seed) % {span})::bigint) as created_ts
+                   from range(1, {scale.customers + 1}) t(i)"""
+        return [computed_rows(two_version_history(base, as_of, 30, 8), columns)]
+    if table == "customer_addresses":
+        base = f"""select i, {start} + to_seconds((hash((i + 1) // 2, 'created', $seed) % {span})::bigint + 60)
+                       as created_ts
+                   from range(1, 2 * {scale.customers} + 1) t(i)
+                   where i % 2 = 1 or hash((i + 1) // 2, 'addr2', $seed) % 10 < 4"""
+        return [computed_rows(two_version_history(base, as_of, 10, 0), columns)]
+    if table == "products":
+        base = f"""select i, {start} + to_seconds((hash(i, 'created', $seed) % 86400)::bigint) as created_ts
+                   from range(1, {scale.products + 1}) t(i)"""
+        return [computed_rows(two_version_history(base, as_of, 40, 0), columns)]
+    if table == "orders":
+        # placed -> shipped (2 days later) -> delivered (5 days later), each step a B + U pair
+        changes = f"""
+            with o as (
+                select i, 1 + (hash(i, 'cust', $seed) % {scale.customers})::bigint as customer_id,
+                    {start} + to_seconds((hash(i, 'ord', $seed) % {span})::bigint) as created_ts
+                from range(1, {scale.orders + 1}) t(i)
+            ),
+            steps as (
+                select o.*, s.v, s.oper,
+                    created_ts + to_seconds(s.step_days * 86400
+                        + case when s.step_days > 0 then (hash(i, s.step_days, 'lag', $seed) % 7200)::bigint
+                          else 0 end) as source_ts
+                from o, (values (0, 'I', 0), (0, 'B', 2), (1, 'U', 2), (1, 'B', 5), (2, 'U', 5))
+                    s(v, oper, step_days)
+            )
+            select *, source_ts as capture_ts from steps where source_ts <= {ts(as_of)}"""
+        return [computed_rows(changes, columns)]
+    if table == "order_items":
+        orders = f"""select i as order_id, {start} + to_seconds((hash(i, 'ord', $seed) % {span})::bigint)
+                         as created_ts
+                     from range(1, {scale.orders + 1}) t(i)"""
+        return [computed_rows(new_order_items(orders, scale), columns)]
+    if table == "payments":
+        return [computed_rows(new_payments(f"select id as order_id from {RAW_SCHEMA}.shop_orders__ct", as_of,
+                                           captured_immediately=False), columns)]
+    raise ValueError(table)
+
+
+def new_order_items(orders: str, scale: Scale) -> str:
+    """1-4 items for each order in `orders` (order_id, created_ts); item id = order_id * 10 + n."""
+    return f"""
+        with o as ({orders}),
+        items as (
+            select o.order_id * 10 + n as i, o.order_id, o.created_ts,
+                1 + (hash(o.order_id * 10 + n, 'prod', $seed) % {scale.products})::bigint as product_id
+            from o, range(1, 5) r(n)
+            where n <= 1 + hash(o.order_id, 'n_items', $seed) % 4
+        )
+        select i, 0 as v, 'I' as oper, created_ts as source_ts, created_ts as capture_ts, created_ts,
+            order_id, product_id,
+            (4.99 + (hash(product_id, 0, 'price', $seed) % 19500) / 100.0)::decimal(10, 2) as unit_price
+        from items
+    """
+
+
+def new_payments(orders: str, until: dt.datetime, captured_immediately: bool) -> str:
+    """Payments for the orders in `orders`: one per order (two halves for 10%), authorized when the
+    order is placed and captured a day later (if that is before `until`)."""
+    capture_step = "" if captured_immediately else ", (0, 'B', 1), (1, 'U', 1)"
+    return f"""
+        with o as (select distinct order_id from ({orders})),
+        items as (
+            select order_id, min(created_at) as created_ts,
+                sum(quantity * unit_price - discount_amount) as total
+            from {RAW_SCHEMA}.shop_order_items__ct
+            where header__change_oper = 'I' and order_id in (select order_id from o)
+            group by order_id
+        ),
+        orders as (
+            select id, any_value(customer_id) as customer_id from {RAW_SCHEMA}.shop_orders__ct
+            where header__change_oper = 'I' and id in (select order_id from o) group by id
+        ),
+        pays as (
+            select items.*, n, hash(items.order_id, 'split', $seed) % 10 = 0 as is_split, orders.customer_id
+            from items join orders on orders.id = items.order_id, range(1, 3) r(n)
+            where n = 1 or hash(items.order_id, 'split', $seed) % 10 = 0
+        ),
+        valued as (
+            select order_id * 10 + n as i, order_id, created_ts,
+                ['card', 'card', 'card', 'paypal', 'bank_transfer'][1 + (hash(order_id, n, 'pm', $seed) % 5)::bigint]
+                    as payment_method,
+                case when is_split then round(total / 2, 2) else total end as amount,
+                p.currencies[{pick('countries', 'customer_id', "'cc'")}] as currency
+            from pays, p
+        ),
+        steps as (
+            select valued.*, s.v, s.oper, created_ts + to_seconds(s.days * 86400) as source_ts
+            from valued, (values (0, 'I', 0){capture_step}) s(v, oper, days)
+        )
+        select *, source_ts as capture_ts from steps
+        where oper = 'I' or source_ts <= {ts(until)}
+    """
+
+
+# --- later batches: new rows, updates, deletes, late arrivals -------------------------------------
+
+def current_state(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """A temp table with the latest valid change per key (deleted keys included, flagged)."""
+    name = f"_current_{table}"
+    con.execute(f"""
+        create or replace temp table {name} as
+        select * from {RAW_SCHEMA}.shop_{table}__ct
+        where header__change_oper in ('I', 'U', 'D') and id is not null
+        qualify row_number() over (partition by id order by header__change_seq desc) = 1
+    """)
+    return name
+
+
+def batch_rows(con: duckdb.DuckDBPyConnection, table: str, scale: Scale, batch_id: int, fraction: float,
+               window_start: dt.datetime, seed: int) -> list[str]:
+    """Change rows for one later batch of `table`, captured in the hour after `window_start`."""
+    current = current_state(con, table)
+    live, max_id = con.execute(
+        f"select count(*) filter (where header__change_oper <> 'D'), coalesce(max(id), 0) from {current}"
+    ).fetchone()
+    version = BATCH_VERSION_BASE + batch_id
+    capture = f"{ts(window_start)} + to_seconds((hash(i, 'cap', {batch_id}, $seed) % 3600)::bigint)"
+    n_new = max(1, round(live * fraction * 0.5))
+    n_update = max(1, round(live * fraction * 0.5))
+    n_delete = max(1, round(live * fraction * 0.05)) if table not in ("products", "customer_addresses") else 0
+    columns = column_builder(table, scale)
+    # updates and deletes pick distinct live keys, ordered by a hash of (key, batch)
+    picked = f"""
+        select id as i, row_number() over (order by hash(id, {batch_id}, 'pick', $seed)) as rank,
+            header__timestamp as previous_ts, created_at_col as created_ts
+        from (select *, {creation_column(table)} as created_at_col from {current}
+              where header__change_oper <> 'D')
+        qualify rank <= {n_update + n_delete}"""
+    updates = f"""
+        select i, {version} as v, created_ts, previous_ts, {capture} as capture_ts,
+            -- one update in five arrives late: its source timestamp is older than the change it follows
+            case when hash(i, {batch_id}, 'late', $seed) % 5 = 0 then previous_ts - interval 1 hour
+                 else {capture} end as source_ts
+        from ({picked}) where rank <= {n_update}"""
+    deletes = f"select i, {capture} as capture_ts, {capture} as source_ts from ({picked}) where rank > {n_update}"
+    parents = parent_columns(table, current)
+    rows = [
+        copied_rows(table, current, updates, "B", "k.source_ts", "k.capture_ts"),
+        computed_rows(f"select u.*, 'U' as oper{parents[0]} from ({updates}) u {parents[1]}", columns),
+    ]
+    if n_delete:
+        rows.append(copied_rows(table, current, deletes, "D", "k.source_ts", "k.capture_ts"))
+    new_keys = f"select {max_id} + n as i from range(1, {n_new + 1}) r(n)"
+    rows.extend(new_rows(table, scale, new_keys, capture, batch_id, window_start))
+    return rows
+
+
+def creation_column(table: str) -> str:
+    return {"orders": "ordered_at", "payments": "paid_at"}.get(table, "created_at")
+
+
+def parent_columns(table: str, current: str) -> tuple[str, str]:
+    """Columns an update keeps from the current row, for tables whose values need them."""
+    if table == "orders":
+        return ", c.customer_id", f"join {current} c on c.id = u.i"
+    if table == "order_items":
+        return ", c.order_id, c.product_id, c.unit_price", f"join {current} c on c.id = u.i"
+    if table == "payments":
+        return (", c.order_id, c.payment_method, c.amount, c.currency",
+                f"join {current} c on c.id = u.i")
+    return "", ""
+
+
+def new_rows(table: str, scale: Scale, new_keys: str, capture: str, batch_id: int,
+             window_start: dt.datetime) -> list[str]:
+    columns = column_builder(table, scale)
+    window_end = window_start + dt.timedelta(hours=1)
+    inserted = f"""select i, 0 as v, 'I' as oper, {capture} as capture_ts, {capture} as source_ts,
+                       {capture} as created_ts from ({new_keys})"""
+    if table in ("customers", "products"):
+        return [computed_rows(inserted, columns)]
+    if table == "customer_addresses":
+        # addresses for the customers this batch added (the generator adds customers first)
+        return [computed_rows(f"""
+            select c.id * 2 - 1 as i, 0 as v, 'I' as oper, c.created_at as capture_ts, c.created_at as source_ts,
+                c.created_at as created_ts
+            from {RAW_SCHEMA}.shop_customers__ct c
+            where c.header__change_oper = 'I' and c.header__change_seq >= '{window_start:%Y%m%d%H%M%S}'
+              and c.id * 2 - 1 not in (select id from {RAW_SCHEMA}.shop_customer_addresses__ct)""", columns)]
+    if table == "orders":
+        customers = f"(select max(id) from {RAW_SCHEMA}.shop_customers__ct)"
+        return [computed_rows(f"""
+            select k.*, 1 + (hash(i, 'cust', $seed) % {customers})::bigint as customer_id
+            from ({inserted}) k""", columns)]
+    if table == "order_items":
+        orders = f"""select id as order_id, ordered_at as created_ts from {RAW_SCHEMA}.shop_orders__ct
+                     where header__change_oper = 'I' and header__change_seq >= '{window_start:%Y%m%d%H%M%S}'"""
+        return [computed_rows(new_order_items(orders, scale), columns)]
+    if table == "payments":
+        orders = f"""select id as order_id from {RAW_SCHEMA}.shop_orders__ct
+                     where header__change_oper = 'I' and header__change_seq >= '{window_start:%Y%m%d%H%M%S}'"""
+        return [computed_rows(new_payments(orders, window_end, captured_immediately=True), columns)]
+    raise ValueError(table)
+
+
+# --- support tickets (API load, JSON payloads) and marketing spend (file load) --------------------
+
+def ticket_rows(first_id: int, count: int, created: str, customers: int, batch_id: int, loaded: str,
+                version: int) -> str:
+    """SQL for `count` tickets (ids from `first_id`), each as the API returns it: a JSON document
+    with the requester's name and email; a minority of bodies mention an email or phone."""
+    return f"""
+        with t as (
+            select i, {created} as created_ts, 1 + (hash(i, 'tc', $seed) % {customers})::bigint as customer_id
+            from range({first_id}, {first_id + count}) r(i)
+        ),
+        named as (
+            select t.*, c.first_name, c.last_name, c.email
+            from t join _current_customers c on c.id = t.customer_id
+        ),
+        valued as (
+            select i, customer_id, created_ts,
+                {pick('ticket_bodies', 'i', "'body'")} as body_text,
+                case when hash(i, 'contact', $seed) % 10 < 3 then replace(replace(
+                    {pick('ticket_contacts', 'i', "'ct'")},
+                    '{{email}}', lower(first_name) || '.' || lower(regexp_replace(last_name, '[^A-Za-z]', '', 'g'))
+                        || '@' || {pick('domains', 'i', "'cd'")}),
+                    '{{phone}}', '+44 7' || {digits(3, 'i', "'tp1'")} || ' ' || {digits(6, 'i', "'tp2'")})
+                else '' end as contact,
+                first_name || ' ' || last_name as requester_name, email as requester_email,
+                {pick('ticket_subjects', 'i', "'body'")} as subject,
+                case when {version} = 0 then ['solved', 'closed', 'closed', 'open', 'pending'][1 + (hash(i, 'ts', $seed) % 5)::bigint]
+                     else ['open', 'pending', 'solved'][1 + (hash(i, {version}, 'ts', $seed) % 3)::bigint] end as status
+            from named, p
+        )
+        select i as id,
+            json_object(
+                'id', i,
+                'subject', subject,
+                'description', body_text || contact,
+                'status', status,
+                'priority', ['low', 'normal', 'normal', 'high', 'urgent'][1 + (hash(i, 'pr', $seed) % 5)::bigint],
+                'channel', ['email', 'web', 'chat', 'phone'][1 + (hash(i, 'ch', $seed) % 4)::bigint],
+                'requester', json_object('name', requester_name, 'email', requester_email),
+                'customer_id', customer_id,
+                'created_at', strftime(created_ts, '%Y-%m-%dT%H:%M:%SZ'),
+                'updated_at', strftime({loaded} - interval 5 minutes, '%Y-%m-%dT%H:%M:%SZ'),
+                'tags', ['shop', status]
+            ) as payload,
+            {batch_id} as _batch_id,
+            {loaded} as _loaded_at
+        from valued
+    """
+
+
+def ad_spend_rows(days: str, loaded: str, version: int) -> str:
+    """One row per day, channel and campaign for the days in `days` (SQL yielding d)."""
+    return f"""
+        select d as spend_date, ch as channel,
+            upper(substr(ch, 1, 3)) || '-' || upper(substr(cp, 1, 3)) || '-' || year(d)::varchar as campaign_id,
+            ch || ' / ' || cp as campaign_name,
+            (50 + hash(d, ch, cp, {version}, 'spend', $seed) % 500000 / 100.0)::decimal(12, 2) as spend_amount,
+            'EUR' as currency,
+            (1000 + hash(d, ch, cp, 'imp', $seed) % 90000)::bigint as impressions,
+            (10 + hash(d, ch, cp, 'clk', $seed) % 2000)::bigint as clicks,
+            'ad_spend_' || strftime(d, '%Y%m%d') || '.csv' as _file_name,
+            {loaded} as _loaded_at
+        from ({days}) days, (select unnest(channels) as ch from p) c, (select unnest(campaigns) as cp from p) k
+    """
+
+
+# --- orchestration ------------------------------------------------------------------------------
+
+@dataclass
+class LoadResult:
+    batch_id: int
+    rows_by_table: dict[str, int]
+
+    @property
+    def change_rows(self) -> int:
+        return sum(n for table, n in self.rows_by_table.items() if table in SHOP_TABLES)
+
+
+def existing_batches(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    exists = con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = '_load_batches'",
+        [RAW_SCHEMA]).fetchone()[0]
+    if not exists:
+        return []
+    return con.execute(f"select batch_id, seed, customers, as_of from {RAW_SCHEMA}._load_batches order by 1").fetchall()
+
+
+def load_initial(con: duckdb.DuckDBPyConnection, scale: Scale, seed: int, as_of: dt.datetime,
+                 progress: Callable[[str], None] = lambda step: None) -> LoadResult:
+    """Batch 0: two years of history up to `as_of`."""
+    create_raw_tables(con)
+    create_pools(con, seed)
+    rows: dict[str, int] = {}
+    for table in SHOP_TABLES:
+        progress(f"shop_{table}__ct")
+        rows[table] = insert_changes(con, table, history_rows(table, scale, as_of), 0, seed)
+    progress("support_tickets")
+    current_state(con, "customers")
+    n_tickets = max(10, scale.customers * 3 // 10)
+    created = f"{ts(as_of)} - to_seconds((hash(i, 'tcreated', $seed) % {HISTORY_DAYS * 86400})::bigint)"
+    loaded = f"least({ts(as_of)}, {created} + interval 2 days)"
+    con.execute(f"insert into {RAW_SCHEMA}.support_tickets "
+                f"{ticket_rows(1, n_tickets, created, scale.customers, 0, loaded, 0)}", {"seed": seed})
+    rows["support_tickets"] = n_tickets
+    progress("marketing_ad_spend")
+    days = f"select (date '{as_of:%Y-%m-%d}' - 365 + n::integer)::date as d from range(0, 365) r(n)"
+    con.execute(f"insert into {RAW_SCHEMA}.marketing_ad_spend "
+                f"{ad_spend_rows(days, 'd + interval 30 hours', 0)}", {"seed": seed})
+    rows["marketing_ad_spend"] = con.execute(f"select count(*) from {RAW_SCHEMA}.marketing_ad_spend").fetchone()[0]
+    record_batch(con, 0, seed, scale, as_of, as_of - dt.timedelta(days=HISTORY_DAYS), as_of, rows)
+    return LoadResult(0, rows)
+
+
+def load_batch(con: duckdb.DuckDBPyConnection, fraction: float,
+               progress: Callable[[str], None] = lambda step: None,
+               inject_malformed: bool = False) -> LoadResult:
+    """Append the next change batch, captured in the hour after the previous batch."""
+    batches = existing_batches(con)
+    if not batches:
+        raise LookupError("no raw layer to append to: run the first load before appending a batch")
+    batch_id = batches[-1][0] + 1
+    _, seed, customers, as_of = batches[0]
+    scale = Scale(customers)
+    create_pools(con, seed)
+    window_start = as_of + dt.timedelta(hours=batch_id)
+    rows: dict[str, int] = {}
+    for table in SHOP_TABLES:
+        progress(f"shop_{table}__ct")
+        rows[table] = insert_changes(
+            con, table, batch_rows(con, table, scale, batch_id, fraction, window_start, seed), batch_id, seed)
+    if inject_malformed:
+        rows["orders"] += insert_malformed_orders(con, batch_id, window_start, seed)
+    progress("support_tickets")
+    current_state(con, "customers")
+    max_ticket, n_tickets = con.execute(
+        f"select max(id), count(distinct id) from {RAW_SCHEMA}.support_tickets").fetchone()
+    n = max(2, round(n_tickets * fraction))
+    loaded = f"{ts(window_start)} + to_seconds((hash(i, 'tl', {batch_id}, $seed) % 3600)::bigint)"
+    new = ticket_rows(max_ticket + 1, n, loaded + " - interval 10 minutes", customers, batch_id, loaded, batch_id)
+    # re-delivered tickets: an update of an existing ticket, the API returns the whole document again
+    updated = ticket_rows(1 + (batch_id * 7919) % max_ticket, n, f"{ts(as_of)} - interval 30 days",
+                          customers, batch_id, loaded, batch_id)
+    con.execute(f"insert into {RAW_SCHEMA}.support_tickets select * from ({new}) union all select * from ({updated})",
+                {"seed": seed})
+    rows["support_tickets"] = 2 * n
+    progress("marketing_ad_spend")
+    day = window_start.date()
+    days = f"select date '{day}' as d union all select date '{day - dt.timedelta(days=1)}'"
+    con.execute(f"insert into {RAW_SCHEMA}.marketing_ad_spend "
+                f"{ad_spend_rows(days, ts(window_start + dt.timedelta(minutes=30)), batch_id)}", {"seed": seed})
+    rows["marketing_ad_spend"] = 2 * len(pools.MARKETING_CHANNELS) * len(pools.MARKETING_CAMPAIGNS)
+    record_batch(con, batch_id, seed, scale, as_of, window_start, window_start + dt.timedelta(hours=1), rows)
+    return LoadResult(batch_id, rows)
+
+
+def insert_malformed_orders(con: duckdb.DuckDBPyConnection, batch_id: int, window_start: dt.datetime,
+                            seed: int) -> int:
+    """Two malformed change rows, as a misconfigured task could write them: an unknown operation
+    code and a row without its key. Staging must quarantine them, never merge them."""
+    base = (f"select * replace ('{window_start:%Y%m%d%H%M%S}' || lpad(({batch_id} * 1000000000000 + 999999999990"
+            f" + {{n}})::varchar, 21, '0') as header__change_seq{{extra}}) "
+            f"from {RAW_SCHEMA}.shop_orders__ct where header__change_oper = 'I' order by id limit 1")
+    con.execute(f"insert into {RAW_SCHEMA}.shop_orders__ct "
+                + base.format(n=1, extra=", 'X' as header__change_oper, 'UNKNOWN' as header__operation"))
+    con.execute(f"insert into {RAW_SCHEMA}.shop_orders__ct "
+                + base.format(n=2, extra=", null::bigint as id"))
+    return 2
+
+
+def record_batch(con: duckdb.DuckDBPyConnection, batch_id: int, seed: int, scale: Scale, as_of: dt.datetime,
+                 captured_from: dt.datetime, captured_to: dt.datetime, rows: dict[str, int]) -> None:
+    change_rows = sum(n for table, n in rows.items() if table in SHOP_TABLES)
+    con.execute(f"insert into {RAW_SCHEMA}._load_batches values (?, ?, ?, ?, ?, ?, ?, now()::timestamp)",
+                [batch_id, seed, scale.customers, as_of, captured_from, captured_to, change_rows])
+
+
+def column_builder(table: str, scale: Scale) -> str:
+    """The SQL select list that computes `table`'s data columns."""
+    builders: dict[str, Callable[[], str]] = {
+        "customers": customer_columns,
+        "customer_addresses": address_columns,
+        "products": product_columns,
+        "order_items": order_item_columns,
+        "payments": payment_columns,
+    }
+    if table == "orders":
+        return order_columns(scale.customers)[0]
+    return builders[table]()
