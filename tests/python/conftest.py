@@ -1,0 +1,102 @@
+"""Shared fixtures: real dbt runs on real DuckDB files in temporary directories.
+
+- `run_dbt(...)` runs the dbt CLI of this environment against a project directory and a DuckDB
+  file, with its own target path so tests never touch the developer's target/ or warehouse/.
+- `built_warehouse` (session): a raw layer loaded at a fixed as-of time and a full `dbt build`,
+  shared read-only by every test that only needs to read built models or the manifest.
+- `project_copy`: a private copy of the project for tests that edit YAML or SQL.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+BIN_DIR = Path(sys.executable).parent
+AS_OF = "2026-11-01"
+SMALL_CHANGE_ROWS = "20000"
+COPY_IGNORE = shutil.ignore_patterns(
+    ".venv", ".git", "target", "logs", "warehouse", "dbt_packages", "__pycache__", "*.duckdb*",
+    ".pytest_cache", ".ruff_cache", "test-artifacts", "*.egg-info",
+)
+
+# presidio's email recognizer would otherwise try to download the public suffix list
+os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
+
+
+@dataclass(frozen=True)
+class Warehouse:
+    project_dir: Path
+    database: Path
+    target_path: Path
+
+    @property
+    def manifest(self) -> Path:
+        return self.target_path / "manifest.json"
+
+    def env(self) -> dict[str, str]:
+        return dbt_env(self.project_dir, self.database, self.target_path)
+
+
+def dbt_env(project_dir: Path, database: Path, target_path: Path, **extra: str) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "DBT_PROFILES_DIR": str(project_dir),
+        "DBT_PROJECT_DIR": str(project_dir),
+        "DBT_DUCKDB_PATH": str(database),
+        "DBT_TARGET_PATH": str(target_path),
+        "DBT_LOG_PATH": str(target_path / "logs"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "PATH": f"{BIN_DIR}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
+    env.update(extra)
+    return env
+
+
+def run_dbt(args: list[str], project_dir: Path, database: Path, target_path: Path, check: bool = True,
+            timeout: int = 900, **extra_env: str) -> subprocess.CompletedProcess[str]:
+    """Run `dbt <args>`; on failure (with check) the assertion shows dbt's output."""
+    result = subprocess.run(
+        [str(BIN_DIR / "dbt"), *args], cwd=project_dir, env=dbt_env(project_dir, database, target_path, **extra_env),
+        capture_output=True, text=True, timeout=timeout,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"dbt {' '.join(args)} failed ({result.returncode}):\n{result.stdout[-6000:]}\n"
+                             f"{result.stderr[-3000:]}")
+    return result
+
+
+def load_raw(database: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run([str(BIN_DIR / "load-raw"), "--database", str(database), "--quiet", *args],
+                            capture_output=True, text=True, timeout=900)
+    if result.returncode != 0:
+        raise AssertionError(f"load-raw {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def copy_project(destination: Path) -> Path:
+    shutil.copytree(PROJECT_DIR, destination, ignore=COPY_IGNORE)
+    return destination
+
+
+@pytest.fixture(scope="session")
+def built_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    """A small raw layer (fixed as-of) and a full `dbt build` of the real project. Read-only."""
+    root = tmp_path_factory.mktemp("built")
+    warehouse = Warehouse(PROJECT_DIR, root / "analytics.duckdb", root / "target")
+    load_raw(warehouse.database, "--change-rows", SMALL_CHANGE_ROWS, "--as-of", AS_OF)
+    run_dbt(["build"], PROJECT_DIR, warehouse.database, warehouse.target_path)
+    return warehouse
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """A private copy of the project (sources, models, macros, tests, YAML) to edit freely."""
+    return copy_project(tmp_path / "project")
