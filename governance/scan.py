@@ -119,20 +119,28 @@ def describe_error(exc: BaseException) -> str:
 
 # --- listing -----------------------------------------------------------------------------------------
 
+
 def list_columns(con: Connection, ref: TableRef, cursor: Any = None) -> list[ColumnInfo]:
     cur = cursor or con.cursor()
-    sql = ("select column_name, data_type from information_schema.columns "
-           "where table_catalog = ? and table_schema = ? and table_name = ? order by ordinal_position")
+    sql = (
+        "select column_name, data_type from information_schema.columns "
+        "where table_catalog = ? and table_schema = ? and table_name = ? order by ordinal_position"
+    )
     params: list[Any] = [ref.database, ref.schema, ref.name]
     if con.dialect == "snowflake":
-        sql = sql.replace("?", "%s").replace("information_schema", f"{quote(ref.database)}.information_schema")
+        sql = sql.replace("?", "%s").replace(
+            "information_schema", f"{quote(ref.database)}.information_schema"
+        )
     try:
         cur.execute(sql, params)
         rows = cur.fetchall()
         if not rows and con.dialect == "duckdb":  # DuckDB identifiers are case-insensitive
-            cur.execute(sql.replace("table_catalog = ?", "lower(table_catalog) = lower(?)")
-                        .replace("table_schema = ?", "lower(table_schema) = lower(?)")
-                        .replace("table_name = ?", "lower(table_name) = lower(?)"), params)
+            cur.execute(
+                sql.replace("table_catalog = ?", "lower(table_catalog) = lower(?)")
+                .replace("table_schema = ?", "lower(table_schema) = lower(?)")
+                .replace("table_name = ?", "lower(table_name) = lower(?)"),
+                params,
+            )
             rows = cur.fetchall()
     except Exception as exc:
         raise ScanError(describe_error(exc)) from None
@@ -143,11 +151,17 @@ def list_tables(con: Connection, database: str, schema: str) -> list[TableRef]:
     """Every base table and view in `database`.`schema`."""
     cur = con.cursor()
     if con.dialect == "snowflake":
-        cur.execute(f"select table_name from {quote(database)}.information_schema.tables "
-                    "where table_schema = %s order by table_name", [schema])
+        cur.execute(
+            f"select table_name from {quote(database)}.information_schema.tables "
+            "where table_schema = %s order by table_name",
+            [schema],
+        )
     else:
-        cur.execute("select table_name from information_schema.tables where lower(table_catalog) = lower(?) "
-                    "and lower(table_schema) = lower(?) order by table_name", [database, schema])
+        cur.execute(
+            "select table_name from information_schema.tables where lower(table_catalog) = lower(?) "
+            "and lower(table_schema) = lower(?) order by table_name",
+            [database, schema],
+        )
     return [TableRef(database, schema, str(row[0])) for row in cur.fetchall()]
 
 
@@ -155,8 +169,11 @@ def row_count(con: Connection, ref: TableRef, cursor: Any = None) -> int:
     cur = cursor or con.cursor()
     try:
         if con.dialect == "snowflake":
-            cur.execute(f"select row_count from {quote(ref.database)}.information_schema.tables "
-                        "where table_schema = %s and table_name = %s", [ref.schema, ref.name])
+            cur.execute(
+                f"select row_count from {quote(ref.database)}.information_schema.tables "
+                "where table_schema = %s and table_name = %s",
+                [ref.schema, ref.name],
+            )
             row = cur.fetchone()
             if row and row[0] is not None:
                 return int(row[0])
@@ -168,6 +185,7 @@ def row_count(con: Connection, ref: TableRef, cursor: Any = None) -> int:
 
 
 # --- sampling ----------------------------------------------------------------------------------------
+
 
 def column_expression(column: ColumnInfo, dialect: str) -> str | None:
     """SQL giving the column as text, or None for columns whose values are not read (binary)."""
@@ -182,8 +200,9 @@ def column_expression(column: ColumnInfo, dialect: str) -> str | None:
     return f"cast({name} as varchar)"
 
 
-def sampling_sql(ref: TableRef, columns: list[ColumnInfo], dialect: str, rows: int, total_rows: int,
-                 seed: int) -> tuple[str, str]:
+def sampling_sql(
+    ref: TableRef, columns: list[ColumnInfo], dialect: str, rows: int, total_rows: int, seed: int
+) -> tuple[str, str]:
     """The sampling query and a short name of the method (for reports)."""
     select = []
     for i, column in enumerate(columns):
@@ -193,24 +212,32 @@ def sampling_sql(ref: TableRef, columns: list[ColumnInfo], dialect: str, rows: i
     table = qualified(ref)
     if dialect == "duckdb":
         if total_rows <= FULL_SCAN_ROWS:
-            return (f"select {projection} from {table} using sample reservoir({rows} rows) repeatable ({seed})",
-                    f"reservoir {rows} rows")
+            return (
+                f"select {projection} from {table} using sample reservoir({rows} rows) repeatable ({seed})",
+                f"reservoir {rows} rows",
+            )
         percent = max(0.001, min(100.0, 100.0 * BLOCK_ROWS / total_rows))
-        return (f"select * from (select {projection} from {table} tablesample {percent:.4f}% (system, {seed})) "
-                f"using sample reservoir({rows} rows) repeatable ({seed})",
-                f"system {percent:.3f}% then reservoir {rows} rows")
+        return (
+            f"select * from (select {projection} from {table} tablesample {percent:.4f}% (system, {seed})) "
+            f"using sample reservoir({rows} rows) repeatable ({seed})",
+            f"system {percent:.3f}% then reservoir {rows} rows",
+        )
     if total_rows <= rows:
         return f"select {projection} from {table}", "all rows"
     percent = min(100.0, 100.0 * rows * 1.2 / total_rows)
     method = "row" if total_rows <= FULL_SCAN_ROWS else "system"
     if method == "system":
         percent = max(percent, min(100.0, 100.0 * BLOCK_ROWS / total_rows))
-    return (f"select {projection} from {table} sample {method} ({percent:.6f}) seed ({seed})",
-            f"{method} {percent:.4f}% seed {seed}")
+    return (
+        f"select {projection} from {table} sample {method} ({percent:.6f}) seed ({seed})",
+        f"{method} {percent:.4f}% seed {seed}",
+    )
 
 
 def value_key(value: str, seed: int) -> bytes:
-    return hashlib.blake2b(value.encode("utf-8", "surrogatepass"), digest_size=8, key=str(seed).encode()).digest()
+    return hashlib.blake2b(
+        value.encode("utf-8", "surrogatepass"), digest_size=8, key=str(seed).encode()
+    ).digest()
 
 
 def bounded_distinct(values: list[Any], limit: int, seed: int) -> list[str]:
@@ -231,8 +258,16 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def sample_table(con: Connection, ref: TableRef, columns: list[ColumnInfo], total_rows: int, rows: int,
-                 distinct_values: int, seed: int, cursor: Any = None) -> TableSample:
+def sample_table(
+    con: Connection,
+    ref: TableRef,
+    columns: list[ColumnInfo],
+    total_rows: int,
+    rows: int,
+    distinct_values: int,
+    seed: int,
+    cursor: Any = None,
+) -> TableSample:
     sample = TableSample(ref, columns, total_rows)
     if not columns:
         return sample

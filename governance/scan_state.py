@@ -22,8 +22,10 @@ DEFAULT_PATH = Path(".governance") / "scan_state.json"
 
 
 def signature(columns: list[ColumnInfo], row_count: int, settings: dict[str, Any]) -> str:
-    payload = json.dumps({"columns": [(c.name, c.data_type) for c in columns], "rows": row_count,
-                          "settings": settings}, sort_keys=True)
+    payload = json.dumps(
+        {"columns": [(c.name, c.data_type) for c in columns], "rows": row_count, "settings": settings},
+        sort_keys=True,
+    )
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -57,6 +59,8 @@ class ScanState:
         if not self.dirty:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(self.path, json.dumps({"version": STATE_VERSION, "tables": self.entries}, indent=1,
-                                           sort_keys=True) + "\n")
+        write_atomic(
+            self.path,
+            json.dumps({"version": STATE_VERSION, "tables": self.entries}, indent=1, sort_keys=True) + "\n",
+        )
         self.dirty = False

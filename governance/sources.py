@@ -52,7 +52,9 @@ def declared_tables(project_dir: Path, default_database: str) -> tuple[list[Decl
                 for table in source.get("tables") or []:
                     name = str(table.get("name"))
                     identifier = str(render(table.get("identifier") or name, jinja))
-                    tables.append(DeclaredTable(TableRef(database, schema, identifier, source_name, name), path))
+                    tables.append(
+                        DeclaredTable(TableRef(database, schema, identifier, source_name, name), path)
+                    )
     return tables, errors
 
 
@@ -63,13 +65,22 @@ def select(tables: list[DeclaredTable], patterns: list[str]) -> list[DeclaredTab
     chosen = []
     for table in tables:
         name = f"{table.ref.source}.{table.ref.table}"
-        if any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(str(table.ref.source), p) for p in patterns):
+        if any(
+            fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(str(table.ref.source), p) for p in patterns
+        ):
             chosen.append(table)
-    unmatched = [p for p in patterns if not any(
-        fnmatch.fnmatchcase(f"{t.ref.source}.{t.ref.table}", p) or fnmatch.fnmatchcase(str(t.ref.source), p)
-        for t in tables)]
+    unmatched = [
+        p
+        for p in patterns
+        if not any(
+            fnmatch.fnmatchcase(f"{t.ref.source}.{t.ref.table}", p)
+            or fnmatch.fnmatchcase(str(t.ref.source), p)
+            for t in tables
+        )
+    ]
     if unmatched:
         known = ", ".join(sorted({str(t.ref.source) for t in tables}))
-        raise ProjectError(f"--select {', '.join(unmatched)}: no declared source table matches "
-                           f"(sources: {known})")
+        raise ProjectError(
+            f"--select {', '.join(unmatched)}: no declared source table matches (sources: {known})"
+        )
     return chosen

