@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
+import logging
 import json
 import os
 import re
@@ -55,6 +57,8 @@ PATTERN_ENTITIES = (
     "USER_AGENT",
 )
 NER_ENTITIES = ("PERSON", "LOCATION")
+# entities a few mentions in prose are enough for
+FREE_TEXT_ENTITIES = ("EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "IP_ADDRESS", "CRYPTO")
 CLASSIFIER_VERSION = "1"
 
 
@@ -200,9 +204,13 @@ USER_AGENT_PATTERN = (
 )
 
 
+@functools.lru_cache(maxsize=1)
 def build_engine() -> Any:
-    """Presidio's AnalyzerEngine with the offline spaCy model and the project's recognizers."""
+    """Presidio's AnalyzerEngine with the offline spaCy model and the project's recognizers. Built once
+    per process (it takes a couple of seconds) and shared: it holds no state between analyses."""
     _offline_tldextract()
+    # presidio warns about every recognizer of another language it skips; not useful here
+    logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
     from presidio_analyzer import AnalyzerEngine, Pattern, PatternRecognizer, RecognizerRegistry
     from presidio_analyzer.nlp_engine import NlpEngineProvider
     from presidio_analyzer.predefined_recognizers import CreditCardRecognizer
@@ -639,7 +647,8 @@ class Classifier:
                     if not clear and entity not in part.signals:
                         continue
                     score = 0.75 if clear else score
-                whole = (end - start) >= 0.8 * len(value.strip())
+                # addresses and user agents are recognised by their start; the rest must fill the value
+                whole = entity in ("STREET_ADDRESS", "USER_AGENT") or (end - start) >= 0.8 * len(value.strip())
                 if score > best.get(entity, (0.0, False))[0]:
                     best[entity] = (score, whole)
             for entity, evidence in best.items():
@@ -649,15 +658,11 @@ class Classifier:
             coverage = len(evidence) / examined if examined else 0.0
             score = sum(s for s, _ in evidence) / len(evidence)
             named = entity in part.signals
-            if part.free_text:
-                accepted = (
-                    len(evidence) >= t.free_text_hits
-                    and score >= 0.5
-                    and entity not in ("STREET_ADDRESS", "USER_AGENT", "US_SSN")
-                ) or named
-            else:
-                whole_share = sum(1 for _, w in evidence if w) / examined if examined else 0.0
-                accepted = (whole_share >= t.structured_coverage and score >= 0.5) or (named and coverage > 0)
+            whole_share = sum(1 for _, w in evidence if w) / examined if examined else 0.0
+            accepted = (whole_share >= t.structured_coverage and score >= 0.5) or (named and coverage > 0)
+            if part.free_text and entity in FREE_TEXT_ENTITIES:
+                # prose: a few clear mentions are enough (an email in a minority of tickets)
+                accepted = accepted or (len(evidence) >= t.free_text_hits and score >= 0.5)
             if accepted:
                 out[entity] = EntityFinding(
                     entity,
@@ -717,7 +722,7 @@ class Classifier:
             return sum(
                 1 for v in part.values if len(v.strip()) <= 10 and any(c.isalnum() for c in v)
             ) >= 0.8 * len(part.values)
-        if part.free_text and entity not in ("PERSON", "STREET_ADDRESS", "LOCATION"):
+        if part.free_text and entity not in ("PERSON", "STREET_ADDRESS", "LOCATION", *FREE_TEXT_ENTITIES):
             return False
         return not all(opaque(v) for v in part.values[:50])
 
@@ -756,10 +761,10 @@ def _wordy_share(values: list[str]) -> float:
 def _free_text(values: list[str]) -> bool:
     """Prose: many words per value, mostly plain words (a user agent has many tokens but few words)."""
     tokens = [token for v in values for token in v.split()]
-    if not values or len(tokens) / len(values) < 6:
+    if not values or len(tokens) / len(values) < 3.5:
         return False
     plain = sum(1 for token in tokens if token.strip(".,;:!?()\"'").isalpha())
-    return plain >= 0.6 * len(tokens)
+    return plain >= 0.65 * len(tokens)
 
 
 def _mostly_json(values: list[str]) -> bool:

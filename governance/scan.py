@@ -7,7 +7,7 @@ Sampling happens in the database:
   REPEATABLE (seed)``; larger tables first take a block sample sized to about ``BLOCK_ROWS`` rows
   (``TABLESAMPLE p% (system, seed)``, pushed into the scan, so only those blocks are read) and then
   the same reservoir. The work is bounded by ``FULL_SCAN_ROWS``/``BLOCK_ROWS`` whatever the size.
-- Snowflake: ``SAMPLE ROW (p) SEED (s)`` for tables up to ``FULL_SCAN_ROWS`` rows and
+- Snowflake: ``SAMPLE BERNOULLI (p) SEED (s)`` for tables up to ``FULL_SCAN_ROWS`` rows and
   ``SAMPLE SYSTEM (p) SEED (s)`` (micro-partition sampling) above, with ``p`` sized from the row count
   in INFORMATION_SCHEMA so that about ``n`` rows come back. Snowflake ignores SEED for fixed-size
   ``SAMPLE (n ROWS)``, hence percentages.
@@ -225,7 +225,7 @@ def sampling_sql(
     if total_rows <= rows:
         return f"select {projection} from {table}", "all rows"
     percent = min(100.0, 100.0 * rows * 1.2 / total_rows)
-    method = "row" if total_rows <= FULL_SCAN_ROWS else "system"
+    method = "bernoulli" if total_rows <= FULL_SCAN_ROWS else "system"
     if method == "system":
         percent = max(percent, min(100.0, 100.0 * BLOCK_ROWS / total_rows))
     return (
