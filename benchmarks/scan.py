@@ -18,7 +18,6 @@ import os
 import resource
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -216,6 +215,16 @@ def naive(
     return elapsed, values_analysed, predicted
 
 
+def _generated(database: Path) -> str | None:
+    if not database.exists():
+        return None
+    try:
+        with duckdb.connect(str(database), read_only=True) as con:
+            return str(con.execute("select marker from main.generated").fetchone()[0])
+    except duckdb.Error:
+        return None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.scan",
@@ -239,30 +248,35 @@ def main(argv: list[str] | None = None) -> int:
         "fewer rows than --rows its time is scaled up per value",
     )
     parser.add_argument(
-        "--workdir", type=Path, default=None, help="where to write the DuckDB file (default: tmp)"
+        "--workdir",
+        type=Path,
+        default=None,
+        help="where to keep the generated DuckDB file, reused when it holds the same data (default: "
+        "target/bench-scan)",
     )
     parser.add_argument("--errors", action="store_true", help="list every misjudged column")
     args = parser.parse_args(argv)
     os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
-    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="bench-scan-"))
+    workdir = args.workdir or PROJECT_DIR / "target" / "bench-scan"
     workdir.mkdir(parents=True, exist_ok=True)
     database = workdir / "bench_scan.duckdb"
-    database.unlink(missing_ok=True)
     start = time.perf_counter()
-    with duckdb.connect(str(database)) as con:
-        scan_data.build(con, args.rows)
-        built = time.perf_counter() - start
-        if args.big_rows:
-            scan_data.scale_up(con, max(1, args.big_rows // args.rows))
-    print(
-        f"generated {args.rows:,} rows per table in {built:.1f}s"
-        + (
-            f", x{args.big_rows // args.rows} copies in {time.perf_counter() - start - built:.1f}s"
-            if args.big_rows
-            else ""
-        )
-    )
+    factor = max(1, args.big_rows // args.rows) if args.big_rows else 0
+    marker = f"rows={args.rows} factor={factor} seed={scan_data.SEED}"
+    if _generated(database) == marker:  # the same data is already there (--workdir reused)
+        scan_data.build(duckdb.connect(":memory:"), args.rows)  # ground truth only
+        print(f"reusing the generated tables in {database} ({marker})")
+    else:
+        database.unlink(missing_ok=True)
+        with duckdb.connect(str(database)) as con:
+            scan_data.build(con, args.rows)
+            built = time.perf_counter() - start
+            if factor:
+                scan_data.scale_up(con, factor)
+            con.execute("create or replace table main.generated as select ? as marker", [marker])
+        copies = f", x{factor} copies in {time.perf_counter() - start - built:.1f}s" if factor else ""
+        print(f"generated {args.rows:,} rows per table in {built:.1f}s{copies}")
     truth = {**scan_data.truth_for("train"), **scan_data.truth_for("holdout")}
     columns = len(truth)
 

@@ -29,8 +29,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import logging
 import json
+import logging
 import os
 import re
 from collections.abc import Iterable
@@ -59,7 +59,7 @@ PATTERN_ENTITIES = (
 NER_ENTITIES = ("PERSON", "LOCATION")
 # entities a few mentions in prose are enough for
 FREE_TEXT_ENTITIES = ("EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "IP_ADDRESS", "CRYPTO")
-CLASSIFIER_VERSION = "1"
+CLASSIFIER_VERSION = "2"
 
 
 # --- column-name signals ---------------------------------------------------------------------------
@@ -317,6 +317,7 @@ PRETESTS = {
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
 _HEX = re.compile(r"^(0x)?[0-9a-fA-F]{8,}$")
+_IBAN_SHAPE = re.compile(r"^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$")
 _NUMBER = re.compile(r"^[+-]?\d+([.,]\d+)?([eE][+-]?\d+)?$")
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}")
 _PHONE_FORMATTED = re.compile(r"^\+|\(\d+\)|\d[ .-]\d")
@@ -325,6 +326,8 @@ _PHONE_FORMATTED = re.compile(r"^\+|\(\d+\)|\d[ .-]\d")
 def opaque(value: str) -> bool:
     """Ids, hashes, numbers and timestamps: values no recognizer needs to look at."""
     v = value.strip()
+    if _IBAN_SHAPE.match(v):  # DE89370400440532013000 is valid hex too
+        return False
     return bool(_UUID.match(v) or (_HEX.match(v) and not v.isdigit()) or _TIMESTAMP.match(v))
 
 
@@ -648,7 +651,9 @@ class Classifier:
                         continue
                     score = 0.75 if clear else score
                 # addresses and user agents are recognised by their start; the rest must fill the value
-                whole = entity in ("STREET_ADDRESS", "USER_AGENT") or (end - start) >= 0.8 * len(value.strip())
+                whole = entity in ("STREET_ADDRESS", "USER_AGENT") or (end - start) >= 0.8 * len(
+                    value.strip()
+                )
                 if score > best.get(entity, (0.0, False))[0]:
                     best[entity] = (score, whole)
             for entity, evidence in best.items():

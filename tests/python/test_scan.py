@@ -18,6 +18,7 @@ from ruamel.yaml import YAML
 
 from governance import cli
 from governance.scan import TableRef
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 SOURCES = """\
@@ -91,9 +92,21 @@ def build_database(path: Path, rows: int = 300) -> list[str]:
         email = f"{first.lower()}.{last.lower()}{i}@example.org"
         phone = f"+44 7911 {i:06d}"
         note = "Called about the delivery." if i % 9 else f"Please write to {first.lower()}{i}@mailbox.org."
-        people.append((i, first, email, phone, f"{1950 + i % 50}-0{1 + i % 9}-1{i % 9}", note,
-                       f"10{i:08d}", ["placed", "shipped"][i % 2], f"2026-01-{1 + i % 28:02d} 10:00:00",
-                       round(i * 1.37, 2), f"Nick{i}"))
+        people.append(
+            (
+                i,
+                first,
+                email,
+                phone,
+                f"{1950 + i % 50}-0{1 + i % 9}-1{i % 9}",
+                note,
+                f"10{i:08d}",
+                ["placed", "shipped"][i % 2],
+                f"2026-01-{1 + i % 28:02d} 10:00:00",
+                round(i * 1.37, 2),
+                f"Nick{i}",
+            )
+        )
         secrets += [email, phone]
     con.execute("""create table raw.people (id integer, first_name varchar, email varchar, phone varchar,
         "Date Of Birth" date, notes varchar, order_number varchar, status varchar, created_at timestamp,
@@ -104,11 +117,14 @@ def build_database(path: Path, rows: int = 300) -> list[str]:
                     json_object('name', 'Jane Doe', 'email', 'requester' || i || '@example.net')) as payload,
         'binary'::blob as avatar, null::varchar as empty_col from range(50) r(i)""")
     secrets += [f"requester{i}@example.net" for i in range(50)]
-    con.execute("""create table raw."CamelCase Table" as select 'camel' || i || '@example.com' as "Email Address"
-        from range(40) r(i)""")
+    con.execute("""create table raw."CamelCase Table" as
+        select 'camel' || i || '@example.com' as "Email Address" from range(40) r(i)""")
     con.execute("create table raw.empty_table (email varchar)")
     con.execute("create schema other")
-    con.execute("create table other.contacts as select 'other' || i || '@example.com' as contact_mail from range(30) r(i)")
+    con.execute(
+        "create table other.contacts as "
+        "select 'other' || i || '@example.com' as contact_mail from range(30) r(i)"
+    )
     con.close()
     return secrets
 
@@ -148,10 +164,16 @@ def meta(project: Path, table: str, column: str) -> dict:
 
 def test_scan_classifies_writes_back_and_is_idempotent(scan_project, capsys) -> None:
     project, _ = scan_project
-    assert scan(project, "--select", "crm.people", "crm.tickets", "crm.CamelCase Table", "crm.empty_table") == 0
+    assert (
+        scan(project, "--select", "crm.people", "crm.tickets", "crm.CamelCase Table", "crm.empty_table") == 0
+    )
     m = lambda column: meta(project, "people", column)  # noqa: E731
-    assert m("email") == {"classification": 3, "pii": ["EMAIL_ADDRESS"], "scan_decided_by": "both",
-                          "classified_by": "scan"}
+    assert m("email") == {
+        "classification": 3,
+        "pii": ["EMAIL_ADDRESS"],
+        "scan_decided_by": "both",
+        "classified_by": "scan",
+    }
     assert m("phone")["pii"] == ["PHONE_NUMBER"]
     assert m("first_name")["pii"] == ["PERSON"]
     assert m("Date Of Birth")["pii"] == ["DATE_OF_BIRTH"]
@@ -171,8 +193,18 @@ def test_scan_classifies_writes_back_and_is_idempotent(scan_project, capsys) -> 
     capsys.readouterr()
     # a second scan changes nothing: from the re-scan state and from a full rescan
     for extra in ([], ["--full"]):
-        assert scan(project, "--select", "crm.people", "crm.tickets", "crm.CamelCase Table", "crm.empty_table",
-                    *extra) == 0
+        assert (
+            scan(
+                project,
+                "--select",
+                "crm.people",
+                "crm.tickets",
+                "crm.CamelCase Table",
+                "crm.empty_table",
+                *extra,
+            )
+            == 0
+        )
         assert sources_file(project).read_text() == text
     out = capsys.readouterr().out
     assert "0 column(s) written" in out
@@ -199,10 +231,13 @@ def test_fail_on_unclassified_for_ci(scan_project, capsys) -> None:
 def test_manual_classification_below_the_finding_is_kept_and_reported(scan_project, capsys) -> None:
     project, _ = scan_project
     path = sources_file(project)
-    path.write_text(path.read_text().replace(
-        "          - name: email\n            description: Email.\n",
-        "          - name: email\n            description: Email.\n"
-        "            config:\n              meta: {classification: 2, classified_by: manual}\n"))
+    path.write_text(
+        path.read_text().replace(
+            "          - name: email\n            description: Email.\n",
+            "          - name: email\n            description: Email.\n"
+            "            config:\n              meta: {classification: 2, classified_by: manual}\n",
+        )
+    )
     assert scan(project, "--select", "crm.people", "--fail-on-unclassified") == 1
     assert meta(project, "people", "email") == {"classification": 2, "classified_by": "manual"}
     assert "crm.people.email" in capsys.readouterr().err
@@ -239,13 +274,21 @@ def test_awkward_tables_get_a_message_and_the_rest_completes(scan_project, capsy
     rows = json.loads(captured.out)
     assert code == 2  # a declared table could not be read
     ghost = [r for r in rows if r["table"] == "crm.ghost"]
-    assert ghost == [{"table": "crm.ghost", "relation": "analytics.raw.ghost", "column": None,
-                      "error": "table or column no longer exists (CatalogException)"}]
+    assert ghost == [
+        {
+            "table": "crm.ghost",
+            "relation": "analytics.raw.ghost",
+            "column": None,
+            "error": "table or column no longer exists (CatalogException)",
+        }
+    ]
     by_column = {(r["table"], r["column"]): r for r in rows if r["column"]}
     assert by_column[("crm.tickets", "avatar")]["note"].startswith("binary column")
     assert by_column[("crm.tickets", "empty_col")]["pii"] == []
     assert by_column[("crm.tickets", "payload")]["json_paths"] == {
-        "requester.email": ["EMAIL_ADDRESS"], "requester.name": ["PERSON"]}
+        "requester.email": ["EMAIL_ADDRESS"],
+        "requester.name": ["PERSON"],
+    }
     assert by_column[("crm.CamelCase Table", "Email Address")]["entities"][0]["type"] == "EMAIL_ADDRESS"
     assert by_column[("crm.empty_table", "email")]["decided_by"] == "name"
     email = by_column[("crm.people", "email")]
@@ -258,7 +301,12 @@ def test_never_a_sampled_value_in_output_logs_yaml_or_state(scan_project, capsys
     project, secrets = scan_project
     caplog.set_level(logging.DEBUG)
     outputs = []
-    for args in ([], ["--format", "json"], ["--dry-run", "--full"], ["--schema", "other", "--format", "json"]):
+    for args in (
+        [],
+        ["--format", "json"],
+        ["--dry-run", "--full"],
+        ["--schema", "other", "--format", "json"],
+    ):
         scan(project, *args)
         captured = capsys.readouterr()
         outputs += [captured.out, captured.err]
@@ -277,7 +325,8 @@ def test_undeclared_schema_is_reported_only(scan_project, capsys) -> None:
     assert scan(project, "--schema", "other", "--format", "json") == 0
     rows = json.loads(capsys.readouterr().out)
     assert [(r["table"], r["column"], r["pii"], r["yaml"]) for r in rows] == [
-        ("other.contacts", "contact_mail", ["EMAIL_ADDRESS"], "report only")]
+        ("other.contacts", "contact_mail", ["EMAIL_ADDRESS"], "report only")
+    ]
     assert sources_file(project).read_text() == before
     assert scan(project, "--schema", "other", "--fail-on-unclassified") == 1
     assert scan(project, "--schema", "nowhere") == 2
@@ -286,10 +335,28 @@ def test_undeclared_schema_is_reported_only(scan_project, capsys) -> None:
 def test_add_missing_columns(scan_project) -> None:
     project, _ = scan_project
     path = sources_file(project)
-    path.write_text(path.read_text().replace("          - name: phone\n            description: Phone.\n", ""))
+    path.write_text(
+        path.read_text().replace("          - name: phone\n            description: Phone.\n", "")
+    )
     assert scan(project, "--select", "crm.people") == 0
     with pytest.raises(KeyError):
         meta(project, "people", "phone")
     assert scan(project, "--select", "crm.people", "--add-missing-columns") == 0
     assert meta(project, "people", "phone")["pii"] == ["PHONE_NUMBER"]
     assert "TODO: describe this column" in path.read_text()
+
+
+def test_invalid_scan_settings_name_the_key(scan_project, capsys) -> None:
+    project, _ = scan_project
+    path = project / "dbt_project.yml"
+    path.write_text(path.read_text().replace("sample_rows: 2000", "sample_rows: 0"))
+    assert scan(project) == 2
+    assert "vars.governance.scan.sample_rows: must be a positive integer" in capsys.readouterr().err
+
+
+def test_help_explains_the_command(capsys) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["scan", "--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert "--fail-on-unclassified" in out and "Exit codes" in out and "ever printed" in out

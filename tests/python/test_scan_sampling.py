@@ -29,8 +29,10 @@ def test_duckdb_sampling_is_deterministic_and_bounded_for_large_tables(tmp_path:
     path = tmp_path / "big.duckdb"
     with duckdb.connect(str(path)) as con:
         con.execute("create schema raw")
-        con.execute("create table raw.big as select i as id, 'user' || i || '@example.com' as email "
-                    "from range(300000) r(i)")
+        con.execute(
+            "create table raw.big as select i as id, 'user' || i || '@example.com' as email "
+            "from range(300000) r(i)"
+        )
     con = duckdb_connection(path)
     ref = TableRef("big", "raw", "big")
     columns = list_columns(con, ref)
@@ -97,11 +99,15 @@ def snowflake_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         cur = con.cursor()
         cur.execute("create database ANALYTICS")
         cur.execute("create schema ANALYTICS.RAW")
-        cur.execute("create table ANALYTICS.RAW.PEOPLE (ID number, EMAIL varchar, DOC variant, "
-                    "CREATED_AT timestamp_ntz)")
-        cur.execute("insert into ANALYTICS.RAW.PEOPLE select seq4(), 'person' || seq4() || '@example.com', "
-                    "object_construct('requester', object_construct('email', 'req' || seq4() || '@example.net')), "
-                    "'2026-01-01'::timestamp_ntz from table(generator(rowcount => 3000))")
+        cur.execute(
+            "create table ANALYTICS.RAW.PEOPLE (ID number, EMAIL varchar, DOC variant, "
+            "CREATED_AT timestamp_ntz)"
+        )
+        cur.execute(
+            "insert into ANALYTICS.RAW.PEOPLE select seq4(), 'person' || seq4() || '@example.com', "
+            "object_construct('requester', object_construct('email', 'req' || seq4() || '@example.net')), "
+            "'2026-01-01'::timestamp_ntz from table(generator(rowcount => 3000))"
+        )
         yield project, con
         con.close()
 
@@ -121,11 +127,15 @@ def test_snowflake_listing_and_sampling_sql_on_fakesnow(snowflake_project) -> No
     ref = TableRef("ANALYTICS", "RAW", "PEOPLE")
     columns = list_columns(con, ref)
     assert [(c.name, c.kind) for c in columns] == [
-        ("ID", "numeric"), ("EMAIL", "text"), ("DOC", "json"), ("CREATED_AT", "temporal")]
+        ("ID", "numeric"),
+        ("EMAIL", "text"),
+        ("DOC", "json"),
+        ("CREATED_AT", "temporal"),
+    ]
     rows = row_count(con, ref)
     assert rows == 3000
-    sql, method = sampling_sql(ref, columns, "snowflake", 500, rows, 42)
-    assert "sample bernoulli (20.000000) seed (42)" in sql and "to_json(\"DOC\")" in sql
+    sql, _ = sampling_sql(ref, columns, "snowflake", 500, rows, 42)
+    assert "sample bernoulli (20.000000) seed (42)" in sql and 'to_json("DOC")' in sql
     first = sample_table(con, ref, columns, rows, 500, 100, 42)
     second = sample_table(con, ref, columns, rows, 500, 100, 42)
     assert 0 < first.sampled_rows <= 500 and first.values == second.values
@@ -144,7 +154,9 @@ def test_scan_command_on_fakesnow_writes_the_yaml(snowflake_project, capsys) -> 
     text = (project / "models" / "staging" / "crm" / "_crm__sources.yml").read_text()
     assert "# from the CRM" in text
     document = YAML(typ="safe").load(text)
-    columns = {c["name"]: c.get("config", {}).get("meta") for c in document["sources"][0]["tables"][0]["columns"]}
+    columns = {
+        c["name"]: c.get("config", {}).get("meta") for c in document["sources"][0]["tables"][0]["columns"]
+    }
     assert columns["EMAIL"]["classification"] == 3 and columns["EMAIL"]["classified_by"] == "scan"
     # unchanged tables are not sampled again
     assert cli.main(["scan", "--project-dir", str(project), "--quiet", "--format", "json"]) == 0
