@@ -75,7 +75,7 @@ def _names(value: Any, path: Path, key: str) -> tuple[str, ...]:
     names = [_name(item, path, f"{key}[{i}]") for i, item in enumerate(value)]
     if len(set(names)) != len(names):
         raise _fail(path, key, "lists a name twice")
-    return tuple(sorted(names))
+    return tuple(names)  # in the policy's order, so error indexes match the file
 
 
 def _mapping(value: Any, path: Path, key: str, allowed: set[str] | None = None) -> dict[str, Any]:

@@ -252,19 +252,19 @@ def build_spec(policy: Policy, project: ProjectSchemas) -> tuple[dict[str, Any],
         rg = grants.for_role(name)
         clearance = policy.effective_clearance(name)
         reads: list[SchemaGrant] = []
-        for schema in rg.read:
+        for schema in sorted(rg.read):
             grant = by_name[schema]
             if clearance >= grant.required:
                 reads.append(grant)
             else:
                 withheld.append(Withheld(name, grant.fqn, grant.level, clearance))
-        writes = [by_name[schema] for schema in rg.write]
+        writes = [by_name[schema] for schema in sorted(rg.write)]
 
         config: dict[str, Any] = {}
         if role.member_of:
             config["member_of"] = sorted(role.member_of)
         if rg.warehouses:
-            config["warehouses"] = list(rg.warehouses)
+            config["warehouses"] = sorted(rg.warehouses)
         privileges: dict[str, Any] = {}
         # Permifrost wants a schema's database in `databases.read` for a schema read and in read or
         # write for a schema write; `databases.write` (create schema) only where dbt creates schemas.
@@ -299,7 +299,7 @@ def build_spec(policy: Policy, project: ProjectSchemas) -> tuple[dict[str, Any],
                   "default_role": user.role}
         role_warehouses = grants.for_role(user.role).warehouses
         if role_warehouses:
-            config["default_warehouse"] = role_warehouses[0]
+            config["default_warehouse"] = role_warehouses[0]  # the first the policy lists
         if user.description:
             config["comment"] = user.description
         users.append({name: config})

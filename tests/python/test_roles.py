@@ -97,18 +97,27 @@ def test_permifrost_offline_validation_passes_and_design_holds(manifest: Path) -
 
 # ---- determinism and drift -------------------------------------------------------------------
 
-def _reverse_mapping_block(text: str, start: str, end: str) -> str:
-    """Reverse the order of the entries of one indented YAML block (the same policy, reordered)."""
+def _reverse_mapping_block(text: str, start: str) -> str:
+    """Reverse the order of the entries of the indented YAML mapping that follows the line `start`
+    (the same policy, written in another order)."""
     head, rest = text.split(start, 1)
-    block, tail = rest.split(end, 1)
-    indent = len(block.splitlines()[0]) - len(block.splitlines()[0].lstrip())
+    lines = rest.splitlines(keepends=True)
+    indent = len(lines[0]) - len(lines[0].lstrip())
     entries: list[list[str]] = []
-    for line in block.splitlines(keepends=True):
-        if len(line) - len(line.lstrip()) == indent and line.strip():
+    consumed = 0
+    for line in lines:
+        depth = len(line) - len(line.lstrip())
+        if line.strip() and depth < indent:
+            break
+        if line.strip() and depth == indent and not line.lstrip().startswith("#"):
             entries.append([line])
-        else:
+        elif entries:
             entries[-1].append(line)
-    return head + start + "".join("".join(e) for e in reversed(entries)) + end + tail
+        else:
+            break
+        consumed += 1
+    assert len(entries) > 1
+    return head + start + "".join("".join(e) for e in reversed(entries)) + "".join(lines[consumed:])
 
 
 def test_generation_is_deterministic(manifest: Path, project_copy: Path) -> None:
@@ -118,10 +127,13 @@ def test_generation_is_deterministic(manifest: Path, project_copy: Path) -> None
     # the same policy with its grants and users written in reverse order gives the same bytes
     policy_file = project_copy / "dbt_project.yml"
     text = policy_file.read_text()
-    reordered = _reverse_mapping_block(text, "      roles:\n", "      # Service users")
-    reordered = _reverse_mapping_block(reordered, "      users:\n", "\n\n") if "\n\n" in \
-        reordered.split("      users:\n", 1)[1] else reordered
+    reordered = _reverse_mapping_block(text, "      roles:\n")
+    reordered = _reverse_mapping_block(reordered, "      users:\n")
+    reordered = _reverse_mapping_block(reordered, "      warehouses:\n")
+    reordered = reordered.replace("write: [staging, intermediate, marts, finance, snapshots, reference]",
+                                  "write: [reference, snapshots, finance, marts, intermediate, staging]")
     assert reordered != text
+    assert load_policy(project_copy).grants is not None
     policy_file.write_text(reordered)
     _, third = generated_for(project_copy, manifest)
     assert third.text == first.text
@@ -283,8 +295,9 @@ def test_policy_naming_a_schema_missing_from_the_project_is_an_error(
         manifest: Path, project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     policy_file = project_copy / "dbt_project.yml"
     text = policy_file.read_text()
-    policy_file.write_text(text.replace("          read: [marts, finance]\n        finance_analyst",
-                                        "          read: [mart, finance]\n        finance_analyst", 1))
+    old = "          read: [marts, finance]\n        finance_analyst"
+    assert old in text
+    policy_file.write_text(text.replace(old, "          read: [mart, finance]\n        finance_analyst", 1))
     assert main(["roles", "--project-dir", str(project_copy), "--manifest", str(manifest)]) == 2
     err = capsys.readouterr().err
     assert "vars.governance.grants.roles.analyst.read[0]: schema 'mart' is not in the dbt project" in err
@@ -331,7 +344,7 @@ def _reporter_reads_finance(spec: dict) -> None:
 
 
 def _reporter_through_member_of(spec: dict) -> None:
-    _role(spec, "analyst").setdefault("member_of", []).append("finance_analyst")
+    _role(spec, "reporter").setdefault("member_of", []).append("transformer")
 
 
 def _drop_clearance_role(spec: dict) -> None:
@@ -361,8 +374,8 @@ def _functional_writes(spec: dict) -> None:
     (_reporter_reads_finance, "clearance", "role reporter: reaches analytics.finance, which holds level 4, "
                                            "but is cleared only up to level 2"),
     (_reporter_through_member_of, "clearance",
-     "role analyst: reaches analytics.finance, which holds level 4, but is cleared only up to level 3 "
-     "(through finance_analyst)"),
+     "role reporter: reaches analytics.finance, which holds level 4, but is cleared only up to level 2 "
+     "(through transformer)"),
     (_drop_clearance_role, "masking-roles", "role pii_restricted: is checked by the masking policies"),
     (_admin_role, "admin-roles", "role analyst: is granted system role sysadmin"),
     (_admin_user, "admin-roles", "is granted system role accountadmin"),
