@@ -368,16 +368,22 @@ def generate(policy: Policy, project: ProjectSchemas) -> Generated:
     return Generated(spec, schemas, withheld, render(policy, spec, schemas, withheld))
 
 
-def resolve_manifest(project_dir: Path, manifest: Path | None, force_parse: bool,
-                     workdir: Path) -> tuple[Path, bool]:
-    """The manifest to read: the given one; else target/manifest.json if no project file is newer;
-    else a fresh `dbt parse` into `workdir`. Returns (path, parsed)."""
+PARSE_DIR = Path(".governance") / "parse"  # gitignored cache of our own `dbt parse`
+
+
+def resolve_manifest(project_dir: Path, manifest: Path | None, force_parse: bool) -> tuple[Path, bool]:
+    """The manifest to read: the given one; else target/manifest.json or the cached one of an
+    earlier run, if no project file is newer; else a fresh `dbt parse` into .governance/parse.
+    Returns (path, parsed)."""
     if manifest is not None and not force_parse:
         return manifest, False
-    default = project_dir / "target" / "manifest.json"
-    if not force_parse and manifest_is_fresh(default, project_dir):
-        return default, False
-    return parse_project(project_dir, workdir), True
+    cache = project_dir / PARSE_DIR
+    if not force_parse:
+        for candidate in (project_dir / "target" / "manifest.json", cache / "manifest.json"):
+            if manifest_is_fresh(candidate, project_dir):
+                return candidate, False
+    cache.mkdir(parents=True, exist_ok=True)
+    return parse_project(project_dir, cache), True
 
 
 def temporary_workdir() -> tempfile.TemporaryDirectory[str]:

@@ -33,8 +33,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "checks least privilege (only the loader writes raw; no role reaches a schema above its "
             "clearance; every role the masking policies check exists; no system admin roles; every "
             "member_of reference defined) and validates the file with Permifrost's own offline loader. "
-            "The manifest is target/manifest.json when no project file is newer, else a fresh "
-            "`dbt parse` (no database connection)."),
+            "The manifest is target/manifest.json (or the one cached in .governance/parse) when no "
+            "project file is newer, else a fresh `dbt parse` (no database connection)."),
         epilog=("Exit codes: 0 written or up to date; 1 a least-privilege check failed, or with --check the "
                 "file is out of date (a diff is printed); 2 bad policy, manifest or project."),
     )
@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     output = args.output or project_dir / "roles.yml"
     with temporary_workdir() as workdir:
         with console.status("reading the dbt project (dbt parse if the manifest is stale)"):
-            manifest, parsed = resolve_manifest(project_dir, args.manifest, args.parse, Path(workdir))
+            manifest, parsed = resolve_manifest(project_dir, args.manifest, args.parse)
             project = read_manifest(manifest, policy)
         generated = generate(policy, project)
         candidate = Path(workdir) / "roles.yml"

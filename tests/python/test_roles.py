@@ -7,7 +7,6 @@ policy in dbt_project.yml, Permifrost's own offline loader and entity checks.
 from __future__ import annotations
 
 import copy
-import shutil
 from pathlib import Path
 
 import pytest
@@ -207,8 +206,10 @@ models:
 """
 
 
-def test_new_restricted_model_moves_its_schemas_readers(project_copy: Path, tmp_path: Path,
+def test_new_restricted_model_moves_its_schemas_readers(project_copy: Path,
                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["roles", "--project-dir", str(project_copy)]
+    roles_yml = project_copy / "roles.yml"
     # level 3 meta in marts (as lineage will add) keeps marts readable: masking protects level 3
     core = project_copy / "models" / "marts" / "core" / "_core__models.yml"
     core_text = core.read_text()
@@ -216,27 +217,30 @@ def test_new_restricted_model_moves_its_schemas_readers(project_copy: Path, tmp_
     assert needle in core_text
     core.write_text(core_text.replace(
         needle, needle + "        config:\n          meta:\n            classification: 3\n", 1))
-    manifest_3 = parse(project_copy, tmp_path / "level3")
-    _, gen3 = generated_for(project_copy, manifest_3)
-    assert gen3.schemas["analytics.marts"].level == 3
-    assert schema_readers(gen3.spec, "analytics.marts") == {"reporter", "analyst", "finance_analyst"}
+    assert main(args) == 0  # stale manifest: a fresh `dbt parse`
+    assert "fresh `dbt parse`" in capsys.readouterr().out
+    spec = yaml.safe_load(roles_yml.read_text())
+    assert "analytics.marts         built   level 3:" in roles_yml.read_text()
+    assert schema_readers(spec, "analytics.marts") == {"reporter", "analyst", "finance_analyst"}
 
     # a new level-4 model in marts: marts becomes readable only by level-4-cleared roles
     folder = project_copy / "models" / "marts" / "core"
     (folder / "dim_customer_bank_accounts.sql").write_text(RESTRICTED_SQL)
     (folder / "_bank_accounts__models.yml").write_text(RESTRICTED_YML)
-    assert main(["roles", "--project-dir", str(project_copy), "--parse"]) == 0
+    assert main([*args, "--check"]) == 1  # the model changed, so the file is out of date
     out = capsys.readouterr().out
+    assert "fresh `dbt parse`" in out
     assert "withheld: reporter read analytics.marts (holds level 4" in out
     assert "withheld: analyst read analytics.marts (holds level 4" in out
-    spec = yaml.safe_load((project_copy / "roles.yml").read_text())
+    assert "\n-            - analytics.marts.*\n" in out  # the diff drops the readers' grants
+    assert main(args) == 0
+    assert "fresh `dbt parse`" not in capsys.readouterr().out  # the cached manifest is fresh now
+    spec = yaml.safe_load(roles_yml.read_text())
     assert schema_readers(spec, "analytics.marts") == {"finance_analyst"}
-    assert "analytics.marts" not in roles_of(spec)["reporter"].get("privileges", {}).get("schemas", {}).get(
-        "read", [])
-    assert permifrost_errors(project_copy / "roles.yml") == []
-    # and the committed file no longer matches this project
-    shutil.copy(PROJECT_DIR / "roles.yml", project_copy / "roles.yml")
-    assert main(["roles", "--project-dir", str(project_copy), "--parse", "--check"]) == 1
+    assert "privileges" not in roles_of(spec)["reporter"]
+    assert "analytics.marts.*" in roles_of(spec)["transformer"]["privileges"]["tables"]["write"]
+    assert permifrost_errors(roles_yml) == []
+    assert main([*args, "--check"]) == 0
 
 
 def test_unknown_classification_in_model_yaml_names_the_file(manifest: Path, project_copy: Path,
