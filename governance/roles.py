@@ -30,6 +30,7 @@ from governance.policy import Policy
 COMMAND = "governance roles"
 SPEC_VERSION = "1.0"
 BUILT_RESOURCE_TYPES = ("model", "seed", "snapshot")
+MAX_HOLDERS_SHOWN = 5
 
 
 @dataclass
@@ -61,6 +62,7 @@ class SchemaGrant:
     level: int  # highest level it holds (policy floor or column meta)
     floor: int  # the policy's schema_levels floor (0 if none)
     required: int  # clearance a reader needs (0: masking alone protects it)
+    holders: tuple[str, ...] = ()  # relations whose columns hold `level` (sorted)
 
     @property
     def fqn(self) -> str:
@@ -142,8 +144,19 @@ def read_manifest(manifest: Path, policy: Policy) -> ProjectSchemas:
 
 
 def _project_inputs(project_dir: Path) -> list[Path]:
-    paths = [project_dir / "dbt_project.yml"]
-    for folder in ("models", "seeds", "snapshots", "macros"):
+    """dbt_project.yml and every file under its model, seed, snapshot and macro paths."""
+    project_file = project_dir / "dbt_project.yml"
+    try:
+        config = yaml.safe_load(project_file.read_text()) or {}
+    except (OSError, yaml.YAMLError):
+        config = {}
+    folders: list[str] = []
+    for key, default in (("model-paths", "models"), ("seed-paths", "seeds"), ("snapshot-paths", "snapshots"),
+                         ("macro-paths", "macros")):
+        value = config.get(key) or [default]
+        folders.extend(value if isinstance(value, list) else [str(value)])
+    paths = [project_file]
+    for folder in folders:
         root = project_dir / folder
         if root.is_dir():
             paths.extend(p for p in root.rglob("*") if p.is_file())
@@ -209,7 +222,8 @@ def schema_grants(policy: Policy, project: ProjectSchemas) -> dict[str, SchemaGr
         floor = grants.schema_levels.get(name, 0)
         level = max(floor, info.column_level)
         required = level if level >= grants.restrict_schemas_from_level else 0
-        grant = SchemaGrant(database, name, info.kind, level, floor, required)
+        holders = tuple(sorted(r for r, lv in info.relations.items() if lv and lv == level))
+        grant = SchemaGrant(database, name, info.kind, level, floor, required, holders)
         result[grant.fqn] = grant
     return dict(sorted(result.items()))
 
@@ -225,6 +239,11 @@ def _check_coverage(policy: Policy, project: ProjectSchemas) -> None:
                     raise PolicyError(
                         f"{policy.source}: {GRANTS_KEY}.roles.{role}.{verb}[{i}]: schema {name!r} is not "
                         f"in the dbt project (schemas in {project.manifest}: {', '.join(sorted(known))})")
+    for name in grants.schema_levels:
+        if name not in known:
+            raise PolicyError(
+                f"{policy.source}: {GRANTS_KEY}.schema_levels.{name}: schema {name!r} is not in the dbt "
+                f"project (schemas in {project.manifest}: {', '.join(sorted(known))})")
     writers: dict[str, list[str]] = {}
     for role, rg in grants.roles.items():
         for name in rg.write:
@@ -338,6 +357,11 @@ def _header(policy: Policy, schemas: dict[str, SchemaGrant], withheld: tuple[Wit
         source = " (policy floor)" if grant.floor and grant.floor >= grant.level else ""
         lines.append(f"#   {fqn:<{width}}  {grant.kind:<6}  {level}{source}: "
                      f"{', '.join(sorted(readers.get(fqn, []))) or '-'}")
+        if grant.required and grant.holders:
+            shown = ", ".join(grant.holders[:MAX_HOLDERS_SHOWN])
+            more = len(grant.holders) - MAX_HOLDERS_SHOWN
+            lines.append(f"#   {'':<{width}}  level {grant.level} columns in: {shown}"
+                         + (f" and {more} more" if more > 0 else ""))
     if withheld:
         lines.append("# Reads the policy asks for but withheld (role not cleared for the schema's level):")
         for w in withheld:

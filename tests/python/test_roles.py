@@ -237,6 +237,7 @@ def test_new_restricted_model_moves_its_schemas_readers(project_copy: Path,
     assert "fresh `dbt parse`" not in capsys.readouterr().out  # the cached manifest is fresh now
     spec = yaml.safe_load(roles_yml.read_text())
     assert schema_readers(spec, "analytics.marts") == {"finance_analyst"}
+    assert "level 4 columns in: dim_customer_bank_accounts\n" in roles_yml.read_text()
     assert "privileges" not in roles_of(spec)["reporter"]
     assert "analytics.marts.*" in roles_of(spec)["transformer"]["privileges"]["tables"]["write"]
     assert permifrost_errors(roles_yml) == []
@@ -305,6 +306,10 @@ def test_policy_naming_a_schema_missing_from_the_project_is_an_error(
     assert main(["roles", "--project-dir", str(project_copy), "--manifest", str(manifest)]) == 2
     err = capsys.readouterr().err
     assert "vars.governance.grants.roles.analyst.read[0]: schema 'mart' is not in the dbt project" in err
+    policy_file.write_text(text.replace("        finance: 4   ", "        financ: 4    ", 1))
+    assert main(["roles", "--project-dir", str(project_copy), "--manifest", str(manifest)]) == 2
+    assert "vars.governance.grants.schema_levels.financ: schema 'financ' is not in the dbt project" in \
+        capsys.readouterr().err
 
 
 def test_generation_refuses_a_policy_that_lets_the_transformer_write_raw(
