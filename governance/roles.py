@@ -118,7 +118,7 @@ def read_manifest(manifest: Path, policy: Policy) -> ProjectSchemas:
         schema = str(node.get("schema") or "").lower()
         if not schema:
             return
-        where = node.get("patch_path") or node.get("original_file_path") or relation
+        where = str(node.get("patch_path") or node.get("original_file_path") or relation).split("://", 1)[-1]
         info = schemas.setdefault(schema, SchemaInfo(schema, kind))
         if info.kind != kind:
             raise ProjectError(f"{manifest}: schema {schema!r} holds both dbt sources and built models; "
