@@ -117,6 +117,9 @@ def parse_grants(raw: Any, levels: dict[int, Any], roles: dict[str, Any], path: 
         raise _fail(path, f"{GRANTS_KEY}.raw_writers", "name at least one role (the loader)")
     for i, name in enumerate(raw_writers):
         _role(name, roles, path, f"{GRANTS_KEY}.raw_writers[{i}]")
+        if roles[name].kind != "service":
+            raise _fail(path, f"{GRANTS_KEY}.raw_writers[{i}]",
+                        f"only a service role may write raw; {name!r} is {roles[name].kind}")
 
     restrict = _level(top.get("restrict_schemas_from_level", max(levels)), levels, path,
                       f"{GRANTS_KEY}.restrict_schemas_from_level")

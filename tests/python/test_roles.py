@@ -269,6 +269,8 @@ def test_unknown_classification_in_model_yaml_names_the_file(manifest: Path, pro
      "vars.governance.grants.users.bi_service.role", "undefined role 'ghost'"),
     ("      raw_writers: [loader]", "      raw_writers: [loadr]",
      "vars.governance.grants.raw_writers[0]", "undefined role 'loadr'"),
+    ("      raw_writers: [loader]", "      raw_writers: [loader, analyst]",
+     "vars.governance.grants.raw_writers[1]", "only a service role may write raw; 'analyst' is functional"),
     ("        finance_analyst:\n          warehouses: [analysing]",
      "        finance_analysts:\n          warehouses: [analysing]",
      "vars.governance.grants.roles.finance_analysts", "undefined role 'finance_analysts'"),
