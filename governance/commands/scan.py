@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import json
 import sys
 import time
@@ -19,7 +20,7 @@ from rich.table import Table
 
 from governance import dbt_yaml
 from governance.classify import CLASSIFIER_VERSION, Classifier, ColumnResult
-from governance.connection import Connection, connect, load_target
+from governance.connection import Connection, Target, connect, load_target
 from governance.errors import PolicyError, ProjectError
 from governance.policy import POLICY_KEY, find_project_dir, load_policy
 from governance.scan import (
@@ -98,9 +99,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "--project-dir", type=Path, default=None, help="dbt project directory (default: search up)"
-    )
+    parser.add_argument("--project-dir", type=Path, default=None, help="dbt project directory (default: search up)")
     parser.add_argument(
         "--profiles-dir",
         type=Path,
@@ -129,9 +128,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="SCHEMA",
         help="scan every table of these schemas, declared or not (report only)",
     )
-    parser.add_argument(
-        "--dry-run", action="store_true", help="show the YAML diff it would write; write nothing"
-    )
+    parser.add_argument("--dry-run", action="store_true", help="show the YAML diff it would write; write nothing")
     parser.add_argument(
         "--add-missing-columns",
         action="store_true",
@@ -144,9 +141,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="exit 1 when a column looks personal but its YAML carries no classification (or a "
         "lower one than found); for CI, usually with --dry-run",
     )
-    parser.add_argument(
-        "--full", action="store_true", help="rescan every table (ignore the state of the last scan)"
-    )
+    parser.add_argument("--full", action="store_true", help="rescan every table (ignore the state of the last scan)")
     parser.add_argument(
         "--state-file",
         type=Path,
@@ -197,7 +192,7 @@ def run(args: argparse.Namespace) -> int:
 
     yaml_errors: list[str] = []
     declared: list[DeclaredTable] = []
-    with _open(target, args.database) as con:
+    with open_connection(target, args.database) as con:
         database = _database_name(con, target, args.database)
         if report_only:
             if args.select:
@@ -238,8 +233,7 @@ def run(args: argparse.Namespace) -> int:
         print_summary(outcomes, console, elapsed, report_only, args.dry_run)
     for table, column in findings:
         console.print(
-            f"[red]unclassified:[/] {table}.{column} looks personal but its YAML carries no "
-            "(sufficient) classification"
+            f"[red]unclassified:[/] {table}.{column} looks personal but its YAML carries no (sufficient) classification"
         )
     table_errors = [o for o in outcomes if o.error]
     if yaml_errors or table_errors:
@@ -247,39 +241,25 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if findings else EXIT_OK
 
 
-class _open:
+def _is_duckdb_file(name: str | None) -> bool:
+    return bool(name) and (name.endswith((".duckdb", ".db")) or "/" in name)
+
+
+def open_connection(target: Target, database: str | None) -> Connection:
     """Connect to the target, or (DuckDB) to another database file given with --database."""
-
-    def __init__(self, target: Any, database: str | None) -> None:
-        self.target, self.database = target, database
-
-    def __enter__(self) -> Connection:
-        if (
-            self.target.type == "duckdb"
-            and self.database
-            and (self.database.endswith((".duckdb", ".db")) or "/" in self.database)
-        ):
-            other = type(self.target)(
-                **{**self.target.__dict__, "fields": {**self.target.fields, "path": self.database}}
-            )
-            self.con = connect(other)
-        else:
-            self.con = connect(self.target)
-        return self.con
-
-    def __exit__(self, *exc: object) -> None:
-        self.con.close()
+    if target.type == "duckdb" and _is_duckdb_file(database):
+        return connect(dataclasses.replace(target, fields={**target.fields, "path": database}))
+    return connect(target)
 
 
-def _database_name(con: Connection, target: Any, database: str | None) -> str:
+def _database_name(con: Connection, target: Target, database: str | None) -> str:
+    """The catalog to list: DuckDB's current database (a file's stem) unless another is named."""
     if con.dialect == "duckdb":
+        if database and not _is_duckdb_file(database):
+            return database
         cur = con.cursor()
         cur.execute("select current_database()")
-        return (
-            str(cur.fetchone()[0])
-            if not database or "/" in database or database.endswith((".duckdb", ".db"))
-            else database
-        )
+        return str(cur.fetchone()[0])
     return database or target.database
 
 

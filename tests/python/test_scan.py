@@ -328,6 +328,11 @@ def test_undeclared_schema_is_reported_only(scan_project, capsys) -> None:
         ("other.contacts", "contact_mail", ["EMAIL_ADDRESS"], "report only")
     ]
     assert sources_file(project).read_text() == before
+    # the same schema of a DuckDB file named on the command line
+    other_file = project.parent / "copy.duckdb"
+    shutil.copy(project / "warehouse" / "analytics.duckdb", other_file)
+    assert scan(project, "--database", str(other_file), "--schema", "other", "--format", "json") == 0
+    assert [r["relation"] for r in json.loads(capsys.readouterr().out)] == ["copy.other.contacts"]
     assert scan(project, "--schema", "other", "--fail-on-unclassified") == 1
     assert scan(project, "--schema", "nowhere") == 2
 
