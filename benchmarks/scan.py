@@ -141,9 +141,7 @@ def inprocess_scan(database: Path, schema: str, classifier: Classifier, threads:
     return elapsed
 
 
-def naive(
-    database: Path, schemas: list[str], rows: int, entity_levels: dict[str, int]
-) -> tuple[float, int, dict]:
+def naive(database: Path, schemas: list[str], rows: int, entity_levels: dict[str, int]) -> tuple[float, int, dict]:
     """Presidio's AnalyzerEngine (default recognizers, batched) over every value of every column."""
     from presidio_analyzer import AnalyzerEngine, BatchAnalyzerEngine
     from presidio_analyzer.nlp_engine import NlpEngineProvider
@@ -179,9 +177,7 @@ def naive(
             },
         }
     )
-    engine = BatchAnalyzerEngine(
-        AnalyzerEngine(nlp_engine=provider.create_engine(), supported_languages=["en"])
-    )
+    engine = BatchAnalyzerEngine(AnalyzerEngine(nlp_engine=provider.create_engine(), supported_languages=["en"]))
     con = duckdb.connect(str(database), read_only=True)
     predicted: dict[str, set[str]] = {}
     values_analysed = 0
@@ -193,8 +189,7 @@ def naive(
             columns = [
                 r[0]
                 for r in con.execute(
-                    "select column_name from information_schema.columns where "
-                    "table_schema = ? and table_name = ?",
+                    "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
                     [schema, table],
                 ).fetchall()
             ]
@@ -231,9 +226,7 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "--rows", type=int, default=10_000, help="rows per benchmark table (default: %(default)s)"
-    )
+    parser.add_argument("--rows", type=int, default=10_000, help="rows per benchmark table (default: %(default)s)")
     parser.add_argument(
         "--big-rows",
         type=int,
@@ -251,11 +244,14 @@ def main(argv: list[str] | None = None) -> int:
         "--workdir",
         type=Path,
         default=None,
-        help="where to keep the generated DuckDB file, reused when it holds the same data (default: "
-        "target/bench-scan)",
+        help="where to keep the generated DuckDB file, reused when it holds the same data (default: target/bench-scan)",
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs of each timed scan; the best is reported (default: 3)"
     )
     parser.add_argument("--errors", action="store_true", help="list every misjudged column")
     args = parser.parse_args(argv)
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
     workdir = args.workdir or PROJECT_DIR / "target" / "bench-scan"
@@ -281,13 +277,18 @@ def main(argv: list[str] | None = None) -> int:
     columns = len(truth)
 
     # (a) the whole labeled benchmark, end to end
-    elapsed_a, predicted = cli_scan(database, ["train", "holdout"])
+    # best of --repeat runs (the machines are shared; the minimum is the least disturbed run)
+    runs_a = [cli_scan(database, ["train", "holdout"]) for _ in range(args.repeat)]
+    elapsed_a, predicted = min(run[0] for run in runs_a), runs_a[0][1]
+    cpu_a = min(CPU_TIMES[-args.repeat :])
+    deterministic = all(run[1] == predicted for run in runs_a)
     train = metrics(predicted, scan_data.truth_for("train"))
     holdout = metrics(predicted, scan_data.truth_for("holdout"))
     overall = metrics(predicted, truth)
     print(
         f"\n(a) governance scan, {columns} labeled columns ({args.rows:,} rows per table), end to end: "
-        f"{elapsed_a:.2f}s wall, {CPU_TIMES[-1]:.2f}s CPU  (target <= 10 s)"
+        f"{elapsed_a:.2f}s wall, {cpu_a:.2f}s CPU (best of {args.repeat}; target <= 10 s); "
+        f"same result every run: {deterministic}"
     )
     for label, m in (("train", train), ("holdout", holdout), ("all", overall)):
         print(
@@ -300,11 +301,20 @@ def main(argv: list[str] | None = None) -> int:
 
     # (b) 10k vs 10M rows
     if args.big_rows:
-        small_cli, _ = cli_scan(database, ["train"])
-        big_cli, big_pred = cli_scan(database, ["train_big"])
+        small_runs, big_runs, small_cpu, big_cpu = [], [], [], []
+        for _ in range(args.repeat):  # interleaved, so both sizes see the same machine
+            small_runs.append(cli_scan(database, ["train"])[0])
+            small_cpu.append(CPU_TIMES[-1])
+            big_cli_run, big_pred = cli_scan(database, ["train_big"])
+            big_runs.append(big_cli_run)
+            big_cpu.append(CPU_TIMES[-1])
+        small_cli, big_cli = min(small_runs), min(big_runs)
         classifier = Classifier(load_policy(PROJECT_DIR).entity_levels, 2, build_engine())
-        small_scan = inprocess_scan(database, "train", classifier)
-        big_scan = inprocess_scan(database, "train_big", classifier)
+        small_scans, big_scans = [], []
+        for _ in range(args.repeat):
+            small_scans.append(inprocess_scan(database, "train", classifier))
+            big_scans.append(inprocess_scan(database, "train_big", classifier))
+        small_scan, big_scan = min(small_scans), min(big_scans)
         same = {k.split(".", 1)[1]: v for k, v in big_pred.items()} == {
             k.split(".", 1)[1]: v for k, v in predicted.items() if k.startswith("train.")
         }
@@ -312,9 +322,13 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"    end to end  {small_cli:.2f}s vs {big_cli:.2f}s  ratio {big_cli / small_cli:.2f}  "
             "(target <= 1.5); "
-            f"CPU {CPU_TIMES[-2]:.2f}s vs {CPU_TIMES[-1]:.2f}s"
+            f"CPU {min(small_cpu):.2f}s vs {min(big_cpu):.2f}s  ratio {min(big_cpu) / min(small_cpu):.2f} "
+            f"(best of {args.repeat})"
         )
-        print(f"    scan only   {small_scan:.2f}s vs {big_scan:.2f}s  ratio {big_scan / small_scan:.2f}")
+        print(
+            f"    scan only   {small_scan:.2f}s vs {big_scan:.2f}s  ratio {big_scan / small_scan:.2f}  "
+            "(sampling + classification in one process, engine already built)"
+        )
         print(f"    same classification at both sizes: {same}")
 
     # (c) naive Presidio over every value
@@ -333,8 +347,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"    naive    precision {m['precision']:.3f}  recall {m['recall']:.3f}  F1 {m['f1']:.3f}")
         print(
-            f"    scan     precision {overall['precision']:.3f}  recall {overall['recall']:.3f}  "
-            f"F1 {overall['f1']:.3f}"
+            f"    scan     precision {overall['precision']:.3f}  recall {overall['recall']:.3f}  F1 {overall['f1']:.3f}"
         )
         print(
             f"    speed-up {naive_at_rows / elapsed_a:.0f}x (naive analysis time vs the scan end to end; "

@@ -382,9 +382,15 @@ class EntityFinding:
         return {
             "type": self.entity,
             "score": round(self.score, 2),
+            "confidence": self.confidence,
             "coverage": round(self.coverage, 3),
             "decided_by": self.decided_by,
         }
+
+    @property
+    def confidence(self) -> str:
+        """Snowflake-style HIGH / MEDIUM / LOW from the score."""
+        return "HIGH" if self.score >= 0.8 else "MEDIUM" if self.score >= 0.5 else "LOW"
 
 
 @dataclass

@@ -34,6 +34,7 @@ class ScanState:
     path: Path
     entries: dict[str, dict[str, Any]] = field(default_factory=dict)
     dirty: bool = False
+    use_cache: bool = True
 
     @classmethod
     def load(cls, path: Path) -> ScanState:
@@ -47,7 +48,7 @@ class ScanState:
 
     def lookup(self, key: str, sig: str) -> list[ColumnResult] | None:
         entry = self.entries.get(key)
-        if not entry or entry.get("signature") != sig:
+        if not self.use_cache or not entry or entry.get("signature") != sig:
             return None
         return [ColumnResult.from_dict(c) for c in entry.get("columns", [])]
 

@@ -211,7 +211,8 @@ def run(args: argparse.Namespace) -> int:
             console.print(f"[red]error:[/] {message}")
 
         state_path = args.state_file or project_dir / DEFAULT_PATH
-        state = ScanState.load(state_path) if not args.full else ScanState(state_path)
+        state = ScanState.load(state_path)
+        state.use_cache = not args.full  # --full rescans, but keeps the other tables' entries
         classifier = Classifier(policy.entity_levels, settings.default_level)
         fingerprint = {
             **settings.as_dict(),
@@ -233,7 +234,8 @@ def run(args: argparse.Namespace) -> int:
         print_summary(outcomes, console, elapsed, report_only, args.dry_run)
     for table, column in findings:
         console.print(
-            f"[red]unclassified:[/] {table}.{column} looks personal but its YAML carries no (sufficient) classification"
+            f"[red]unclassified:[/] {table}.{column} looks personal but its YAML carries no "
+            "(sufficient) classification"
         )
     table_errors = [o for o in outcomes if o.error]
     if yaml_errors or table_errors:
