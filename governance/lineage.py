@@ -181,6 +181,8 @@ _KEY_LITERAL_MIN_LENGTH = 8
 
 
 def _op_name(node: exp.Expression) -> str:
+    if isinstance(node, (exp.JSONExtract, exp.JSONExtractScalar)) and node.expression is not None:
+        return f"{node.sql_name().lower()}({node.expression.sql()})"
     if isinstance(node, exp.Anonymous):
         return str(node.name).lower()
     if isinstance(node, exp.Func):
