@@ -176,7 +176,7 @@ _LENGTHS: tuple[type[exp.Expression], ...] = tuple(
     cls for cls in (getattr(exp, n, None) for n in ("Length", "ByteLength", "BitLength")) if cls is not None
 )
 _COPIES: tuple[type[exp.Expression], ...] = (exp.Cast, exp.Coalesce)
-_TRANSPARENT: tuple[type[exp.Expression], ...] = (exp.Alias, exp.Paren, exp.Distinct, exp.Ordered)
+_TRANSPARENT: tuple[type[exp.Expression], ...] = (exp.Alias, exp.Paren, exp.Distinct, exp.Ordered, exp.Order)
 _KEY_LITERAL_MIN_LENGTH = 8
 
 
@@ -285,6 +285,7 @@ class _StatementLineage:
     def __init__(self, relation_of: Callable[[exp.Table], Relation]):
         self.relation_of = relation_of
         self.memo: dict[int, tuple[list[str], dict[str, list[SqlEdge]]]] = {}
+        self.stars: dict[int, list[Any]] = {}
         self.problems: list[str] = []
 
     def outputs(self, scope: Scope) -> tuple[list[str], dict[str, list[SqlEdge]]]:
@@ -293,6 +294,21 @@ class _StatementLineage:
             self.memo[key] = ([], {})  # guards against recursive CTE cycles
             self.memo[key] = self._compute(scope)
         return self.memo[key]
+
+    def lookup(self, scope: Scope, name: str) -> list[SqlEdge] | None:
+        """The edges of output column `name` of `scope`; through an unexpanded `*` (columns unknown)
+        the name is followed into the star's relations."""
+        names, edges = self.outputs(scope)
+        if name in edges:
+            return edges[name]
+        for source in self.stars.get(id(scope), []):
+            if isinstance(source, Scope):
+                found = self.lookup(source, name)
+                if found is not None:
+                    return found
+            elif isinstance(source, exp.Table):
+                return [SqlEdge(self.relation_of(source), name, ())]
+        return None
 
     def _compute(self, scope: Scope) -> tuple[list[str], dict[str, list[SqlEdge]]]:
         expression = scope.expression
@@ -304,13 +320,16 @@ class _StatementLineage:
         names: list[str] = []
         edges: dict[str, list[SqlEdge]] = {}
         for select in expression.selects:
-            if isinstance(select, exp.Star) or (
-                isinstance(select, exp.Column) and isinstance(select.this, exp.Star)
-            ):
+            star_table = None
+            if isinstance(select, exp.Column) and isinstance(select.this, exp.Star):
+                star_table = select.table
+            if isinstance(select, exp.Star) or star_table is not None:
                 self.problems.append(
-                    f"cannot expand `{select.sql()}`: the columns of its relation are unknown "
-                    "(document them in YAML, or pass a catalog or a database)"
-                )
+                    f"cannot expand `{select.sql()}`: the columns of its relation are unknown (document them "
+                    "in YAML, or pass a catalog or a database); its columns are followed by name")
+                selected = scope.selected_sources
+                chosen = [selected[star_table]] if star_table in selected else list(selected.values())
+                self.stars.setdefault(id(scope), []).extend(source for _, source in chosen)
                 continue
             name = select.alias_or_name.lower()
             found: dict[SqlEdge, None] = {}
@@ -378,6 +397,8 @@ class _StatementLineage:
                 selected = current.selected_sources.get(table)
                 source = selected[1] if selected else current.sources.get(table)
             current = current.parent if source is None else current
+        if source is None and not table and len(scope.selected_sources) == 1:
+            source = next(iter(scope.selected_sources.values()))[1]
         if source is None:
             if not table:
                 self.problems.append(f"column `{column.sql()}` could not be resolved to a relation")
@@ -385,18 +406,18 @@ class _StatementLineage:
                 self.problems.append(f"column `{column.sql()}`: unknown relation `{table}`")
             return
         if isinstance(source, Scope):
-            names, edges = self.outputs(source)
-            if name not in edges:
+            upstream = self.lookup(source, name)
+            if upstream is None:
+                names, _ = self.outputs(source)
                 self.problems.append(f"column `{name}` not found in `{table}` (known: {', '.join(names)})")
                 return
-            for edge in edges[name]:
+            for edge in upstream:
                 found.setdefault(SqlEdge(edge.relation, edge.column, _dedupe((*edge.steps, *path))), None)
         elif isinstance(source, exp.Table):
             found.setdefault(SqlEdge(self.relation_of(source), name, path), None)
         else:
             self.problems.append(
-                f"column `{column.sql()}` comes from an unsupported source `{source.sql()[:60]}`"
-            )
+                f"column `{column.sql()}` comes from an unsupported source `{source.sql()[:60]}`")
 
     def _subquery(
         self, node: exp.Expression, outer: list[Step], scope: Scope, found: dict[SqlEdge, None]
