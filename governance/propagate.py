@@ -263,13 +263,25 @@ class _YamlCache:
 
 
 def node_entry(cache: _YamlCache, node: Node) -> CommentedMap | None:
-    """The node's entry in its YAML property file, if it has one."""
+    """The node's entry in its YAML property file, if it has one. A model the manifest knows no
+    property file for (not documented when it was compiled) is looked up in the YAML files of its
+    own directory, where the write-back adds new entries."""
     document = cache.get(node.yaml_path)
-    if document is None:
+    if document is not None:
+        if node.resource_type == "source":
+            return document.source_table(node.source_name or "", node.name)
+        return document.model(node.name)
+    if node.resource_type == "source" or not node.file_path:
         return None
-    if node.resource_type == "source":
-        return document.source_table(node.source_name or "", node.name)
-    return document.model(node.name)
+    directory = cache.project_dir / Path(node.file_path).parent
+    for candidate in sorted(directory.glob("*.yml")):
+        relative = str(candidate.relative_to(cache.project_dir))
+        document = cache.get(relative)
+        entry = document.model(node.name) if document is not None and isinstance(document.data, dict) else None
+        if entry is not None:
+            node.yaml_path = relative
+            return entry
+    return None
 
 
 def propagate(
