@@ -30,17 +30,31 @@ def dbt_executable() -> str:
 def compile_manifest(project_dir: Path, target_path: Path) -> Path:
     """Run `dbt compile` for `project_dir` into `target_path`; return the manifest's path."""
     target_path.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "DBT_TARGET_PATH": str(target_path), "DBT_LOG_PATH": str(target_path / "logs"),
-           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    env = {
+        **os.environ,
+        "DBT_TARGET_PATH": str(target_path),
+        "DBT_LOG_PATH": str(target_path / "logs"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
     if "DBT_PROFILES_DIR" not in os.environ and (project_dir / "profiles.yml").is_file():
         env["DBT_PROFILES_DIR"] = str(project_dir)
-    command = [dbt_executable(), "compile", "--quiet", "--project-dir", str(project_dir),
-               "--target-path", str(target_path)]
+    command = [
+        dbt_executable(),
+        "compile",
+        "--quiet",
+        "--project-dir",
+        str(project_dir),
+        "--target-path",
+        str(target_path),
+    ]
     try:
-        result = subprocess.run(command, cwd=project_dir, env=env, capture_output=True, text=True,
-                                timeout=COMPILE_TIMEOUT_SECONDS)
+        result = subprocess.run(
+            command, cwd=project_dir, env=env, capture_output=True, text=True, timeout=COMPILE_TIMEOUT_SECONDS
+        )
     except subprocess.TimeoutExpired as exc:
-        raise ProjectError(f"{project_dir}: dbt compile did not finish in {COMPILE_TIMEOUT_SECONDS} s") from exc
+        raise ProjectError(
+            f"{project_dir}: dbt compile did not finish in {COMPILE_TIMEOUT_SECONDS} s"
+        ) from exc
     manifest = target_path / "manifest.json"
     if result.returncode != 0 or not manifest.is_file():
         output = (result.stdout + result.stderr).strip()[-3000:]

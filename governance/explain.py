@@ -48,8 +48,9 @@ def _name(result: PropagationResult, key: ColumnKey) -> str:
     return f"{result.graph.nodes[key[0]].display}.{key[1]}"
 
 
-def _tree(result: PropagationResult, key: ColumnKey, seen: set[ColumnKey],
-          sources: dict[ColumnKey, ColumnState]) -> dict[str, Any]:
+def _tree(
+    result: PropagationResult, key: ColumnKey, seen: set[ColumnKey], sources: dict[ColumnKey, ColumnState]
+) -> dict[str, Any]:
     state = result.columns.get(key)
     node = result.graph.nodes[key[0]]
     entry: dict[str, Any] = {
@@ -84,8 +85,12 @@ def _why(result: PropagationResult, state: ColumnState) -> list[str]:
     if not state.derived:
         if node.resource_type in ("source", "seed"):
             if state.declared is None:
-                return ["a source/seed column with no classification in its YAML (the scan or a human sets it)"]
-            return [f"classified {state.declared} in {node.yaml_path} (classified_by: {state.marker or 'manual'})"]
+                return [
+                    "a source/seed column with no classification in its YAML (the scan or a human sets it)"
+                ]
+            return [
+                f"classified {state.declared} in {node.yaml_path} (classified_by: {state.marker or 'manual'})"
+            ]
         return [f"the SQL of {node.display} could not be analysed; its YAML is taken as it is"]
     lineage = state.lineage
     if lineage is None:
@@ -93,35 +98,49 @@ def _why(result: PropagationResult, state: ColumnState) -> list[str]:
     else:
         top = [c for c in state.contributions if c.result is not None and c.result.level == lineage.level]
         names = sorted({_name(result, c.edge.source) for c in top})
-        lines.append(f"lineage level {lineage.level} ({result.policy.levels[lineage.level].name}): the highest "
-                     f"level flowing in, from {', '.join(names)}")
+        lines.append(
+            f"lineage level {lineage.level} ({result.policy.levels[lineage.level].name}): the highest "
+            f"level flowing in, from {', '.join(names)}"
+        )
         if lineage.pii:
-            lines.append(f"PII entities: the union of its upstream columns' entities: {', '.join(lineage.pii)}")
+            lines.append(
+                f"PII entities: the union of its upstream columns' entities: {', '.join(lineage.pii)}"
+            )
     for contribution in state.contributions:
         if contribution.rules and contribution.upstream and contribution.result:
             for rule in contribution.rules:
                 lines.append(
                     f"{_name(result, contribution.edge.source)} ({contribution.upstream}) lowered to "
-                    f"{contribution.result} by lineage rule `{rule.kind}`: {rule.description}")
+                    f"{contribution.result} by lineage rule `{rule.kind}`: {rule.description}"
+                )
     if state.manual:
         declared = state.declared
-        lines.append(f"set by hand to {declared} (classified_by: manual, or no marker): a manual classification wins")
+        lines.append(
+            f"set by hand to {declared} (classified_by: manual, or no marker): a manual classification wins"
+        )
         if declared and lineage and declared.level < lineage.level:
-            lines.append(f"NOTE: the manual level {declared.level} is lower than lineage says ({lineage.level})")
+            lines.append(
+                f"NOTE: the manual level {declared.level} is lower than lineage says ({lineage.level})"
+            )
     elif state.marker == MARKER or lineage is not None:
         written = state.declared
         if written == lineage:
             lines.append("the YAML holds this classification (classified_by: lineage)")
         else:
-            lines.append(f"the YAML holds {written if written else 'no classification'}; run `governance propagate`")
+            lines.append(
+                f"the YAML holds {written if written else 'no classification'}; run `governance propagate`"
+            )
     return list(dict.fromkeys(lines))
 
 
 def render(explanation: dict[str, Any]) -> str:
     out: list[str] = []
     eff = explanation["effective"]
-    level = f"level {eff['level']}" + (f" [{', '.join(eff['pii'])}]" if eff and eff["pii"] else "") if eff \
+    level = (
+        f"level {eff['level']}" + (f" [{', '.join(eff['pii'])}]" if eff and eff["pii"] else "")
+        if eff
         else "not classified"
+    )
     out.append(f"{explanation['column']}: {level}")
     _render_tree(explanation["tree"], "", out, root=True)
     out.append("why:")
@@ -130,10 +149,15 @@ def render(explanation: dict[str, Any]) -> str:
         out.append("source columns:")
         for source in explanation["sources"]:
             cls = source["classification"]
-            text = f"{cls['level']}" + (f" [{', '.join(cls['pii'])}]" if cls["pii"] else "") if cls \
+            text = (
+                f"{cls['level']}" + (f" [{', '.join(cls['pii'])}]" if cls["pii"] else "")
+                if cls
                 else "not classified"
-            out.append(f"  - {source['column']}: {text}" + (f" ({source['classified_by']})" if source["classified_by"]
-                                                               else ""))
+            )
+            out.append(
+                f"  - {source['column']}: {text}"
+                + (f" ({source['classified_by']})" if source["classified_by"] else "")
+            )
     return "\n".join(out)
 
 
@@ -147,6 +171,8 @@ def _render_tree(entry: dict[str, Any], prefix: str, out: list[str], root: bool 
         rules = f"  lowered by {', '.join(child['rules'])}" if child.get("rules") else ""
         kind = "source " if child["node_type"] == "source" else ""
         repeated = " (see above)" if child.get("repeated") else ""
-        out.append(f"{prefix}{'└─' if last else '├─'} {kind}{child['column']}  level {level}  via {via}{rules}"
-                   f"{repeated}")
+        out.append(
+            f"{prefix}{'└─' if last else '├─'} {kind}{child['column']}  level {level}  via {via}{rules}"
+            f"{repeated}"
+        )
         _render_tree(child, prefix + ("   " if last else "│  "), out)

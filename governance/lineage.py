@@ -298,7 +298,7 @@ class _StatementLineage:
     def lookup(self, scope: Scope, name: str) -> list[SqlEdge] | None:
         """The edges of output column `name` of `scope`; through an unexpanded `*` (columns unknown)
         the name is followed into the star's relations."""
-        names, edges = self.outputs(scope)
+        _, edges = self.outputs(scope)
         if name in edges:
             return edges[name]
         for source in self.stars.get(id(scope), []):
@@ -326,7 +326,8 @@ class _StatementLineage:
             if isinstance(select, exp.Star) or star_table is not None:
                 self.problems.append(
                     f"cannot expand `{select.sql()}`: the columns of its relation are unknown (document them "
-                    "in YAML, or pass a catalog or a database); its columns are followed by name")
+                    "in YAML, or pass a catalog or a database); its columns are followed by name"
+                )
                 selected = scope.selected_sources
                 chosen = [selected[star_table]] if star_table in selected else list(selected.values())
                 self.stars.setdefault(id(scope), []).extend(source for _, source in chosen)
@@ -417,7 +418,8 @@ class _StatementLineage:
             found.setdefault(SqlEdge(self.relation_of(source), name, path), None)
         else:
             self.problems.append(
-                f"column `{column.sql()}` comes from an unsupported source `{source.sql()[:60]}`")
+                f"column `{column.sql()}` comes from an unsupported source `{source.sql()[:60]}`"
+            )
 
     def _subquery(
         self, node: exp.Expression, outer: list[Step], scope: Scope, found: dict[SqlEdge, None]

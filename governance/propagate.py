@@ -277,7 +277,9 @@ def node_entry(cache: _YamlCache, node: Node) -> CommentedMap | None:
     for candidate in sorted(directory.glob("*.yml")):
         relative = str(candidate.relative_to(cache.project_dir))
         document = cache.get(relative)
-        entry = document.model(node.name) if document is not None and isinstance(document.data, dict) else None
+        entry = (
+            document.model(node.name) if document is not None and isinstance(document.data, dict) else None
+        )
         if entry is not None:
             node.yaml_path = relative
             return entry

@@ -19,7 +19,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "classification, or a lower one that no human set (classified_by: manual); when a source "
             "or seed column has PII entities (from the scan) but no classification; when classification "
             "meta is invalid; or when a model's SQL cannot be analysed. Manual classifications lower than "
-            "lineage, and lineage entries that `governance propagate` would change, are warnings."),
+            "lineage, and lineage entries that `governance propagate` would change, are warnings."
+        ),
         epilog="Exit codes: 0 ok (warnings allowed); 1 findings; 2 bad input or configuration.",
     )
     add_arguments(parser)

@@ -17,7 +17,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "Show the column lineage of MODEL.COLUMN (a model, snapshot or seed; a source as "
             "SOURCE.TABLE.COLUMN) as a tree back to its source columns, with the operations on each path "
             "(cast, lower, count [count], ...), the classification of every column on the way, the "
-            "lineage rules that lowered it, and why the column has its level."),
+            "lineage rules that lowered it, and why the column has its level."
+        ),
         epilog="Exit codes: 0 ok; 2 unknown model or column, or bad input.",
     )
     parser.add_argument("column", metavar="MODEL.COLUMN", help="e.g. dim_customers.email")

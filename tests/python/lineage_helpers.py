@@ -13,7 +13,9 @@ FIXTURE_PROJECT = Path(__file__).parent / "fixtures" / "lineage_project"
 def upstream(graph: LineageGraph, node: str, column: str) -> dict[str, set[str]]:
     """Direct upstream columns of NODE.COLUMN as {"upstream.column": {step kinds on the path}}."""
     key = (graph.find(node).unique_id, column)
-    assert key in {(graph.find(node).unique_id, c) for c in graph.find(node).columns}, f"{node}.{column} unknown"
+    assert key in {(graph.find(node).unique_id, c) for c in graph.find(node).columns}, (
+        f"{node}.{column} unknown"
+    )
     out: dict[str, set[str]] = {}
     for edge in graph.upstream(key):
         name = f"{graph.nodes[edge.source[0]].display}.{edge.source[1]}"
@@ -39,5 +41,7 @@ def root_sources(graph: LineageGraph, node: str, column: str) -> set[str]:
 
 
 def copy_fixture(destination: Path) -> Path:
-    shutil.copytree(FIXTURE_PROJECT, destination, ignore=shutil.ignore_patterns("target", "logs", "*.duckdb*"))
+    shutil.copytree(
+        FIXTURE_PROJECT, destination, ignore=shutil.ignore_patterns("target", "logs", "*.duckdb*")
+    )
     return destination

@@ -108,13 +108,28 @@ def test_fixture_transformation_kinds(fixture_graph: LineageGraph) -> None:
 
 def test_fixture_output_columns_and_order(fixture_graph: LineageGraph) -> None:
     assert fixture_graph.find("contacts").columns == ["contact_id", "contact"]  # first branch names them
-    assert fixture_graph.find("stg_users").columns == ["user_id", "email", "full_name", "date_of_birth", "country"]
+    assert fixture_graph.find("stg_users").columns == [
+        "user_id",
+        "email",
+        "full_name",
+        "date_of_birth",
+        "country",
+    ]
     snapshot = fixture_graph.find("snap_users").columns
     assert snapshot[:5] == ["user_id", "email", "full_name", "date_of_birth", "country"]
-    assert snapshot[5:] == ["dbt_scd_id", "dbt_updated_at", "dbt_valid_from", "dbt_valid_to", "dbt_is_deleted"]
+    assert snapshot[5:] == [
+        "dbt_scd_id",
+        "dbt_updated_at",
+        "dbt_valid_from",
+        "dbt_valid_to",
+        "dbt_is_deleted",
+    ]
     order = fixture_graph.order
-    assert order.index(fixture_graph.find("stg_users").unique_id) < order.index(
-        fixture_graph.find("manual_override").unique_id) < order.index(fixture_graph.find("manual_downstream").unique_id)
+    assert (
+        order.index(fixture_graph.find("stg_users").unique_id)
+        < order.index(fixture_graph.find("manual_override").unique_id)
+        < order.index(fixture_graph.find("manual_downstream").unique_id)
+    )
 
 
 def test_lineage_through_several_models(fixture_graph: LineageGraph) -> None:
@@ -135,7 +150,9 @@ def test_snowflake_dialect() -> None:
             sha2(payload:requester.email::varchar, 256) as email_hash
         from src
     """
-    schema = {"analytics": {"raw": {"tickets": {"id": "int", "payload": "variant", "updated_at": "timestamp"}}}}
+    schema = {
+        "analytics": {"raw": {"tickets": {"id": "int", "payload": "variant", "updated_at": "timestamp"}}}
+    }
     result = sql_lineage(sql, "snowflake", schema)
     assert result.problems == []
     assert result.columns == ["ticket_id", "requester_email", "email_state", "email_hash"]
@@ -146,7 +163,8 @@ def test_snowflake_dialect() -> None:
 
 
 def test_star_over_undocumented_source_is_reported_then_expanded_from_duckdb(
-        compiled_manifest, tmp_path: Path) -> None:
+    compiled_manifest, tmp_path: Path
+) -> None:
     manifest = json.loads(compiled_manifest(FIXTURE_PROJECT).read_text())
     undocumented = copy.deepcopy(manifest)
     users = undocumented["sources"]["source.lineage_fixture.app.users"]
@@ -160,8 +178,10 @@ def test_star_over_undocumented_source_is_reported_then_expanded_from_duckdb(
     database = tmp_path / f"{users['database']}.duckdb"  # the file name is the catalog of the relations
     with duckdb.connect(str(database)) as connection:
         connection.execute("create schema raw")
-        connection.execute("create table raw.users (id integer, email varchar, full_name varchar, "
-                           "date_of_birth date, country varchar, updated_at timestamp)")
+        connection.execute(
+            "create table raw.users (id integer, email varchar, full_name varchar, "
+            "date_of_birth date, country varchar, updated_at timestamp)"
+        )
     expanded = build_lineage(undocumented, columns_from_duckdb(database))
     assert expanded.problems_for("model.lineage_fixture.stg_users") == []
     assert set(upstream(expanded, "stg_users", "email")) == {"app.users.email"}
@@ -179,6 +199,7 @@ def test_unparseable_model_is_an_error_not_a_crash(compiled_manifest) -> None:
 
 # --- the real project ------------------------------------------------------------------------------
 
+
 def test_real_project_resolves_every_model(project_graph: LineageGraph) -> None:
     assert [(p.unique_id, p.message) for p in project_graph.problems] == []
     analysed = [n for n in project_graph.nodes.values() if n.resource_type in ("model", "snapshot")]
@@ -186,16 +207,19 @@ def test_real_project_resolves_every_model(project_graph: LineageGraph) -> None:
     assert all(n.columns for n in analysed)
 
 
-@pytest.mark.parametrize(("column", "sources"), [
-    ("dim_customers.email", {"shop.customers__ct.email"}),
-    ("fct_payments.card_number", {"shop.payments__ct.card_number"}),
-    ("fct_payments.card_brand", {"shop.payments__ct.card_number"}),
-    ("fct_support_tickets.requester_email", {"support.tickets.payload"}),
-    ("dim_customers.billing_postal_code", {"shop.customer_addresses__ct.postal_code"}),
-    ("snap_customers.email", {"shop.customers__ct.email"}),
-    ("fct_orders.ip_address", {"shop.orders__ct.ip_address"}),
-    ("dim_customers.country_name", {"countries.country_name"}),
-])
+@pytest.mark.parametrize(
+    ("column", "sources"),
+    [
+        ("dim_customers.email", {"shop.customers__ct.email"}),
+        ("fct_payments.card_number", {"shop.payments__ct.card_number"}),
+        ("fct_payments.card_brand", {"shop.payments__ct.card_number"}),
+        ("fct_support_tickets.requester_email", {"support.tickets.payload"}),
+        ("dim_customers.billing_postal_code", {"shop.customer_addresses__ct.postal_code"}),
+        ("snap_customers.email", {"shop.customers__ct.email"}),
+        ("fct_orders.ip_address", {"shop.orders__ct.ip_address"}),
+        ("dim_customers.country_name", {"countries.country_name"}),
+    ],
+)
 def test_real_project_known_paths(project_graph: LineageGraph, column: str, sources: set[str]) -> None:
     node, name = column.rsplit(".", 1)
     assert root_sources(project_graph, node, name) == sources
@@ -203,6 +227,9 @@ def test_real_project_known_paths(project_graph: LineageGraph, column: str, sour
 
 def test_real_project_direct_edges(project_graph: LineageGraph) -> None:
     assert upstream(project_graph, "dim_customers", "email") == {"stg_shop__customers.email": {"copy"}}
-    assert upstream(project_graph, "fct_payments", "card_brand")["stg_shop__payments.card_number"] >= {"predicate"}
+    assert upstream(project_graph, "fct_payments", "card_brand")["stg_shop__payments.card_number"] >= {
+        "predicate"
+    }
     assert upstream(project_graph, "fct_daily_revenue_and_marketing", "ordering_customers") == {
-        "fct_orders.customer_id": {"count", "copy"}}
+        "fct_orders.customer_id": {"count", "copy"}
+    }

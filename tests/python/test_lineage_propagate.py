@@ -79,25 +79,33 @@ def test_rules_come_from_the_policy(fixture_copy: Path, compiled_manifest) -> No
     project = fixture_copy / "dbt_project.yml"
     text = project.read_text()
     # without a count rule, a count keeps the level; a stricter predicate rule gives 2
-    project.write_text(text.replace("      count: {level: 1, pii: drop, description: A count tells how many, "
-                                    "not which.}\n", "")
-                       .replace("predicate: {level: 1,", "predicate: {level: 2,"))
+    project.write_text(
+        text.replace(
+            '      count: {level: 1, pii: drop, description: "A count tells how many, not which."}\n', ""
+        ).replace("predicate: {level: 1,", "predicate: {level: 2,")
+    )
     result = propagate(fixture_copy, compiled_manifest(FIXTURE_PROJECT))
     assert level(result, "user_metrics.card_count") == Classification(4, ("CREDIT_CARD",))
     assert level(result, "user_metrics.has_email") == Classification(2)
 
 
-@pytest.mark.parametrize(("rule", "message"), [
-    ("sum: {level: 1}", "lineage_rules.sum: unknown transformation kind"),
-    ("count: {level: 7}", "lineage_rules.count.level: unknown level 7"),
-    ("count: {level: 1, pii: maybe}", "lineage_rules.count.pii: must be keep or drop"),
-    ("year: {level: 2, entities: [SHOE_SIZE]}", "lineage_rules.year.entities: not in entity_levels: SHOE_SIZE"),
-])
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ("sum: {level: 1}", "lineage_rules.sum: unknown transformation kind"),
+        ("count: {level: 7}", "lineage_rules.count.level: unknown level 7"),
+        ("count: {level: 1, pii: maybe}", "lineage_rules.count.pii: must be keep or drop"),
+        (
+            "year: {level: 2, entities: [SHOE_SIZE]}",
+            "lineage_rules.year.entities: not in entity_levels: SHOE_SIZE",
+        ),
+    ],
+)
 def test_invalid_rules_name_the_key(fixture_copy: Path, rule: str, message: str) -> None:
     project = fixture_copy / "dbt_project.yml"
     text = project.read_text()  # the rules are the last block of the fixture's policy
-    project.write_text(text[:text.index("    lineage_rules:\n")] + f"    lineage_rules:\n      {rule}\n")
-    with pytest.raises(PolicyError, match="dbt_project.yml") as error:
+    project.write_text(text[: text.index("    lineage_rules:\n")] + f"    lineage_rules:\n      {rule}\n")
+    with pytest.raises(PolicyError, match=r"dbt_project\.yml") as error:
         parse_rules(load_policy(fixture_copy))
     assert message in str(error.value)
 
@@ -115,21 +123,38 @@ def test_write_back_round_trip_idempotent_and_manual_wins(fixture_copy: Path, co
     assert models_yml in report.written
     after = models_yml.read_text()
     # comments and the rest of the file kept; other meta kept; manual entries untouched
-    for line in ("# The contact e-mail is a shared mailbox here: a human decided it is Internal.",
-                 "description: Contact address.  # a comment next to a value", "# identifiers",
-                 "classification: 3   # no marker: set by a human", "owner: growth   # meta of someone else: kept"):
+    for line in (
+        "# The contact e-mail is a shared mailbox here: a human decided it is Internal.",
+        "description: Contact address.  # a comment next to a value",
+        "# identifiers",
+        "classification: 3   # no marker: set by a human",
+        "owner: growth   # meta of someone else: kept",
+    ):
         assert line in after
-    assert meta(models_yml, "manual_override", "contact_email") == {"classification": 2, "classified_by": "manual"}
+    assert meta(models_yml, "manual_override", "contact_email") == {
+        "classification": 2,
+        "classified_by": "manual",
+    }
     assert meta(models_yml, "user_metrics", "email_key") == {
-        "classification": 3, "pii": ["EMAIL_ADDRESS"], "classified_by": "lineage"}
+        "classification": 3,
+        "pii": ["EMAIL_ADDRESS"],
+        "classified_by": "lineage",
+    }
     assert meta(models_yml, "user_metrics", "has_email") == {
-        "owner": "growth", "classification": 1, "pii": [], "classified_by": "lineage"}
+        "owner": "growth",
+        "classification": 1,
+        "pii": [],
+        "classified_by": "lineage",
+    }
     # an undocumented column of an uncontracted model is added, with a description placeholder
     assert meta(models_yml, "user_metrics", "last_card_number")["classification"] == 4
     assert meta(fixture_copy / "snapshots" / "_snapshots.yml", "snap_users", "email")["classification"] == 3
     # a model with no YAML entry gets one in its directory's models file
     assert meta(models_yml, "contacts", "contact") == {
-        "classification": 4, "pii": ["CREDIT_CARD", "EMAIL_ADDRESS"], "classified_by": "lineage"}
+        "classification": 4,
+        "pii": ["CREDIT_CARD", "EMAIL_ADDRESS"],
+        "classified_by": "lineage",
+    }
     # the manual override lower than lineage is reported
     lowered = [result_key[1] for result_key in (s.key for s in report.manual_lower)]
     assert lowered == ["contact_email"]
@@ -142,23 +167,38 @@ def test_write_back_round_trip_idempotent_and_manual_wins(fixture_copy: Path, co
     assert [f for f in check(propagate(fixture_copy, manifest)) if f.severity == "error"] == []
 
 
-def test_lineage_entries_removed_when_upstream_loses_classification(fixture_copy: Path, compiled_manifest) -> None:
+def test_lineage_entries_removed_when_upstream_loses_classification(
+    fixture_copy: Path, compiled_manifest
+) -> None:
     manifest = compiled_manifest(FIXTURE_PROJECT)
     write_back(propagate(fixture_copy, manifest))
     models_yml = fixture_copy / "models" / "marts" / "_marts__models.yml"
     assert meta(models_yml, "user_metrics", "email_key")["classified_by"] == "lineage"
 
     sources = fixture_copy / "models" / "staging" / "_sources.yml"
-    sources.write_text(sources.read_text().replace(
-        "meta: {classification: 3, pii: [EMAIL_ADDRESS], classified_by: scan}", "meta: {}"))
+    sources.write_text(
+        sources.read_text().replace(
+            "meta: {classification: 3, pii: [EMAIL_ADDRESS], classified_by: scan}", "meta: {}"
+        )
+    )
     report = write_back(propagate(fixture_copy, manifest))
     cleared = {(c.node, c.column) for c in report.changes if c.action == "clear"}
-    assert {("user_metrics", "email_key"), ("stg_users", "email"), ("int_user_pairs", "same_email")} <= cleared
+    assert {
+        ("user_metrics", "email_key"),
+        ("stg_users", "email"),
+        ("int_user_pairs", "same_email"),
+    } <= cleared
     assert meta(models_yml, "user_metrics", "email_key") == {}
     assert meta(models_yml, "user_metrics", "has_email") == {"owner": "growth"}  # others' meta stays
     assert meta(models_yml, "contacts", "contact") == {  # the card number still flows in; the email no more
-        "classification": 4, "pii": ["CREDIT_CARD"], "classified_by": "lineage"}
-    assert meta(models_yml, "manual_override", "contact_email") == {"classification": 2, "classified_by": "manual"}
+        "classification": 4,
+        "pii": ["CREDIT_CARD"],
+        "classified_by": "lineage",
+    }
+    assert meta(models_yml, "manual_override", "contact_email") == {
+        "classification": 2,
+        "classified_by": "manual",
+    }
 
 
 def test_model_that_cannot_be_analysed_keeps_its_yaml(fixture_copy: Path, compiled_manifest) -> None:
@@ -179,10 +219,23 @@ def test_model_that_cannot_be_analysed_keeps_its_yaml(fixture_copy: Path, compil
 
 HAND_CLASSIFIED_SOURCES = [
     ("models/staging/shop/_shop__sources.yml", "shop", "customers__ct", "email", 3, ["EMAIL_ADDRESS"]),
-    ("models/staging/shop/_shop__sources.yml", "shop", "customers__ct", "date_of_birth", 3, ["DATE_OF_BIRTH"]),
+    (
+        "models/staging/shop/_shop__sources.yml",
+        "shop",
+        "customers__ct",
+        "date_of_birth",
+        3,
+        ["DATE_OF_BIRTH"],
+    ),
     ("models/staging/shop/_shop__sources.yml", "shop", "payments__ct", "card_number", 4, ["CREDIT_CARD"]),
-    ("models/staging/support/_support__sources.yml", "support", "tickets", "payload", 3,
-     ["EMAIL_ADDRESS", "PERSON"]),
+    (
+        "models/staging/support/_support__sources.yml",
+        "support",
+        "tickets",
+        "payload",
+        3,
+        ["EMAIL_ADDRESS", "PERSON"],
+    ),
 ]
 
 
@@ -205,15 +258,30 @@ def test_real_project_propagation(project_copy: Path, compiled_manifest) -> None
     finance = project_copy / "models" / "marts" / "finance" / "_finance__models.yml"
     support = project_copy / "models" / "marts" / "support" / "_support__models.yml"
     assert meta(core, "dim_customers", "email") == {
-        "classification": 3, "pii": ["EMAIL_ADDRESS"], "classified_by": "lineage"}
+        "classification": 3,
+        "pii": ["EMAIL_ADDRESS"],
+        "classified_by": "lineage",
+    }
     assert meta(core, "dim_customers", "date_of_birth")["classification"] == 3
     assert meta(core, "dim_customers", "customer_id") == {}
     assert meta(finance, "fct_payments", "card_number") == {
-        "classification": 4, "pii": ["CREDIT_CARD"], "classified_by": "lineage"}
-    assert meta(finance, "fct_payments", "card_brand") == {"classification": 1, "pii": [], "classified_by": "lineage"}
+        "classification": 4,
+        "pii": ["CREDIT_CARD"],
+        "classified_by": "lineage",
+    }
+    assert meta(finance, "fct_payments", "card_brand") == {
+        "classification": 1,
+        "pii": [],
+        "classified_by": "lineage",
+    }
     assert meta(support, "fct_support_tickets", "requester_email") == {
-        "classification": 3, "pii": ["EMAIL_ADDRESS", "PERSON"], "classified_by": "lineage"}
+        "classification": 3,
+        "pii": ["EMAIL_ADDRESS", "PERSON"],
+        "classified_by": "lineage",
+    }
     assert meta(support, "fct_support_tickets", "is_open")["classification"] == 1  # `status in (...)`
-    assert meta(project_copy / "snapshots" / "_snapshots.yml", "snap_customers", "email")["classification"] == 3
+    assert (
+        meta(project_copy / "snapshots" / "_snapshots.yml", "snap_customers", "email")["classification"] == 3
+    )
     assert [f for f in check(propagate(project_copy, manifest)) if f.severity == "error"] == []
     assert write_back(propagate(project_copy, manifest)).diffs == {}
