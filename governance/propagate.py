@@ -26,17 +26,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from governance.dbt_yaml import (
     DESCRIPTION_PLACEHOLDER,
     MARKER_KEY,
     YamlFile,
+    YamlFileError,
     clear_classification,
-    column_meta,
     column_node,
     is_manual,
     set_classification,
+    unified_diff,
+    write_atomic,
 )
 from governance.errors import PolicyError, ProjectError
 from governance.lineage import (
@@ -186,7 +189,7 @@ class PropagationResult:
     rules: dict[str, Rule]
     graph: LineageGraph
     columns: dict[ColumnKey, ColumnState]
-    yaml_files: dict[str, YamlFile]
+    documents: dict[str, Any]  # the YAML property files read (plain data)
     skipped_nodes: set[str]  # models whose SQL could not be analysed: their YAML is left as is
 
     def column(self, key: ColumnKey) -> ColumnState:
@@ -246,44 +249,94 @@ def _combine(results: list[Classification]) -> Classification | None:
     return Classification(max(r.level for r in results), tuple(entities))
 
 
-class _YamlCache:
-    def __init__(self, project_dir: Path):
-        self.project_dir = project_dir
-        self.files: dict[str, YamlFile] = {}
+@dataclass
+class _PlainFile:
+    path: Path
+    data: Any
 
-    def get(self, relative: str | None) -> YamlFile | None:
+
+def _load_plain(path: Path) -> _PlainFile:
+    """Read-only load with libyaml (C) when available: reading meta must stay fast on large projects;
+    only files that change are loaded round-trip (ruamel) by the write-back."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise YamlFileError(f"{path}: cannot read: {exc.strerror}") from exc
+    try:
+        return _PlainFile(path, yaml.load(text, Loader=loader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise YamlFileError(
+            f"{path}:{where}: not valid YAML ({exc.problem or exc.context}); file left untouched"
+        ) from exc
+    except yaml.YAMLError as exc:
+        raise YamlFileError(f"{path}: not valid YAML ({exc}); file left untouched") from exc
+
+
+class _YamlCache:
+    """YAML property files by path relative to the project: plain (fast, read-only) or round-trip."""
+
+    def __init__(self, project_dir: Path, round_trip: bool):
+        self.project_dir = project_dir
+        self.round_trip = round_trip
+        self.files: dict[str, Any] = {}
+
+    def get(self, relative: str | None) -> Any:
         if not relative:
             return None
         if relative not in self.files:
             path = self.project_dir / relative
             if not path.is_file():
                 return None
-            self.files[relative] = YamlFile.load(path)
+            self.files[relative] = YamlFile.load(path) if self.round_trip else _load_plain(path)
         return self.files[relative]
 
 
-def node_entry(cache: _YamlCache, node: Node) -> CommentedMap | None:
+def _entry_in(data: Any, node: Node) -> Any:
+    if not isinstance(data, dict):
+        return None
+    if node.resource_type == "source":
+        for source in data.get("sources") or []:
+            if isinstance(source, dict) and source.get("name") == node.source_name:
+                for table in source.get("tables") or []:
+                    if isinstance(table, dict) and table.get("name") == node.name:
+                        return table
+        return None
+    for key in ("models", "snapshots", "seeds"):
+        for entry in data.get(key) or []:
+            if isinstance(entry, dict) and entry.get("name") == node.name:
+                return entry
+    return None
+
+
+def node_entry(cache: _YamlCache, node: Node) -> Any:
     """The node's entry in its YAML property file, if it has one. A model the manifest knows no
     property file for (not documented when it was compiled) is looked up in the YAML files of its
     own directory, where the write-back adds new entries."""
     document = cache.get(node.yaml_path)
     if document is not None:
-        if node.resource_type == "source":
-            return document.source_table(node.source_name or "", node.name)
-        return document.model(node.name)
+        return _entry_in(document.data, node)
     if node.resource_type == "source" or not node.file_path:
         return None
     directory = cache.project_dir / Path(node.file_path).parent
     for candidate in sorted(directory.glob("*.yml")):
         relative = str(candidate.relative_to(cache.project_dir))
         document = cache.get(relative)
-        entry = (
-            document.model(node.name) if document is not None and isinstance(document.data, dict) else None
-        )
+        entry = _entry_in(document.data, node) if document is not None else None
         if entry is not None:
             node.yaml_path = relative
             return entry
     return None
+
+
+def _plain_meta(column: dict[str, Any]) -> dict[str, Any]:
+    """The column's meta (config.meta, falling back to the deprecated top-level meta)."""
+    meta = (column.get("config") or {}).get("meta") if isinstance(column.get("config"), dict) else None
+    if meta is None:
+        meta = column.get("meta")
+    return dict(meta) if isinstance(meta, dict) else {}
 
 
 def propagate(
@@ -302,7 +355,7 @@ def propagate(
         graph = build_lineage(
             load_manifest(manifest) if isinstance(manifest, Path) else manifest, extra_columns, progress
         )
-    cache = _YamlCache(project_dir)
+    cache = _YamlCache(project_dir, round_trip=False)
     failed = {p.unique_id for p in graph.problems if p.severity == "error"}
     columns: dict[ColumnKey, ColumnState] = {}
     for uid in graph.order:
@@ -310,7 +363,8 @@ def propagate(
         entry = node_entry(cache, node)
         metas: dict[str, dict[str, Any]] = {}
         for column in (entry.get("columns") or []) if entry is not None else []:
-            metas[str(column.get("name", "")).lower()] = column_meta(column)
+            if isinstance(column, dict):
+                metas[str(column.get("name", "")).lower()] = _plain_meta(column)
         names = list(dict.fromkeys([*node.columns, *metas]))
         for name in names:
             meta = metas.get(name, {})
@@ -374,26 +428,34 @@ def write_back(result: PropagationResult, dry_run: bool = False) -> WriteReport:
     """Write `classification`, `pii` and `classified_by: lineage` into each model/snapshot column's
     YAML meta, remove lineage entries whose upstream lost its classification, never touch a manual
     classification. Atomic per file, idempotent; with `dry_run` only the diffs are returned."""
-    cache = _YamlCache(result.project_dir)
-    cache.files = dict(result.yaml_files)
+    cache = _YamlCache(result.project_dir, round_trip=True)
     report = WriteReport()
     graph = result.graph
+    by_node: dict[str, list[ColumnState]] = {}
+    for (uid, _), state in result.columns.items():
+        by_node.setdefault(uid, []).append(state)
+    touched: set[str] = set()
     for uid in graph.order:
         node = graph.nodes[uid]
         if node.resource_type in ROOT_NODE_TYPES or uid in result.skipped_nodes:
             if uid in result.skipped_nodes:
                 report.skipped.append(f"{node.display}: SQL not analysed; its YAML is left as is")
             continue
-        states = [result.columns[(uid, c)] for c in node.columns if (uid, c) in result.columns]
-        states += [s for (u, c), s in result.columns.items() if u == uid and c not in node.columns]
-        entry = node_entry(cache, node)
+        states = by_node.get(uid, [])
         for state in states:
-            if state.manual:
-                if state.lineage and state.declared and state.declared.level < state.lineage.level:
-                    report.manual_lower.append(state)
-                continue
-            if state.lineage is None and state.marker != MARKER:
-                continue
+            if (
+                state.manual
+                and state.lineage
+                and state.declared
+                and state.declared.level < state.lineage.level
+            ):
+                report.manual_lower.append(state)
+        pending = [state for state in states if _needs_write(state)]
+        if not pending:
+            continue  # nothing to change: the file is not even loaded round-trip
+        changes_before = len(report.changes)
+        entry = node_entry(cache, node)
+        for state in pending:
             if entry is None:
                 if state.lineage is None:
                     continue
@@ -419,14 +481,34 @@ def write_back(result: PropagationResult, dry_run: bool = False) -> WriteReport:
                     report.changes.append(
                         Change(node.display, state.key[1], "set", state.declared, state.lineage)
                     )
-    for _relative, document in sorted(cache.files.items()):
-        if not document.changed:
+        if node.yaml_path and len(report.changes) > changes_before:
+            touched.add(node.yaml_path)
+    for relative in sorted(touched):
+        document = cache.files[relative]
+        text = document.render()  # once: comparing, diffing and writing a large file all need it
+        if text == document.original_text:
             continue
-        report.diffs[document.path] = document.diff()
+        report.diffs[document.path] = unified_diff(document.original_text, text, document.path)
         if not dry_run:
-            document.save()
+            write_atomic(document.path, text)
+            document.original_text = text
             report.written.append(document.path)
     return report
+
+
+def _needs_write(state: ColumnState) -> bool:
+    """Whether the write-back would change this column's YAML (decided on the plain meta)."""
+    if state.manual:
+        return False
+    meta = state.meta
+    if state.lineage is None:
+        return state.marker == MARKER
+    return not (
+        meta.get("classification") == state.lineage.level
+        and isinstance(meta.get("pii"), list)
+        and list(meta["pii"]) == list(state.lineage.pii)
+        and meta.get(MARKER_KEY) == MARKER
+    )
 
 
 def _create_entry(result: PropagationResult, node: Node, cache: _YamlCache) -> CommentedMap:
