@@ -666,7 +666,7 @@ def build_lineage(
     nodes = nodes_from_manifest(manifest, dialect)
     extra = extra_columns or {}
     index = _RelationIndex(nodes.values())
-    schema = MappingSchema(dialect=dialect, normalize=False)
+    schema = MappingSchema(dialect=dialect)
     problems: list[Problem] = []
     edges: dict[ColumnKey, list[ColumnEdge]] = {}
 
@@ -678,7 +678,7 @@ def build_lineage(
                 db=exp.to_identifier(db) if db else None,
                 catalog=exp.to_identifier(catalog) if catalog else None,
             )
-            schema.add_table(table, dict.fromkeys(node.columns, "UNKNOWN"), dialect=dialect, normalize=False)
+            schema.add_table(table, dict.fromkeys(node.columns, "UNKNOWN"), dialect=dialect)
 
     sorter: TopologicalSorter[str] = TopologicalSorter()
     for uid, node in nodes.items():

@@ -233,3 +233,21 @@ def test_real_project_direct_edges(project_graph: LineageGraph) -> None:
     assert upstream(project_graph, "fct_daily_revenue_and_marketing", "ordering_customers") == {
         "fct_orders.customer_id": {"count", "copy"}
     }
+
+
+def test_snowflake_manifest_gives_the_same_lineage(compiled_manifest, fixture_graph: LineageGraph) -> None:
+    """dbt-snowflake writes unquoted relation names (normalized to upper case by Snowflake and sqlglot):
+    the fixture's manifest turned into a Snowflake one must give the very same lineage."""
+    import re
+
+    text = compiled_manifest(FIXTURE_PROJECT).read_text()
+    snowflake = json.loads(re.sub(r'\\"(\w+)\\"\.\\"(\w+)\\"\.\\"(\w+)\\"', r"\1.\2.\3", text))
+    snowflake["metadata"]["adapter_type"] = "snowflake"
+    assert snowflake["nodes"]["model.lineage_fixture.stg_users"]["relation_name"].count('"') == 0
+    graph = build_lineage(snowflake)
+    assert graph.dialect == "snowflake" and graph.problems == []
+
+    def flat(g: LineageGraph) -> set:
+        return {(k, e.source, tuple(s.kind for s in e.steps)) for k, v in g.edges.items() for e in v}
+
+    assert flat(graph) == flat(fixture_graph)
