@@ -2,6 +2,8 @@
 
 `dbt compile` writes `manifest.json` with every model's compiled SQL. Commands that need it compile
 into a private directory so that they never disturb the developer's `target/` (or a running dbt).
+The target is the profile's default (DBT_TARGET selects another, e.g. Snowflake, whose dialect the
+lineage then uses).
 """
 
 from __future__ import annotations
@@ -38,6 +40,10 @@ def compile_manifest(project_dir: Path, target_path: Path) -> Path:
     }
     if "DBT_PROFILES_DIR" not in os.environ and (project_dir / "profiles.yml").is_file():
         env["DBT_PROFILES_DIR"] = str(project_dir)
+    # The project's DuckDB profile reads its file from DBT_DUCKDB_PATH. Unless told otherwise, compile
+    # against an empty file of our own: it never waits on the lock of a running dbt, needs no loaded
+    # warehouse, and compiles full-refresh SQL (incremental branches only add filters).
+    env.setdefault("DBT_DUCKDB_PATH", str(target_path / "compile.duckdb"))
     command = [
         dbt_executable(),
         "compile",
