@@ -167,12 +167,12 @@ def _render_tree(entry: dict[str, Any], prefix: str, out: list[str], root: bool 
         last = i == len(children) - 1
         cls = child["classification"]
         level = f"{cls['level']}" + (f" [{', '.join(cls['pii'])}]" if cls["pii"] else "") if cls else "-"
-        via = " → ".join(child.get("via") or []) or "as is"
+        via = f"via {' → '.join(child['via'])}" if child.get("via") else "as is"
         rules = f"  lowered by {', '.join(child['rules'])}" if child.get("rules") else ""
         kind = "source " if child["node_type"] == "source" else ""
         repeated = " (see above)" if child.get("repeated") else ""
         out.append(
-            f"{prefix}{'└─' if last else '├─'} {kind}{child['column']}  level {level}  via {via}{rules}"
+            f"{prefix}{'└─' if last else '├─'} {kind}{child['column']}  level {level}  {via}{rules}"
             f"{repeated}"
         )
         _render_tree(child, prefix + ("   " if last else "│  "), out)
