@@ -19,7 +19,8 @@ Per entity the decision records the score, the coverage (share of the sampled di
 matched), and whether it came from the values, the name, or both. Structured columns need the entity
 in a large share of values; free text (long, many-word values) needs only a few clear hits, so an email
 in a minority of support tickets is still found. The level is the highest level of the entities in
-the policy's ``entity_levels``; a column with no entity gets the scan's ``default_level``.
+the policy's ``entity_levels``; a column with no entity gets no level (None): the scan leaves it
+unclassified, as a column with nothing personal is.
 
 Nothing here keeps, prints or returns a sampled value: results carry entity names, scores and counts.
 """
@@ -463,7 +464,7 @@ class Classifier:
     def __init__(
         self,
         entity_levels: dict[str, int],
-        default_level: int,
+        default_level: int | None = None,
         engine: Any = None,
         thresholds: Thresholds | None = None,
     ) -> None:

@@ -42,14 +42,12 @@ SCAN_KEYS = ("classification", "pii", "scan_decided_by")
 
 @dataclass(frozen=True)
 class ScanSettings:
-    default_level: int = 2
     sample_rows: int = 2000
     distinct_values: int = 100
     seed: int = 42
 
     def as_dict(self) -> dict[str, int]:
         return {
-            "default_level": self.default_level,
             "sample_rows": self.sample_rows,
             "distinct_values": self.distinct_values,
             "seed": self.seed,
@@ -57,7 +55,7 @@ class ScanSettings:
 
 
 def scan_settings(policy: Any) -> ScanSettings:
-    """`vars.governance.scan` (all keys optional): default_level, sample_rows, distinct_values, seed."""
+    """`vars.governance.scan` (all keys optional): sample_rows, distinct_values, seed."""
     raw = policy.raw.get("scan") or {}
     key = f"{POLICY_KEY}.scan"
     if not isinstance(raw, dict):
@@ -72,8 +70,6 @@ def scan_settings(policy: Any) -> ScanSettings:
     unknown = set(raw) - set(defaults)
     if unknown:
         raise PolicyError(f"{policy.source}: {key}: unknown key(s) {', '.join(sorted(unknown))}")
-    if values["default_level"] not in policy.levels:
-        raise PolicyError(f"{policy.source}: {key}.default_level: unknown level {values['default_level']}")
     return ScanSettings(**values)
 
 
@@ -213,7 +209,7 @@ def run(args: argparse.Namespace) -> int:
         state_path = args.state_file or project_dir / DEFAULT_PATH
         state = ScanState.load(state_path)
         state.use_cache = not args.full  # --full rescans, but keeps the other tables' entries
-        classifier = Classifier(policy.entity_levels, settings.default_level)
+        classifier = Classifier(policy.entity_levels)
         fingerprint = {
             **settings.as_dict(),
             "classifier": CLASSIFIER_VERSION,
@@ -399,14 +395,16 @@ def apply(table_node: Any, result: ColumnResult, add_missing: bool) -> tuple[str
     before = meta.get("classification")
     if dbt_yaml.is_manual(meta):
         return "manual (kept)", before, before
+    if not result.pii:
+        # nothing personal: leave the column unclassified (remove what an earlier scan wrote)
+        changed = dbt_yaml.clear_classification(column, "scan", SCAN_KEYS)
+        if added:
+            return "added", None, None
+        return ("updated" if changed else "unchanged"), before, None
     values: dict[str, Any] = {"classification": result.classification, "pii": result.pii}
     if result.decided_by:
         values["scan_decided_by"] = result.decided_by
     changed = dbt_yaml.set_classification(column, values, "scan")
-    stale = (column.get("config") or {}).get("meta") or {}
-    if not result.decided_by and "scan_decided_by" in stale:
-        stale.pop("scan_decided_by")
-        changed = True
     if added:
         return "added", None, result.classification
     return ("updated" if changed else "unchanged"), before, result.classification

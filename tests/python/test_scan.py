@@ -179,8 +179,7 @@ def test_scan_classifies_writes_back_and_is_idempotent(scan_project, capsys) -> 
     assert m("Date Of Birth")["pii"] == ["DATE_OF_BIRTH"]
     assert m("notes")["pii"] == ["EMAIL_ADDRESS"]  # a minority of free-text rows
     for negative in ("id", "order_number", "status", "created_at", "amount"):
-        assert m(negative)["pii"] == [], negative
-        assert m(negative)["classification"] == 2
+        assert m(negative) == {}, negative  # nothing personal: left unclassified
     assert meta(project, "tickets", "payload")["pii"] == ["EMAIL_ADDRESS", "PERSON"]
     assert meta(project, "CamelCase Table", "Email Address")["pii"] == ["EMAIL_ADDRESS"]
     assert meta(project, "empty_table", "email")["pii"] == ["EMAIL_ADDRESS"]  # judged by its name
@@ -285,6 +284,7 @@ def test_awkward_tables_get_a_message_and_the_rest_completes(scan_project, capsy
     by_column = {(r["table"], r["column"]): r for r in rows if r["column"]}
     assert by_column[("crm.tickets", "avatar")]["note"].startswith("binary column")
     assert by_column[("crm.tickets", "empty_col")]["pii"] == []
+    assert by_column[("crm.tickets", "empty_col")]["classification"] is None
     assert by_column[("crm.tickets", "payload")]["json_paths"] == {
         "requester.email": ["EMAIL_ADDRESS"],
         "requester.name": ["PERSON"],
@@ -365,3 +365,13 @@ def test_help_explains_the_command(capsys) -> None:
     assert exit_info.value.code == 0
     out = capsys.readouterr().out
     assert "--fail-on-unclassified" in out and "Exit codes" in out and "ever printed" in out
+
+
+def test_an_earlier_scan_classification_is_removed_when_nothing_personal_is_found(scan_project) -> None:
+    project, _ = scan_project
+    path = sources_file(project)
+    stale = "            config:\n              meta: {classification: 3, pii: [PERSON], classified_by: scan}\n"
+    path.write_text(path.read_text().replace("description: Enum.\n", "description: Enum.\n" + stale))
+    assert meta(project, "people", "status")["classification"] == 3
+    assert scan(project, "--select", "crm.people") == 0
+    assert meta(project, "people", "status") == {}
