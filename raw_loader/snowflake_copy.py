@@ -107,14 +107,16 @@ def insert_sql(table: str, columns: list[RawColumn], database: str) -> str:
     JSON text in a load table and are parsed with PARSE_JSON."""
     names = ", ".join(c.name for c in columns)
     placeholders = ", ".join("%s" for _ in columns)
-    return f"insert into {database}.{RAW_SCHEMA}.{load_table(table, columns)} ({names}) values ({placeholders})"
+    target = f"{database}.{RAW_SCHEMA}.{load_table(table, columns)}"
+    return f"insert into {target} ({names}) values ({placeholders})"
 
 
 def load_table(table: str, columns: list[RawColumn]) -> str:
     return f"{table}__load" if any(c.is_variant for c in columns) else table
 
 
-def copy_raw_layer(duck: duckdb.DuckDBPyConnection, snow: Any, database: str, append: bool = False) -> dict[str, int]:
+def copy_raw_layer(duck: duckdb.DuckDBPyConnection, snow: Any, database: str,
+                   append: bool = False) -> dict[str, int]:
     """Copy the raw layer (or, with append, only the rows the target lacks) from `duck` into the
     Snowflake connection `snow`. Returns rows copied per table."""
     tables = raw_tables(duck)
@@ -133,7 +135,8 @@ def copy_raw_layer(duck: duckdb.DuckDBPyConnection, snow: Any, database: str, ap
             cur.execute(create_table_sql(table, columns, database))
         variant = any(c.is_variant for c in columns)
         if variant:
-            load_cols = ", ".join(f"{c.name} {'varchar' if c.is_variant else c.snowflake_type}" for c in columns)
+            load_cols = ", ".join(f"{c.name} {'varchar' if c.is_variant else c.snowflake_type}"
+                                  for c in columns)
             cur.execute(f"create or replace table {database}.{RAW_SCHEMA}.{table}__load ({load_cols})")
         n = 0
         result = duck.execute(select_sql(table, columns, skip))
@@ -142,7 +145,8 @@ def copy_raw_layer(duck: duckdb.DuckDBPyConnection, snow: Any, database: str, ap
             cur.executemany(statement, rows)
             n += len(rows)
         if variant:
-            exprs = ", ".join(f"parse_json({c.name}) as {c.name}" if c.is_variant else c.name for c in columns)
+            exprs = ", ".join(f"parse_json({c.name}) as {c.name}" if c.is_variant else c.name
+                              for c in columns)
             cur.execute(f"insert into {database}.{RAW_SCHEMA}.{table} ({', '.join(c.name for c in columns)}) "
                         f"select {exprs} from {database}.{RAW_SCHEMA}.{table}__load")
             cur.execute(f"drop table {database}.{RAW_SCHEMA}.{table}__load")
@@ -167,7 +171,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", help="emulator host (e.g. 127.0.0.1)")
     parser.add_argument("--port", type=int, help="emulator port")
     parser.add_argument("--protocol", choices=["http", "https"], help="emulator protocol (http)")
-    parser.add_argument("--append", action="store_true", help="copy only the rows the target lacks (after load-raw --append-batch)")
+    parser.add_argument("--append", action="store_true",
+                        help="copy only the rows the target lacks (after load-raw --append-batch)")
     args = parser.parse_args(argv)
     if not args.account or not args.user:
         parser.error("--account and --user (or SNOWFLAKE_ACCOUNT and SNOWFLAKE_USER) are required")
