@@ -165,12 +165,15 @@
         {%- set length = none -%}
         {%- if policy_type == 'VARCHAR' and entry['char_size'] and max_length and (entry['char_size'] | int) < max_length -%}
             {%- set length = entry['char_size'] | int -%}
-            {%- do statements.extend(snowflake__governance_policy_ddl(entry['level'], policy_type, entry['category'], entry['mask'], length)[:1]) -%}
         {%- endif -%}
         {%- set policy = schema ~ '.' ~ snowflake__governance_policy_name(entry['level'], policy_type, entry['category'], length) -%}
         {%- set column = entry['name'] | upper -%}
         {%- do wanted.update({column: policy}) -%}
         {%- if current_upper.get(column) != policy -%}
+            {%- if length is not none -%}
+                {#- a policy cut to this column's length: created (once) only when a column needs it #}
+                {%- do statements.extend(snowflake__governance_policy_ddl(entry['level'], policy_type, entry['category'], entry['mask'], length)) -%}
+            {%- endif -%}
             {%- do statements.append(alter ~ ' modify column "' ~ column ~ '" set masking policy ' ~ policy ~ ' force') -%}
         {%- endif -%}
         {%- if static and relation_type != 'view' -%}
