@@ -18,10 +18,40 @@ from governance.errors import ProjectError
 from governance.policy import TEXT_CATEGORIES, Policy
 
 RESOURCE_TYPES = ("model", "snapshot", "seed")
-TEXT_TYPES = {"VARCHAR", "TEXT", "STRING", "CHAR", "CHARACTER", "CHARACTER VARYING", "BPCHAR", "NVARCHAR", "NCHAR"}
-NUMBER_TYPES = {"NUMBER", "DECIMAL", "NUMERIC", "INT", "INTEGER", "BIGINT", "SMALLINT", "TINYINT", "BYTEINT",
-                "HUGEINT", "UBIGINT", "UINTEGER", "USMALLINT", "UTINYINT", "UHUGEINT", "FLOAT", "FLOAT4", "FLOAT8",
-                "DOUBLE", "DOUBLE PRECISION", "REAL"}
+TEXT_TYPES = {
+    "VARCHAR",
+    "TEXT",
+    "STRING",
+    "CHAR",
+    "CHARACTER",
+    "CHARACTER VARYING",
+    "BPCHAR",
+    "NVARCHAR",
+    "NCHAR",
+}
+NUMBER_TYPES = {
+    "NUMBER",
+    "DECIMAL",
+    "NUMERIC",
+    "INT",
+    "INTEGER",
+    "BIGINT",
+    "SMALLINT",
+    "TINYINT",
+    "BYTEINT",
+    "HUGEINT",
+    "UBIGINT",
+    "UINTEGER",
+    "USMALLINT",
+    "UTINYINT",
+    "UHUGEINT",
+    "FLOAT",
+    "FLOAT4",
+    "FLOAT8",
+    "DOUBLE",
+    "DOUBLE PRECISION",
+    "REAL",
+}
 FLOAT_TYPES = {"FLOAT", "FLOAT4", "FLOAT8", "DOUBLE", "DOUBLE PRECISION", "REAL"}
 MASK_MAX_LENGTH = {"redact": 5, "keep_domain": 5, "hash": 64}
 
@@ -85,8 +115,9 @@ def snowflake_policy_type(data_type: str | None) -> str:
     return "BINARY" if base == "VARBINARY" else "VARIANT"
 
 
-def snowflake_policy_name(level: int, data_type: str | None, category: str, mask: str,
-                          char_size: int | None = None) -> str:
+def snowflake_policy_name(
+    level: int, data_type: str | None, category: str, mask: str, char_size: int | None = None
+) -> str:
     """The unqualified policy name the Snowflake macros attach to such a column."""
     policy_type = snowflake_policy_type(data_type)
     name = f"MASK_L{level}_{policy_type}"
@@ -134,13 +165,18 @@ def load_manifest(path: Path) -> dict[str, Any]:
 
 
 def classified_nodes(manifest: dict[str, Any]) -> list[dict[str, Any]]:
-    nodes = [n for n in manifest.get("nodes", {}).values()
-             if n.get("resource_type") in RESOURCE_TYPES and (n.get("config") or {}).get("materialized") != "ephemeral"]
+    nodes = [
+        n
+        for n in manifest.get("nodes", {}).values()
+        if n.get("resource_type") in RESOURCE_TYPES
+        and (n.get("config") or {}).get("materialized") != "ephemeral"
+    ]
     return sorted(nodes, key=lambda n: n["unique_id"])
 
 
-def protected_columns(manifest: dict[str, Any], policy: Policy,
-                      types: dict[tuple[str, str, str], str] | None = None) -> list[ProtectedColumn]:
+def protected_columns(
+    manifest: dict[str, Any], policy: Policy, types: dict[tuple[str, str, str], str] | None = None
+) -> list[ProtectedColumn]:
     """Every column of every model, snapshot and seed at a masked level.
 
     `types` maps (schema, relation, column), lower case, to the built column's type; without it
@@ -159,15 +195,29 @@ def protected_columns(manifest: dict[str, Any], policy: Policy,
                 data_type = types.get((node["schema"].lower(), relation.lower(), name.lower()), data_type)
             category = category_for(meta, type_family(data_type), policy) if data_type else "unknown"
             mask = policy.masking.mask_for(level, category) if category != "unknown" else "unknown"
-            found.append(ProtectedColumn(
-                node["unique_id"], node["resource_type"], (node.get("config") or {}).get("materialized", ""),
-                node.get("database") or "", node["schema"], relation, name, data_type, level, category, mask,
-                tuple(meta.get("pii") or ())))
+            found.append(
+                ProtectedColumn(
+                    node["unique_id"],
+                    node["resource_type"],
+                    (node.get("config") or {}).get("materialized", ""),
+                    node.get("database") or "",
+                    node["schema"],
+                    relation,
+                    name,
+                    data_type,
+                    level,
+                    category,
+                    mask,
+                    tuple(meta.get("pii") or ()),
+                )
+            )
     return found
 
 
-VIEW_MASK = re.compile(r"is_cleared\((\d+)\)\)?\s+THEN\s+\(?\"?(\w+)\"?\)?\s+ELSE\s+CAST\(\w+\.mask_l(\d+)_(\w+)\(",
-                       re.IGNORECASE)
+VIEW_MASK = re.compile(
+    r"is_cleared\((\d+)\)\)?\s+THEN\s+\(?\"?(\w+)\"?\)?\s+ELSE\s+CAST\(\w+\.mask_l(\d+)_(\w+)\(",
+    re.IGNORECASE,
+)
 
 
 def masked_in_view(view_sql: str) -> dict[str, tuple[int, str]]:

@@ -168,13 +168,15 @@ def _parse_masking(raw: Any, levels: dict[int, Level], path: Path) -> Masking:
         raise _fail(path, f"{key}.schema", f"must be a plain identifier; got {schema!r}")
     hash_key_env = raw.get("hash_key_env")
     if hash_key_env is not None and (not isinstance(hash_key_env, str) or not hash_key_env.isidentifier()):
-        raise _fail(path, f"{key}.hash_key_env", "must name an environment variable (the key is never stored here)")
+        raise _fail(path, f"{key}.hash_key_env",
+                    "must name an environment variable (the key is never stored here)")
     static_targets = raw.get("static_targets") or []
     if not isinstance(static_targets, list) or not all(isinstance(t, str) for t in static_targets):
         raise _fail(path, f"{key}.static_targets", "must be a list of target names")
     for target in static_targets:
         if target.startswith("prod"):
-            raise _fail(path, f"{key}.static_targets", f"{target!r}: static masking is for non-production targets")
+            raise _fail(path, f"{key}.static_targets",
+                        f"{target!r}: static masking is for non-production targets")
     entity_categories = raw.get("entity_categories") or {}
     if not isinstance(entity_categories, dict):
         raise _fail(path, f"{key}.entity_categories", "must be a mapping of PII entity to a text category")
@@ -200,7 +202,8 @@ def _parse_masking(raw: Any, levels: dict[int, Level], path: Path) -> Masking:
                             f"unknown category (known: {', '.join(MASK_CATEGORIES)})")
         for category in REQUIRED_CATEGORIES:
             if category not in spec:
-                raise _fail(path, f"{level_key}.{category}", "missing; every masked level must mask this category")
+                raise _fail(path, f"{level_key}.{category}",
+                            "missing; every masked level must mask this category")
         masks: dict[str, str] = {}
         for category in MASK_CATEGORIES:
             fallback = "nullify" if category in ("boolean", "other") else spec["text"]
@@ -215,7 +218,8 @@ def _parse_masking(raw: Any, levels: dict[int, Level], path: Path) -> Masking:
     if missing:
         raise _fail(path, f"{key}.levels", f"masked levels {missing} have no masks")
     if any("hash" in m.values() for m in parsed.values()) and not hash_key_env:
-        raise _fail(path, f"{key}.hash_key_env", "a level uses the keyed hash, so name the environment variable of its key")
+        raise _fail(path, f"{key}.hash_key_env",
+                    "a level uses the keyed hash, so name the environment variable of its key")
     return Masking(schema, hash_key_env, tuple(static_targets), dict(entity_categories), parsed)
 
 

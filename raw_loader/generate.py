@@ -225,7 +225,7 @@ def order_columns(customers: int) -> str:
 
 
 def order_item_columns() -> str:
-    return f"""
+    return """
         i as id,
         order_id,
         product_id,

@@ -9,37 +9,11 @@ from __future__ import annotations
 import random
 import string
 
-FIRST_NAMES = (
-    "Olivia Liam Emma Noah Amelia Oliver Ava Elijah Sophia Lucas Isabella Mason Mia Ethan Charlotte "
-    "James Harper Benjamin Evelyn Henry Abigail Alexander Emily Sebastian Ella Jack Elizabeth Daniel "
-    "Sofia Matthew Avery Samuel Scarlett David Grace Joseph Chloe Carter Victoria Owen Riley Wyatt "
-    "Aria John Lily Luke Aurora Gabriel Zoey Anthony Nora Isaac Hannah Dylan Layla Leo Hazel Lincoln "
-    "Ellie Jaxon Paisley Asher Audrey Christopher Skylar Josiah Violet Andrew Claire Thomas Bella "
-    "Joshua Lucy Ezra Anna Hudson Samantha Charles Caroline Caleb Genesis Isaiah Aaliyah Ryan Kennedy "
-    "Nathan Kinsley Adrian Allison Christian Maya Maria Jonas Lena Felix Clara Paul Marie Finn Sophie "
-    "Ahmed Fatima Yusuf Aisha Omar Leila Wei Mei Hiroshi Yuki Priya Arjun Ravi Ananya Carlos Lucia "
-    "Mateo Valentina Diego Camila Pierre Camille Louis Manon Hugo Chloé Lars Ingrid Sven Astrid"
-).split()
+FIRST_NAMES = ["Olivia", "Liam", "Emma", "Noah", "Amelia", "Oliver", "Ava", "Elijah", "Sophia", "Lucas", "Isabella", "Mason", "Mia", "Ethan", "Charlotte", "James", "Harper", "Benjamin", "Evelyn", "Henry", "Abigail", "Alexander", "Emily", "Sebastian", "Ella", "Jack", "Elizabeth", "Daniel", "Sofia", "Matthew", "Avery", "Samuel", "Scarlett", "David", "Grace", "Joseph", "Chloe", "Carter", "Victoria", "Owen", "Riley", "Wyatt", "Aria", "John", "Lily", "Luke", "Aurora", "Gabriel", "Zoey", "Anthony", "Nora", "Isaac", "Hannah", "Dylan", "Layla", "Leo", "Hazel", "Lincoln", "Ellie", "Jaxon", "Paisley", "Asher", "Audrey", "Christopher", "Skylar", "Josiah", "Violet", "Andrew", "Claire", "Thomas", "Bella", "Joshua", "Lucy", "Ezra", "Anna", "Hudson", "Samantha", "Charles", "Caroline", "Caleb", "Genesis", "Isaiah", "Aaliyah", "Ryan", "Kennedy", "Nathan", "Kinsley", "Adrian", "Allison", "Christian", "Maya", "Maria", "Jonas", "Lena", "Felix", "Clara", "Paul", "Marie", "Finn", "Sophie", "Ahmed", "Fatima", "Yusuf", "Aisha", "Omar", "Leila", "Wei", "Mei", "Hiroshi", "Yuki", "Priya", "Arjun", "Ravi", "Ananya", "Carlos", "Lucia", "Mateo", "Valentina", "Diego", "Camila", "Pierre", "Camille", "Louis", "Manon", "Hugo", "Chloé", "Lars", "Ingrid", "Sven", "Astrid"]
 
-LAST_NAMES = (
-    "Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez "
-    "Gonzalez Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson White Harris "
-    "Sanchez Clark Ramirez Lewis Robinson Walker Young Allen King Wright Scott Torres Nguyen Hill "
-    "Flores Green Adams Nelson Baker Hall Rivera Campbell Mitchell Carter Roberts Müller Schmidt "
-    "Schneider Fischer Weber Meyer Wagner Becker Schulz Hoffmann Dubois Durand Lefebvre Moreau "
-    "Laurent Simon Michel Leroy Jansen Visser Bakker Smit Meijer Mulder Murphy Kelly O'Brien Walsh "
-    "Byrne Ryan Patel Shah Khan Ali Singh Kumar Chen Wang Li Zhang Tanaka Suzuki Sato Kowalski "
-    "Nowak Novak Rossi Russo Ferrari Esposito Bianchi Romano Silva Santos Oliveira Pereira Costa"
-).split()
+LAST_NAMES = ["Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez", "Martinez", "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor", "Moore", "Jackson", "Martin", "Lee", "Perez", "Thompson", "White", "Harris", "Sanchez", "Clark", "Ramirez", "Lewis", "Robinson", "Walker", "Young", "Allen", "King", "Wright", "Scott", "Torres", "Nguyen", "Hill", "Flores", "Green", "Adams", "Nelson", "Baker", "Hall", "Rivera", "Campbell", "Mitchell", "Carter", "Roberts", "Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Schulz", "Hoffmann", "Dubois", "Durand", "Lefebvre", "Moreau", "Laurent", "Simon", "Michel", "Leroy", "Jansen", "Visser", "Bakker", "Smit", "Meijer", "Mulder", "Murphy", "Kelly", "O'Brien", "Walsh", "Byrne", "Ryan", "Patel", "Shah", "Khan", "Ali", "Singh", "Kumar", "Chen", "Wang", "Li", "Zhang", "Tanaka", "Suzuki", "Sato", "Kowalski", "Nowak", "Novak", "Rossi", "Russo", "Ferrari", "Esposito", "Bianchi", "Romano", "Silva", "Santos", "Oliveira", "Pereira", "Costa"]
 
-STREET_NAMES = (
-    "High Street|Station Road|Main Street|Church Lane|Park Avenue|Victoria Road|Green Lane|"
-    "Manor Road|Kings Road|Queens Road|Oak Avenue|Maple Drive|Cedar Court|Elm Street|Mill Lane|"
-    "School Lane|The Crescent|North Street|South Street|West Street|Bridge Street|Hauptstraße|"
-    "Bahnhofstraße|Gartenstraße|Schillerstraße|Rue de la Paix|Rue Victor Hugo|Avenue Foch|"
-    "Kerkstraat|Dorpsstraat|Molenweg|Sunset Boulevard|Lake Shore Drive|Pine Street|Washington Avenue|"
-    "Lincoln Road|Jefferson Street|Madison Avenue|Grand Canal Street|Abbey Road"
-).split("|")
+STREET_NAMES = ["High Street", "Station Road", "Main Street", "Church Lane", "Park Avenue", "Victoria Road", "Green Lane", "Manor Road", "Kings Road", "Queens Road", "Oak Avenue", "Maple Drive", "Cedar Court", "Elm Street", "Mill Lane", "School Lane", "The Crescent", "North Street", "South Street", "West Street", "Bridge Street", "Hauptstraße", "Bahnhofstraße", "Gartenstraße", "Schillerstraße", "Rue de la Paix", "Rue Victor Hugo", "Avenue Foch", "Kerkstraat", "Dorpsstraat", "Molenweg", "Sunset Boulevard", "Lake Shore Drive", "Pine Street", "Washington Avenue", "Lincoln Road", "Jefferson Street", "Madison Avenue", "Grand Canal Street", "Abbey Road"]
 
 STREET_SUFFIXES = ("", "", "", " Apt 2", " Flat 3B", " Unit 12", " Suite 400", "")
 
@@ -70,10 +44,7 @@ USER_AGENTS = (
     "Mozilla/5.0 (iPad; CPU OS 17_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.6 Mobile/15E148 Safari/604.1",
 )
 
-PRODUCT_ADJECTIVES = (
-    "Classic Organic Premium Compact Wireless Ergonomic Vintage Eco Smart Deluxe Ultra Travel "
-    "Handmade Minimalist Rugged"
-).split()
+PRODUCT_ADJECTIVES = ["Classic", "Organic", "Premium", "Compact", "Wireless", "Ergonomic", "Vintage", "Eco", "Smart", "Deluxe", "Ultra", "Travel", "Handmade", "Minimalist", "Rugged"]
 PRODUCT_NOUNS = {
     "Home": ["Mug", "Lamp", "Throw Blanket", "Candle", "Vase", "Cutting Board"],
     "Electronics": ["Headphones", "Charger", "Speaker", "Keyboard", "Webcam", "Power Bank"],

@@ -115,7 +115,9 @@ def add_view_model(project: Path) -> None:
     (project / "models/marts/core/_customer_contacts.yml").write_text(VIEW_MODEL_YML)
 
 
-def inject_classification(project: Path, plan: dict[str, dict[str, dict[str, dict[str, object]]]] | None = None) -> int:
+def inject_classification(
+    project: Path, plan: dict[str, dict[str, dict[str, dict[str, object]]]] | None = None
+) -> int:
     """Write classification meta into the copy's YAML (marker `lineage`). Returns columns written."""
     written = 0
     for relative, nodes in (plan or CLASSIFICATION).items():

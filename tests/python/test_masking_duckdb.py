@@ -22,7 +22,7 @@ from typing import Any
 
 import duckdb
 import pytest
-from conftest import BIN_DIR, AS_OF, copy_project, load_raw, run_dbt
+from conftest import AS_OF, BIN_DIR, copy_project, load_raw, run_dbt
 from masking_support import HASH_KEY, add_view_model, inject_classification
 
 from governance.dbt_yaml import YamlFile, clear_classification, column_node
@@ -44,8 +44,14 @@ class Built:
     second_run: subprocess.CompletedProcess[str]
 
     def dbt(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        return run_dbt(list(args), self.project, self.database, self.target, check=check,
-                       GOVERNANCE_MASKING_HASH_KEY=HASH_KEY)
+        return run_dbt(
+            list(args),
+            self.project,
+            self.database,
+            self.target,
+            check=check,
+            GOVERNANCE_MASKING_HASH_KEY=HASH_KEY,
+        )
 
     def manifest(self) -> dict[str, Any]:
         return json.loads((self.target / "manifest.json").read_text())
@@ -126,21 +132,33 @@ def classified_columns(manifest: dict[str, Any]) -> list[Classified]:
         for name, column in (node.get("columns") or {}).items():
             meta = column_meta(column)
             if isinstance(meta.get("classification"), int):
-                found.append(Classified(node["schema"], node.get("alias") or node["name"], name,
-                                        meta["classification"], meta))
+                found.append(
+                    Classified(
+                        node["schema"], node.get("alias") or node["name"], name, meta["classification"], meta
+                    )
+                )
     return found
 
 
 def column_types(con: duckdb.DuckDBPyConnection, schema: str, relation: str) -> dict[str, str]:
-    return {c: t for c, t in con.execute(
-        "select column_name, data_type from information_schema.columns where table_schema = ? and table_name = ?",
-        [schema, relation]).fetchall()}
+    return {
+        c: t
+        for c, t in con.execute(
+            "select column_name, data_type from information_schema.columns "
+            "where table_schema = ? and table_name = ?",
+            [schema, relation],
+        ).fetchall()
+    }
 
 
 def test_manifest_has_masked_columns_at_levels_3_and_4(built: Built) -> None:
     levels = {c.level for c in classified_columns(built.manifest())}
-    assert {3, 4} <= levels, f"the leak matrix needs classified columns at levels 3 and 4, found {sorted(levels)}"
-    assert any(not built.policy.levels[level].masked for level in levels), "an unmasked level must be covered too"
+    assert {3, 4} <= levels, (
+        f"the leak matrix needs classified columns at levels 3 and 4, found {sorted(levels)}"
+    )
+    assert any(not built.policy.levels[level].masked for level in levels), (
+        "an unmasked level must be covered too"
+    )
 
 
 def test_second_run_was_incremental(built: Built) -> None:
@@ -164,7 +182,9 @@ def test_leak_matrix_every_role_every_classified_column(built: Built, con: duckd
         names = ", ".join(f'"{c.column}"' for c in cols)
         clear_rows = con.execute(f'select {names} from "{schema}"."{relation}"').fetchall()
         for index, col in enumerate(cols):
-            assert any(row[index] is not None for row in clear_rows), f"{schema}.{relation}.{col.column}: no values"
+            assert any(row[index] is not None for row in clear_rows), (
+                f"{schema}.{relation}.{col.column}: no values"
+            )
         for role in roles:
             act_as(con, role)
             shown_rows = con.execute(f'select {names} from "{schema}_protected"."{relation}"').fetchall()
@@ -173,8 +193,9 @@ def test_leak_matrix_every_role_every_classified_column(built: Built, con: duckd
                 clear_expected = sees_clear(policy, role, col.level)
                 mask = None
                 if not clear_expected:
-                    mask = policy.masking.mask_for(col.level, category_for(col.meta, type_family(types[col.column]),
-                                                                           policy))
+                    mask = policy.masking.mask_for(
+                        col.level, category_for(col.meta, type_family(types[col.column]), policy)
+                    )
                 col_leaks = col_wrong = 0
                 for clear_row, shown_row in zip(clear_rows, shown_rows, strict=True):
                     clear, shown = clear_row[index], shown_row[index]
@@ -186,19 +207,27 @@ def test_leak_matrix_every_role_every_classified_column(built: Built, con: duckd
                         col_leaks += clear is not None and shown == clear and want != clear
                         col_wrong += shown != want
                 if col_leaks or col_wrong:
-                    problems.append(f"role {role}: {schema}.{relation}.{col.column} (level {col.level}, "
-                                    f"{'clear' if clear_expected else mask}): {col_leaks} leaked, {col_wrong} wrong")
+                    problems.append(
+                        f"role {role}: {schema}.{relation}.{col.column} (level {col.level}, "
+                        f"{'clear' if clear_expected else mask}): {col_leaks} leaked, {col_wrong} wrong"
+                    )
                 leaks += col_leaks
                 wrong += col_wrong
     assert checked > 0
-    assert leaks == 0 and wrong == 0, f"{leaks} leaked and {wrong} wrong cells of {checked}:\n" + "\n".join(problems)
+    assert leaks == 0 and wrong == 0, f"{leaks} leaked and {wrong} wrong cells of {checked}:\n" + "\n".join(
+        problems
+    )
 
 
-def test_type_of_every_protected_column_matches_its_table(built: Built, con: duckdb.DuckDBPyConnection) -> None:
+def test_type_of_every_protected_column_matches_its_table(
+    built: Built, con: duckdb.DuckDBPyConnection
+) -> None:
     for column in classified_columns(built.manifest()):
         table = column_types(con, column.schema, column.relation)
         view = column_types(con, f"{column.schema}_protected", column.relation)
-        assert view == table, f"{column.schema}_protected.{column.relation}: column types differ from the table"
+        assert view == table, (
+            f"{column.schema}_protected.{column.relation}: column types differ from the table"
+        )
 
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
@@ -206,8 +235,10 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
 
 
 def test_joins_on_masked_join_keys_match_like_clear_values(con: duckdb.DuckDBPyConnection) -> None:
-    join = ("select count(*) from {s}.fct_support_tickets as t "
-            "inner join {s}.dim_customers as c on t.requester_email = c.email")
+    join = (
+        "select count(*) from {s}.fct_support_tickets as t "
+        "inner join {s}.dim_customers as c on t.requester_email = c.email"
+    )
     clear_matches = scalar(con, join.format(s="marts"))
     assert clear_matches > 0
     for role in ("reporter", "analyst", UNSET):
@@ -215,15 +246,23 @@ def test_joins_on_masked_join_keys_match_like_clear_values(con: duckdb.DuckDBPyC
         assert scalar(con, join.format(s="marts_protected")) == clear_matches, role
     act_as(con, "reporter")
     # the hashed key is not the clear value: no protected email equals any clear email
-    assert scalar(con, "select count(*) from marts_protected.dim_customers "
-                       "where email in (select email from marts.dim_customers)") == 0
+    assert (
+        scalar(
+            con,
+            "select count(*) from marts_protected.dim_customers "
+            "where email in (select email from marts.dim_customers)",
+        )
+        == 0
+    )
 
 
 def test_joins_and_aggregations_do_not_reveal_restricted_values(con: duckdb.DuckDBPyConnection) -> None:
-    query = ("select count(distinct p.card_number), count(*) filter (where p.card_number in "
-             "(select card_number from finance.fct_payments)), sum(p.amount) "
-             "from finance_protected.fct_payments as p "
-             "inner join marts_protected.dim_customers as c on p.customer_id = c.customer_id")
+    query = (
+        "select count(distinct p.card_number), count(*) filter (where p.card_number in "
+        "(select card_number from finance.fct_payments)), sum(p.amount) "
+        "from finance_protected.fct_payments as p "
+        "inner join marts_protected.dim_customers as c on p.customer_id = c.customer_id"
+    )
     clear_distinct = scalar(con, "select count(distinct card_number) from finance.fct_payments")
     assert clear_distinct > 1
     for role in ("reporter", "analyst", UNKNOWN_ROLE):
@@ -236,9 +275,11 @@ def test_joins_and_aggregations_do_not_reveal_restricted_values(con: duckdb.Duck
 
 
 def test_aggregations_on_masked_columns(con: duckdb.DuckDBPyConnection) -> None:
-    query = ("select sum(lifetime_net_revenue_eur), count(has_marketing_opt_in), "
-             "count(*) filter (where month(date_of_birth) <> 1 or day(date_of_birth) <> 1), "
-             "count(distinct phone_number) from marts_protected.dim_customers")
+    query = (
+        "select sum(lifetime_net_revenue_eur), count(has_marketing_opt_in), "
+        "count(*) filter (where month(date_of_birth) <> 1 or day(date_of_birth) <> 1), "
+        "count(distinct phone_number) from marts_protected.dim_customers"
+    )
     act_as(con, "reporter")
     revenue, opt_ins, exact_birthdays, _ = con.execute(query).fetchall()[0]
     assert revenue == 0 and opt_ins == 0 and exact_birthdays == 0
@@ -247,19 +288,32 @@ def test_aggregations_on_masked_columns(con: duckdb.DuckDBPyConnection) -> None:
     assert con.execute(query).fetchall()[0] == clear and clear[0] > 0 and clear[2] > 0
     # grouping by a masked email keeps only domains
     act_as(con, "reporter")
-    keys = con.execute("select email, count(*) from snapshots_protected.snap_customers group by email").fetchall()
+    keys = con.execute(
+        "select email, count(*) from snapshots_protected.snap_customers group by email"
+    ).fetchall()
     assert keys and all(key is None or key.startswith("*@") for key, _ in keys)
-    assert scalar(con, "select count(*) from snapshots_protected.snap_customers "
-                       "where email in (select email from snapshots.snap_customers)") == 0
+    assert (
+        scalar(
+            con,
+            "select count(*) from snapshots_protected.snap_customers "
+            "where email in (select email from snapshots.snap_customers)",
+        )
+        == 0
+    )
 
 
 def test_consumer_view_on_a_protected_relation_stays_protected(built: Built) -> None:
     with duckdb.connect(str(built.database)) as con:
         con.execute("create schema if not exists consumer")
-        con.execute("create or replace view consumer.customer_phones as "
-                    "select customer_id, phone_number from marts_protected.dim_customers")
-        query = ("select count(*) filter (where v.phone_number = c.phone_number) from consumer.customer_phones as v "
-                 "inner join marts.dim_customers as c on v.customer_id = c.customer_id")
+        con.execute(
+            "create or replace view consumer.customer_phones as "
+            "select customer_id, phone_number from marts_protected.dim_customers"
+        )
+        query = (
+            "select count(*) filter (where v.phone_number = c.phone_number) "
+            "from consumer.customer_phones as v "
+            "inner join marts.dim_customers as c on v.customer_id = c.customer_id"
+        )
         total = scalar(con, "select count(phone_number) from marts.dim_customers")
         act_as(con, "reporter")
         assert scalar(con, query) == 0
@@ -268,21 +322,42 @@ def test_consumer_view_on_a_protected_relation_stays_protected(built: Built) -> 
 
 
 def governance(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(BIN_DIR / "governance"), *args], capture_output=True, text=True, env=env, timeout=300)
+    return subprocess.run(
+        [str(BIN_DIR / "governance"), *args], capture_output=True, text=True, env=env, timeout=300
+    )
 
 
 def test_report_lists_every_protected_column_as_applied(built: Built) -> None:
-    result = governance("protected", "--project-dir", str(built.project), "--manifest",
-                        str(built.target / "manifest.json"), "--database", str(built.database), "--format", "json")
+    result = governance(
+        "protected",
+        "--project-dir",
+        str(built.project),
+        "--manifest",
+        str(built.target / "manifest.json"),
+        "--database",
+        str(built.database),
+        "--format",
+        "json",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads(result.stdout)
     masked_levels = set(built.policy.masked_levels)
-    expected = {(f"{c.schema}.{c.relation}", c.column, c.level) for c in classified_columns(built.manifest())
-                if c.level in masked_levels}
+    expected = {
+        (f"{c.schema}.{c.relation}", c.column, c.level)
+        for c in classified_columns(built.manifest())
+        if c.level in masked_levels
+    }
     assert {(r["relation"], r["column"], r["level"]) for r in report["columns"]} == expected
     assert all(r["status"] == "applied" for r in report["columns"]) and report["problems"] == 0
-    text = governance("protected", "--project-dir", str(built.project), "--manifest",
-                      str(built.target / "manifest.json"), "--database", str(built.database))
+    text = governance(
+        "protected",
+        "--project-dir",
+        str(built.project),
+        "--manifest",
+        str(built.target / "manifest.json"),
+        "--database",
+        str(built.database),
+    )
     assert text.returncode == 0 and "all as the policy says" in text.stdout
 
 
@@ -292,17 +367,31 @@ def test_removed_classification_is_unmasked_and_reported_until_rebuilt(built: Bu
     assert clear_classification(column, "lineage", ("classification", "pii", "mask_as"))
     document.save()
     built.dbt("parse")
-    args = ("protected", "--project-dir", str(built.project), "--manifest", str(built.target / "manifest.json"),
-            "--database", str(built.database), "--format", "json")
+    args = (
+        "protected",
+        "--project-dir",
+        str(built.project),
+        "--manifest",
+        str(built.target / "manifest.json"),
+        "--database",
+        str(built.database),
+        "--format",
+        "json",
+    )
     stale = governance(*args)
     assert stale.returncode == 1, stale.stderr
-    assert any(r["column"] == "ip_address" and r["status"].startswith("stale")
-               for r in json.loads(stale.stdout)["columns"])
+    assert any(
+        r["column"] == "ip_address" and r["status"].startswith("stale")
+        for r in json.loads(stale.stdout)["columns"]
+    )
     built.dbt("run", "--select", "fct_orders")
     fixed = governance(*args)
     assert fixed.returncode == 0, fixed.stdout
     with duckdb.connect(str(built.database), read_only=True) as con:
         act_as(con, "reporter")
-        same = scalar(con, "select count(*) filter (where p.ip_address = t.ip_address) from "
-                           "marts_protected.fct_orders as p inner join marts.fct_orders as t using (order_id)")
+        same = scalar(
+            con,
+            "select count(*) filter (where p.ip_address = t.ip_address) from "
+            "marts_protected.fct_orders as p inner join marts.fct_orders as t using (order_id)",
+        )
         assert same == scalar(con, "select count(ip_address) from marts.fct_orders") > 0

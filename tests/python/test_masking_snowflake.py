@@ -27,27 +27,53 @@ from governance.policy import MASK_CATEGORIES, Policy, load_policy
 pytestmark = pytest.mark.slow
 
 DB = "ANALYTICS"
-ALTER = re.compile(r'^alter (table|view) (\S+) modify column "(\w+)" '
-                   r'(?:set masking policy (\S+) force|(unset) masking policy)$')
+ALTER = re.compile(
+    r'^alter (table|view) (\S+) modify column "(\w+)" '
+    r"(?:set masking policy (\S+) force|(unset) masking policy)$"
+)
 OTHER_POLICY = "SECURITY_DB.POLICIES.SOMEONE_ELSES_POLICY"
 
 # Snowflake column types of the relations the cases render (as get_columns_in_relation reports them)
 TYPES: dict[str, list[tuple[str, str, int | None]]] = {
     "dim_customers": [
-        ("CUSTOMER_ID", "NUMBER", None), ("FIRST_NAME", "VARCHAR", 16777216), ("LAST_NAME", "TEXT", 16777216),
-        ("EMAIL", "VARCHAR", 16777216), ("PHONE_NUMBER", "VARCHAR", 32), ("DATE_OF_BIRTH", "DATE", None),
-        ("BILLING_STREET_ADDRESS", "VARCHAR", 3), ("BILLING_POSTAL_CODE", "VARCHAR", 10),
-        ("COUNTRY_CODE", "VARCHAR", 2), ("HAS_MARKETING_OPT_IN", "BOOLEAN", None),
-        ("LIFETIME_NET_REVENUE_EUR", "NUMBER", None), ("CREATED_AT", "TIMESTAMP_NTZ", None),
+        ("CUSTOMER_ID", "NUMBER", None),
+        ("FIRST_NAME", "VARCHAR", 16777216),
+        ("LAST_NAME", "TEXT", 16777216),
+        ("EMAIL", "VARCHAR", 16777216),
+        ("PHONE_NUMBER", "VARCHAR", 32),
+        ("DATE_OF_BIRTH", "DATE", None),
+        ("BILLING_STREET_ADDRESS", "VARCHAR", 3),
+        ("BILLING_POSTAL_CODE", "VARCHAR", 10),
+        ("COUNTRY_CODE", "VARCHAR", 2),
+        ("HAS_MARKETING_OPT_IN", "BOOLEAN", None),
+        ("LIFETIME_NET_REVENUE_EUR", "NUMBER", None),
+        ("CREATED_AT", "TIMESTAMP_NTZ", None),
     ],
-    "customer_contacts": [("CUSTOMER_ID", "NUMBER", None), ("EMAIL", "VARCHAR", 16777216),
-                          ("PHONE_NUMBER", "VARCHAR", 16777216), ("COUNTRY_CODE", "VARCHAR", 2)],
-    "fct_payments": [("PAYMENT_ID", "NUMBER", None), ("CARD_NUMBER", "VARCHAR", 19), ("IBAN", "VARCHAR", 34),
-                     ("AMOUNT", "NUMBER", None), ("PAID_AT", "TIMESTAMP_NTZ", None)],
-    "fct_support_tickets": [("TICKET_ID", "NUMBER", None), ("REQUESTER_NAME", "VARCHAR", 16777216),
-                            ("REQUESTER_EMAIL", "VARCHAR", 16777216), ("DESCRIPTION", "VARCHAR", 16777216)],
-    "snap_customers": [("CUSTOMER_ID", "NUMBER", None), ("EMAIL", "VARCHAR", 16777216),
-                       ("PHONE_NUMBER", "VARCHAR", 16777216), ("DATE_OF_BIRTH", "DATE", None)],
+    "customer_contacts": [
+        ("CUSTOMER_ID", "NUMBER", None),
+        ("EMAIL", "VARCHAR", 16777216),
+        ("PHONE_NUMBER", "VARCHAR", 16777216),
+        ("COUNTRY_CODE", "VARCHAR", 2),
+    ],
+    "fct_payments": [
+        ("PAYMENT_ID", "NUMBER", None),
+        ("CARD_NUMBER", "VARCHAR", 19),
+        ("IBAN", "VARCHAR", 34),
+        ("AMOUNT", "NUMBER", None),
+        ("PAID_AT", "TIMESTAMP_NTZ", None),
+    ],
+    "fct_support_tickets": [
+        ("TICKET_ID", "NUMBER", None),
+        ("REQUESTER_NAME", "VARCHAR", 16777216),
+        ("REQUESTER_EMAIL", "VARCHAR", 16777216),
+        ("DESCRIPTION", "VARCHAR", 16777216),
+    ],
+    "snap_customers": [
+        ("CUSTOMER_ID", "NUMBER", None),
+        ("EMAIL", "VARCHAR", 16777216),
+        ("PHONE_NUMBER", "VARCHAR", 16777216),
+        ("DATE_OF_BIRTH", "DATE", None),
+    ],
     "currencies": [("CURRENCY_CODE", "VARCHAR", 16777216), ("EUR_PER_UNIT", "NUMBER", None)],
 }
 
@@ -90,9 +116,14 @@ def expected_policies(rendered_policy: Policy, node: Node, schema: str) -> dict[
 
 
 def render(project: Path, root: Path, cases: list[dict[str, Any]], **env: str) -> Any:
-    result = run_dbt(["run-operation", "governance_render_snowflake_masking", "--args",
-                      json.dumps({"cases": cases})], project, root / "analytics.duckdb", root / "target",
-                     check=False, **env)
+    result = run_dbt(
+        ["run-operation", "governance_render_snowflake_masking", "--args", json.dumps({"cases": cases})],
+        project,
+        root / "analytics.duckdb",
+        root / "target",
+        check=False,
+        **env,
+    )
     return result
 
 
@@ -110,27 +141,67 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
         if node["name"] in TYPES:
             materialized = node["config"]["materialized"]
             relation = f"{DB}.{node['schema']}.{node.get('alias') or node['name']}".upper()
-            nodes[node["name"]] = Node(node["unique_id"], node["name"], relation,
-                                       "view" if materialized == "view" else "table", materialized, node["columns"])
+            nodes[node["name"]] = Node(
+                node["unique_id"],
+                node["name"],
+                relation,
+                "view" if materialized == "view" else "table",
+                materialized,
+                node["columns"],
+            )
     assert {n.materialized for n in nodes.values()} >= {"table", "view", "incremental", "snapshot", "seed"}
     schema = f"{DB}.{policy.masking.schema}".upper()
     specs: list[dict[str, Any]] = []
     for node in nodes.values():  # 1. a fresh build: nothing attached yet
-        specs.append({"node": node.unique_id, "relation": node.relation, "relation_type": node.relation_type,
-                      "columns": columns_of(node.name), "current": {}, "kind": "fresh"})
+        specs.append(
+            {
+                "node": node.unique_id,
+                "relation": node.relation,
+                "relation_type": node.relation_type,
+                "columns": columns_of(node.name),
+                "current": {},
+                "kind": "fresh",
+            }
+        )
     for node in nodes.values():  # 2. a rebuild where everything is already right
-        specs.append({**specs[len(specs) - len(nodes)], "current": expected_policies(policy, node, schema),
-                      "kind": "unchanged"})
+        specs.append(
+            {
+                **specs[len(specs) - len(nodes)],
+                "current": expected_policies(policy, node, schema),
+                "kind": "unchanged",
+            }
+        )
     customers = nodes["dim_customers"]
     wanted = expected_policies(policy, customers, schema)
-    drifted = {**wanted, "CUSTOMER_ID": f"{schema}.MASK_L3_NUMBER", "COUNTRY_CODE": OTHER_POLICY,
-               "EMAIL": f"{schema}.MASK_L4_VARCHAR_TEXT"}
-    specs.append({"node": customers.unique_id, "relation": customers.relation, "relation_type": "table",
-                  "columns": columns_of("dim_customers"), "current": drifted, "kind": "drifted"})
+    drifted = {
+        **wanted,
+        "CUSTOMER_ID": f"{schema}.MASK_L3_NUMBER",
+        "COUNTRY_CODE": OTHER_POLICY,
+        "EMAIL": f"{schema}.MASK_L4_VARCHAR_TEXT",
+    }
+    specs.append(
+        {
+            "node": customers.unique_id,
+            "relation": customers.relation,
+            "relation_type": "table",
+            "columns": columns_of("dim_customers"),
+            "current": drifted,
+            "kind": "drifted",
+        }
+    )
     for name in ("fct_payments", "customer_contacts"):
         node = nodes[name]
-        specs.append({"node": node.unique_id, "relation": node.relation, "relation_type": node.relation_type,
-                      "columns": columns_of(name), "current": {}, "static": True, "kind": "static"})
+        specs.append(
+            {
+                "node": node.unique_id,
+                "relation": node.relation,
+                "relation_type": node.relation_type,
+                "columns": columns_of(name),
+                "current": {},
+                "static": True,
+                "kind": "static",
+            }
+        )
     cases = [{k: v for k, v in spec.items() if k != "kind"} for spec in specs]
     result = render(project, root, cases, GOVERNANCE_MASKING_HASH_KEY=HASH_KEY)
     assert result.returncode == 0, result.stdout[-4000:]
@@ -138,7 +209,11 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
     line = next(ln for ln in result.stdout.splitlines() if ln.startswith("GOVERNANCE_RENDER "))
     out = json.loads(line.removeprefix("GOVERNANCE_RENDER "))
     # without the key, a column masked with the keyed hash fails the build, naming the variable
-    join_key_case = [c for c, s in zip(cases, specs, strict=True) if s["kind"] == "fresh" and c["node"] == customers.unique_id]
+    join_key_case = [
+        c
+        for c, s in zip(cases, specs, strict=True)
+        if s["kind"] == "fresh" and c["node"] == customers.unique_id
+    ]
     no_key = render(project, root, join_key_case, GOVERNANCE_MASKING_HASH_KEY="")
     assert no_key.returncode != 0 and policy.masking.hash_key_env in no_key.stdout
     return Rendered(policy, nodes, out["create"], out["policy_schema"], out["cases"], specs)
@@ -151,8 +226,11 @@ def parse_snowflake(sql: str) -> None:
 
 def policy_parts(statement: str) -> tuple[str, str, str]:
     """(qualified name, signature type, body) of a CREATE MASKING POLICY statement."""
-    match = re.match(r"^create masking policy if not exists (\S+) as \(val (\w+)\) returns (\w+) -> (.*) "
-                     r"comment = '[^']*'$", statement)
+    match = re.match(
+        r"^create masking policy if not exists (\S+) as \(val (\w+)\) returns (\w+) -> (.*) "
+        r"comment = '[^']*'$",
+        statement,
+    )
     assert match, statement[:200]
     assert match.group(2) == match.group(3), "a policy must return its input type"
     return match.group(1), match.group(2), match.group(4)
@@ -176,33 +254,55 @@ def test_policies_exist_for_every_masked_level_type_and_category(rendered: Rende
     for level in policy.masked_levels:
         for category in ("text", "email", "phone", "join_key"):
             assert f"{rendered.policy_schema}.MASK_L{level}_VARCHAR_{category.upper()}" in created
-        for policy_type in ("NUMBER", "FLOAT", "DATE", "TIMESTAMP_NTZ", "TIMESTAMP_LTZ", "TIMESTAMP_TZ", "BOOLEAN"):
+        for policy_type in (
+            "NUMBER",
+            "FLOAT",
+            "DATE",
+            "TIMESTAMP_NTZ",
+            "TIMESTAMP_LTZ",
+            "TIMESTAMP_TZ",
+            "BOOLEAN",
+        ):
             assert f"{rendered.policy_schema}.MASK_L{level}_{policy_type}" in created
     assert len(created) == len(policy.masked_levels) * 12
 
 
 def test_policy_bodies_check_the_policy_roles_and_mask_by_type(rendered: Rendered) -> None:
     policy = rendered.policy
-    category_of_type = {"NUMBER": "number", "FLOAT": "number", "DATE": "date", "TIMESTAMP_NTZ": "timestamp",
-                        "TIMESTAMP_LTZ": "timestamp", "TIMESTAMP_TZ": "timestamp", "BOOLEAN": "boolean",
-                        "VARIANT": "other"}
+    category_of_type = {
+        "NUMBER": "number",
+        "FLOAT": "number",
+        "DATE": "date",
+        "TIMESTAMP_NTZ": "timestamp",
+        "TIMESTAMP_LTZ": "timestamp",
+        "TIMESTAMP_TZ": "timestamp",
+        "BOOLEAN": "boolean",
+        "VARIANT": "other",
+    }
     for statement in rendered.create:
         if not statement.startswith("create masking policy"):
             continue
         name, policy_type, body = policy_parts(statement)
         level = int(re.search(r"MASK_L(\d+)_", name).group(1))
-        category = name.rsplit("_", 1)[-1].lower() if policy_type == "VARCHAR" else category_of_type[policy_type]
+        category = (
+            name.rsplit("_", 1)[-1].lower() if policy_type == "VARCHAR" else category_of_type[policy_type]
+        )
         category = "join_key" if name.endswith("JOIN_KEY") else category
         assert category in MASK_CATEGORIES
         mask = policy.masking.mask_for(level, category)
         case = body_expression(body)
         assert isinstance(case, exp.Case)
         condition = case.args["ifs"][0].this
-        checked = {c.expressions[0].name for c in condition.find_all(exp.Anonymous)
-                   if c.name.upper() == "IS_ROLE_IN_SESSION"}
+        checked = {
+            c.expressions[0].name
+            for c in condition.find_all(exp.Anonymous)
+            if c.name.upper() == "IS_ROLE_IN_SESSION"
+        }
         wanted = {r.upper() for r in (*policy.service_roles, *policy.clearance_roles_for(level))}
         assert checked == wanted, f"{name}: checks {sorted(checked)}, policy says {sorted(wanted)}"
-        assert case.args["ifs"][0].args["true"].name.lower() == "val", f"{name}: cleared roles must see the value"
+        assert case.args["ifs"][0].args["true"].name.lower() == "val", (
+            f"{name}: cleared roles must see the value"
+        )
         masked_sql = case.args["default"].sql("snowflake")
         if mask == "nullify":
             assert isinstance(case.args["default"], exp.Null), name
@@ -246,16 +346,22 @@ def test_fresh_build_sets_the_right_policy_on_every_classified_column(rendered: 
 
 
 def test_columns_at_unmasked_levels_get_no_policy(rendered: Rendered) -> None:
-    fresh = next(c for s, c in zip(rendered.case_specs, rendered.cases, strict=True)
-                 if s["kind"] == "fresh" and s["node"].endswith("dim_customers"))
+    fresh = next(
+        c
+        for s, c in zip(rendered.case_specs, rendered.cases, strict=True)
+        if s["kind"] == "fresh" and s["node"].endswith("dim_customers")
+    )
     meta = column_meta(rendered.nodes["dim_customers"].columns["billing_postal_code"])
     assert meta["classification"] not in rendered.policy.masked_levels
     assert not any(c == "BILLING_POSTAL_CODE" for _, _, c, _, _ in alters(fresh))
 
 
 def test_short_varchar_gets_a_policy_cut_to_its_length(rendered: Rendered) -> None:
-    fresh = next(c for s, c in zip(rendered.case_specs, rendered.cases, strict=True)
-                 if s["kind"] == "fresh" and s["node"].endswith("dim_customers"))
+    fresh = next(
+        c
+        for s, c in zip(rendered.case_specs, rendered.cases, strict=True)
+        if s["kind"] == "fresh" and s["node"].endswith("dim_customers")
+    )
     creates = [s for s in fresh if s.startswith("create masking policy")]
     assert len(creates) == 1
     name, _, body = policy_parts(creates[0])
@@ -266,13 +372,17 @@ def test_short_varchar_gets_a_policy_cut_to_its_length(rendered: Rendered) -> No
 
 
 def test_rebuild_with_policies_in_place_alters_nothing(rendered: Rendered) -> None:
-    unchanged = [c for s, c in zip(rendered.case_specs, rendered.cases, strict=True) if s["kind"] == "unchanged"]
+    unchanged = [
+        c for s, c in zip(rendered.case_specs, rendered.cases, strict=True) if s["kind"] == "unchanged"
+    ]
     assert len(unchanged) == len(rendered.nodes)
     assert all(statements == [] for statements in unchanged)
 
 
 def test_drift_is_repaired_and_removed_classification_unset(rendered: Rendered) -> None:
-    statements = next(c for s, c in zip(rendered.case_specs, rendered.cases, strict=True) if s["kind"] == "drifted")
+    statements = next(
+        c for s, c in zip(rendered.case_specs, rendered.cases, strict=True) if s["kind"] == "drifted"
+    )
     found = alters(statements)
     assert ("table", rendered.nodes["dim_customers"].relation, "CUSTOMER_ID", None, True) in found
     email = [p for _, _, c, p, _ in found if c == "EMAIL"]
@@ -282,7 +392,11 @@ def test_drift_is_repaired_and_removed_classification_unset(rendered: Rendered) 
 
 
 def test_static_masking_updates_tables_only(rendered: Rendered) -> None:
-    static = {s["node"]: c for s, c in zip(rendered.case_specs, rendered.cases, strict=True) if s["kind"] == "static"}
+    static = {
+        s["node"]: c
+        for s, c in zip(rendered.case_specs, rendered.cases, strict=True)
+        if s["kind"] == "static"
+    }
     payments = static[rendered.nodes["fct_payments"].unique_id]
     updates = [s for s in payments if s.startswith("update")]
     wanted = expected_policies(rendered.policy, rendered.nodes["fct_payments"], rendered.policy_schema)
