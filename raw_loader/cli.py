@@ -64,8 +64,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    console = Console(stderr=True)
+    console = Console(stderr=True, soft_wrap=True)
     path = Path(args.database)
+    if path.stem.lower() == RAW_SCHEMA:
+        console.print(f"[red]error:[/] {path}: a DuckDB file named '{path.name}' makes its catalog '{RAW_SCHEMA}', "
+                      f"which clashes with the schema '{RAW_SCHEMA}'; choose another file name")
+        return 2
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         con = duckdb.connect(str(path))

@@ -1,0 +1,1 @@
+"""Benchmarks: heavy, scale runs that are not part of `make test`. Each prints its figures."""

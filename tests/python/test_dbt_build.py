@@ -1,0 +1,196 @@
+"""The dbt project end to end on a real DuckDB file: build, change batches, incremental builds that
+equal a full refresh, snapshot history, quarantine of malformed change rows, freshness, and
+parsing for the Snowflake adapter."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import AS_OF, PROJECT_DIR, Warehouse, load_raw, run_dbt
+
+pytestmark = pytest.mark.slow
+
+# every model whose rows an incremental run must keep equal to a full refresh
+COMPARED_RELATIONS = [
+    "staging.stg_shop__customers", "staging.stg_shop__customer_addresses", "staging.stg_shop__products",
+    "staging.stg_shop__orders", "staging.stg_shop__order_items", "staging.stg_shop__payments",
+    "staging.stg_support__tickets", "staging.stg_marketing__ad_spend",
+    "marts.dim_customers", "marts.dim_products", "marts.fct_orders", "marts.fct_order_items",
+    "finance.fct_payments", "marts.fct_support_tickets", "marts.fct_daily_revenue_and_marketing",
+]
+
+
+@pytest.fixture(scope="module")
+def incremental_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """load → build → batch (with malformed rows) → build → batch → build, plus a full-refresh
+    build of a copy of the same raw data."""
+    root = tmp_path_factory.mktemp("incremental")
+    database, target = root / "incremental.duckdb", root / "target"
+    load_raw(database, "--change-rows", "12000", "--as-of", AS_OF)
+    run_dbt(["build"], PROJECT_DIR, database, target)
+    load_raw(database, "--append-batch", "--fraction", "0.05", "--inject-malformed")
+    run_dbt(["build"], PROJECT_DIR, database, target)
+    load_raw(database, "--append-batch", "--fraction", "0.05")
+    run_dbt(["build"], PROJECT_DIR, database, target)
+
+    full = root / "full.duckdb"
+    shutil.copy(database, full)
+    run_dbt(["build", "--full-refresh"], PROJECT_DIR, full, root / "target-full")
+    return database, full
+
+
+def test_incremental_builds_equal_a_full_refresh_row_for_row(incremental_run: tuple[Path, Path]) -> None:
+    incremental, full = incremental_run
+    with duckdb.connect(str(incremental), read_only=True) as con:
+        con.execute(f"attach '{full}' as full_refresh (read_only)")
+        for relation in COMPARED_RELATIONS:
+            only_incremental = con.execute(
+                f"select count(*) from (select * from {relation} except all select * from full_refresh.{relation})"
+            ).fetchone()[0]
+            only_full = con.execute(
+                f"select count(*) from (select * from full_refresh.{relation} except all select * from {relation})"
+            ).fetchone()[0]
+            rows = con.execute(f"select count(*) from {relation}").fetchone()[0]
+            assert rows > 0, relation
+            assert (only_incremental, only_full) == (0, 0), f"{relation}: incremental and full refresh differ"
+
+
+def test_latest_change_wins_by_sequence_and_deletes_are_handled(incremental_run: tuple[Path, Path]) -> None:
+    database, _ = incremental_run
+    with duckdb.connect(str(database), read_only=True) as con:
+        # every staged order reflects the change with the highest sequence among its valid changes
+        mismatches = con.execute("""
+            select count(*) from staging.stg_shop__orders s
+            join (select id, max(header__change_seq) as seq from raw.shop_orders__ct
+                  where header__change_oper in ('I', 'U', 'D') and id is not null group by id) r
+              on r.id = s.order_id
+            where s._cdc_change_seq <> r.seq""").fetchone()[0]
+        assert mismatches == 0
+        # a late-arriving update (older timestamp, newer sequence) is the one that won
+        late_winners = con.execute("""
+            with changes as (
+                select id, header__change_seq, header__timestamp,
+                    lag(header__timestamp) over (partition by id order by header__change_seq) as previous_ts,
+                    row_number() over (partition by id order by header__change_seq desc) as recency
+                from raw.shop_orders__ct where header__change_oper in ('I', 'U', 'D') and id is not null)
+            select count(*) from changes c join staging.stg_shop__orders s
+              on s.order_id = c.id and s._cdc_change_seq = c.header__change_seq
+            where c.recency = 1 and c.header__timestamp < c.previous_ts""").fetchone()[0]
+        assert late_winners > 0
+        # deleted orders are soft-deleted in staging and gone from the marts
+        deleted = con.execute("select order_id from staging.stg_shop__orders where is_deleted").fetchall()
+        assert deleted
+        in_mart = con.execute(
+            "select count(*) from marts.fct_orders where order_id in (select order_id from staging.stg_shop__orders "
+            "where is_deleted)").fetchone()[0]
+        assert in_mart == 0
+
+
+def test_malformed_change_rows_are_quarantined_never_merged(incremental_run: tuple[Path, Path]) -> None:
+    database, _ = incremental_run
+    with duckdb.connect(str(database), read_only=True) as con:
+        rejected = con.execute(
+            "select source_table, rejection_reason, header__change_seq from staging.stg_shop__rejected_changes "
+            "order by header__change_seq").fetchall()
+        assert [(t, r) for t, r, _ in rejected] == [("orders", "unknown operation code"), ("orders", "missing key")]
+        rejected_seqs = [seq for _, _, seq in rejected]
+        merged = con.execute(
+            "select count(*) from staging.stg_shop__orders where _cdc_change_seq in (?, ?)", rejected_seqs
+        ).fetchone()[0]
+        assert merged == 0
+        # the quarantine keeps headers only, never row values
+        columns = [r[0] for r in con.execute("describe staging.stg_shop__rejected_changes").fetchall()]
+        assert columns == ["source_table", "header__change_seq", "header__change_oper", "header__timestamp",
+                           "rejection_reason"]
+
+
+def test_quarantine_warning_is_raised_by_dbt_build(tmp_path: Path) -> None:
+    database, target = tmp_path / "q.duckdb", tmp_path / "target"
+    load_raw(database, "--change-rows", "2000", "--as-of", AS_OF)
+    load_raw(database, "--append-batch", "--inject-malformed")
+    result = run_dbt(["build", "--select", "stg_shop__rejected_changes"], PROJECT_DIR, database, target)
+    assert "WARN=1" in result.stdout
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    warned = [r["unique_id"] for r in results if r["status"] == "warn"]
+    assert any("is_empty_stg_shop__rejected_changes" in uid for uid in warned)
+
+
+def test_snapshots_record_history_and_deletions(incremental_run: tuple[Path, Path]) -> None:
+    database, _ = incremental_run
+    with duckdb.connect(str(database), read_only=True) as con:
+        current = con.execute("select count(*) from snapshots.snap_customers where dbt_valid_to is null "
+                              "and dbt_is_deleted = 'False'").fetchone()[0]
+        live = con.execute("select count(*) from staging.stg_shop__customers where not is_deleted").fetchone()[0]
+        assert current == live
+        # customers changed by a batch have a closed earlier version and a current one
+        changed = con.execute("""
+            select count(*) from (select customer_id from snapshots.snap_customers group by customer_id
+                                  having count(*) > 1 and count(*) filter (where dbt_valid_to is null) >= 1)""").fetchone()[0]
+        assert changed > 0
+        # customers deleted after the first build: their last version is closed and a deletion row is added
+        deletions = con.execute("""
+            select count(*) from snapshots.snap_customers s
+            join staging.stg_shop__customers c using (customer_id)
+            where c.is_deleted and s.dbt_is_deleted = 'True'""").fetchone()[0]
+        deleted_after_first_build = con.execute("""
+            select count(*) from staging.stg_shop__customers
+            where is_deleted and _cdc_change_seq > (select min(header__change_seq) from raw.shop_customers__ct
+                                                    where header__change_seq >= '20261101')""").fetchone()[0]
+        assert deletions == deleted_after_first_build > 0
+        overlapping = con.execute("""
+            select count(*) from snapshots.snap_customers a join snapshots.snap_customers b
+              on a.customer_id = b.customer_id and a.dbt_scd_id <> b.dbt_scd_id
+             and a.dbt_valid_from < coalesce(b.dbt_valid_to, timestamp '9999-01-01')
+             and b.dbt_valid_from < coalesce(a.dbt_valid_to, timestamp '9999-01-01')
+            where a.dbt_is_deleted = 'False' and b.dbt_is_deleted = 'False'""").fetchone()[0]
+        assert overlapping == 0
+
+
+def test_every_model_source_and_column_is_described_and_tested(built_warehouse: Warehouse) -> None:
+    manifest = json.loads(built_warehouse.manifest.read_text())
+    nodes = {**manifest["nodes"], **manifest["sources"]}
+    undocumented = []
+    for uid, node in nodes.items():
+        if node["resource_type"] not in ("model", "source", "snapshot", "seed"):
+            continue
+        if not node.get("description"):
+            undocumented.append(uid)
+        undocumented += [f"{uid}.{c}" for c, col in node["columns"].items() if not col.get("description")]
+    assert undocumented == []
+    tested = {dep for n in manifest["nodes"].values() if n["resource_type"] == "test"
+              for dep in n["depends_on"]["nodes"]}
+    untested = [uid for uid, n in manifest["nodes"].items() if n["resource_type"] == "model" and uid not in tested]
+    assert untested == []
+    marts = [n for n in manifest["nodes"].values() if n["resource_type"] == "model" and "marts" in n["fqn"]]
+    assert marts and all(n["config"]["contract"]["enforced"] for n in marts)
+
+
+def test_source_freshness_passes_on_fresh_data_and_fails_on_stale(tmp_path: Path) -> None:
+    today = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d")
+    fresh, stale = tmp_path / "fresh.duckdb", tmp_path / "stale.duckdb"
+    load_raw(fresh, "--change-rows", "2000", "--as-of", today)
+    load_raw(stale, "--change-rows", "2000", "--as-of", "2025-01-01")
+    assert run_dbt(["source", "freshness"], PROJECT_DIR, fresh, tmp_path / "t1", check=False).returncode == 0
+    result = run_dbt(["source", "freshness"], PROJECT_DIR, stale, tmp_path / "t2", check=False)
+    assert result.returncode == 1
+    assert "ERROR STALE" in result.stdout
+
+
+def test_project_parses_for_snowflake_with_the_example_profile(tmp_path: Path) -> None:
+    profiles = tmp_path / "profiles"
+    profiles.mkdir()
+    shutil.copy(PROJECT_DIR / "profiles.yml.example", profiles / "profiles.yml")
+    result = run_dbt(
+        ["parse", "--target", "prod", "--profiles-dir", str(profiles)], PROJECT_DIR, tmp_path / "unused.duckdb",
+        tmp_path / "target", SNOWFLAKE_ACCOUNT="example-account", SNOWFLAKE_USER="nobody",
+        SNOWFLAKE_PASSWORD="not-a-secret")
+    assert result.returncode == 0
+    manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
+    assert manifest["metadata"]["adapter_type"] == "snowflake"
+    stg = manifest["nodes"]["model.analytics.stg_shop__orders"]
+    assert stg["config"]["incremental_strategy"] == "merge"
