@@ -22,6 +22,7 @@ EXIT_ERROR = 2
 COMMAND_MODULES = [
     "governance.commands.policy",
     "governance.commands.protected",
+    "governance.commands.roles",
 ]
 
 

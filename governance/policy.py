@@ -15,6 +15,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from governance.errors import PolicyError
+from governance.grants_policy import GrantsPolicy, parse_grants
 
 POLICY_KEY = "vars.governance"
 ROLE_KINDS = ("service", "clearance", "functional")
@@ -77,6 +78,8 @@ class Policy:
     roles: dict[str, Role]
     default_role: str
     raw: dict[str, Any]
+    # vars.governance.grants (Permifrost roles.yml); None when the policy states no grants
+    grants: GrantsPolicy | None = None
     masking: Masking = field(default_factory=Masking)
 
     @property
@@ -150,8 +153,9 @@ def parse_policy(raw: dict[str, Any], path: Path) -> Policy:
     default_role = raw.get("default_role")
     if default_role not in roles:
         raise _fail(path, f"{POLICY_KEY}.default_role", f"undefined role {default_role!r}")
+    grants = parse_grants(raw["grants"], levels, roles, path) if "grants" in raw else None
     masking = _parse_masking(raw.get("masking"), levels, path)
-    return Policy(path, levels, entity_levels, roles, default_role, raw, masking)
+    return Policy(path, levels, entity_levels, roles, default_role, raw, grants, masking)
 
 
 def _parse_masking(raw: Any, levels: dict[int, Level], path: Path) -> Masking:
