@@ -13,7 +13,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS :=
 export TLDEXTRACT_CACHE := $(CURDIR)/$(VENV)/tldextract-cache
 
-.PHONY: setup build test lint docs docs-serve bench clean help
+.PHONY: setup build test lint docs docs-serve bench bench-lineage clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -42,6 +42,9 @@ docs-serve: docs  ## generate and serve the docs site on http://localhost:8080
 
 bench: setup  ## benchmarks (not part of `make test`); see BENCHMARKS.md
 	$(BIN)/python -m benchmarks.incremental
+
+bench-lineage: setup  ## benchmark: column lineage + classification propagation over a generated 400-model project
+	$(BIN)/python -m benchmarks.lineage --models 400
 
 clean:  ## remove build artifacts and the local warehouse (keeps .venv)
 	rm -rf target dbt_packages logs warehouse

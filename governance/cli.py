@@ -23,6 +23,9 @@ COMMAND_MODULES = [
     "governance.commands.policy",
     "governance.commands.protected",
     "governance.commands.roles",
+    "governance.commands.propagate",
+    "governance.commands.lineage",
+    "governance.commands.check",
 ]
 
 
