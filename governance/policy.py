@@ -162,9 +162,9 @@ def _parse_masking(raw: Any, levels: dict[int, Level], path: Path) -> Masking:
     key = f"{POLICY_KEY}.masking"
     masked = [n for n, level in levels.items() if level.masked]
     if raw is None:
-        if masked:
-            raise _fail(path, key, f"missing; levels {masked} are masked, so the policy must say how")
-        return Masking()
+        # no masking section: fail closed (text redacted, everything else nullified), as the macros do
+        return Masking(levels={n: {c: "redact" if c in TEXT_CATEGORIES else "nullify" for c in MASK_CATEGORIES}
+                               for n in masked})
     if not isinstance(raw, dict):
         raise _fail(path, key, "must be a mapping")
     schema = raw.get("schema", "governance")

@@ -155,14 +155,27 @@
                     {%- set ns.category = meta['mask_as'] -%}
                 {%- endif -%}
             {%- endif -%}
-            {%- set level_masks = cfg['levels'].get(level | int) or cfg['levels'].get(level | string) or {} -%}
-            {%- set fallback = 'nullify' if ns.category in ['boolean', 'other'] else level_masks.get('text', 'redact') -%}
-            {%- set mask = level_masks.get(ns.category, fallback) -%}
+            {%- set mask = governance_mask_for(level | int, ns.category) -%}
             {%- do plan.append({'name': name, 'level': level | int, 'category': ns.category, 'mask': mask,
                                 'family': family, 'data_type': data_type, 'char_size': char_size}) -%}
         {%- endif -%}
     {%- endfor -%}
     {{ return(plan) }}
+{%- endmacro %}
+
+{# The mask of (level, category). A category the policy leaves out falls back like in
+   governance/policy.py: text-like ones to the level's text mask, the others to nullify; with no
+   masking section at all, text is redacted and everything else nullified (fail closed). #}
+{% macro governance_mask_for(level, category) -%}
+    {%- set levels = governance_masking_config().get('levels') or {} -%}
+    {%- set level_masks = levels.get(level | int) or levels.get(level | string) or {} -%}
+    {%- if category in level_masks -%}
+        {{ return(level_masks[category]) }}
+    {%- elif category in ['text', 'email', 'phone', 'join_key'] -%}
+        {{ return(level_masks.get('text', 'redact')) }}
+    {%- else -%}
+        {{ return('nullify') }}
+    {%- endif -%}
 {%- endmacro %}
 
 {# The keyed-hash key (environment variable named by masking.hash_key_env); '' when unset. #}

@@ -73,11 +73,9 @@
             else false
         end;
     {%- for level in governance_masked_levels() %}
-        {%- set level_masks = cfg['levels'].get(level) or {} %}
         {%- for category in categories %}
-            {%- set fallback = 'nullify' if category in ['boolean', 'other'] else level_masks.get('text', 'redact') %}
     create or replace macro {{ schema }}.mask_l{{ level }}_{{ category }}(val) as
-        {{ duckdb__governance_mask_expression(level_masks.get(category, fallback), 'val') }};
+        {{ duckdb__governance_mask_expression(governance_mask_for(level, category), 'val') }};
         {%- endfor %}
     {%- endfor %}
 {%- endmacro %}

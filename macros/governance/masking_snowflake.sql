@@ -112,15 +112,14 @@
                       ('TIMESTAMP_LTZ', 'timestamp'), ('TIMESTAMP_TZ', 'timestamp'), ('BOOLEAN', 'boolean'),
                       ('VARIANT', 'other')] -%}
     {%- for level in governance_masked_levels() -%}
-        {%- set level_masks = cfg['levels'].get(level) or {} -%}
         {%- for category in ['text', 'email', 'phone', 'join_key'] -%}
-            {%- set mask = level_masks.get(category, level_masks.get('text', 'redact')) -%}
+            {%- set mask = governance_mask_for(level, category) -%}
             {%- if mask != 'hash' or governance_hash_key() != '' -%}
                 {%- do statements.extend(snowflake__governance_policy_ddl(level, 'VARCHAR', category, mask)) -%}
             {%- endif -%}
         {%- endfor -%}
         {%- for policy_type, category in others -%}
-            {%- set mask = level_masks.get(category, 'nullify') -%}
+            {%- set mask = governance_mask_for(level, category) -%}
             {%- do statements.extend(snowflake__governance_policy_ddl(level, policy_type, category, mask)) -%}
         {%- endfor -%}
     {%- endfor -%}

@@ -75,11 +75,13 @@ def test_invalid_masking_is_reported_with_file_and_key(change: Any, key: str, wo
     assert str(SOURCE) in message and key in message and words in message, message
 
 
-def test_masked_levels_without_a_masking_section_are_an_error() -> None:
+def test_without_a_masking_section_masked_levels_fail_closed() -> None:
     raw = raw_policy()
     del raw["masking"]
-    with pytest.raises(PolicyError, match=r"vars\.governance\.masking: missing"):
-        parse_policy(raw, SOURCE)
+    policy = parse_policy(raw, SOURCE)
+    for level in policy.masked_levels:
+        assert policy.masking.mask_for(level, "email") == "redact"
+        assert policy.masking.mask_for(level, "number") == "nullify"
 
 
 def test_category_and_snowflake_policy_name() -> None:
