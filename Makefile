@@ -13,7 +13,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS :=
 export TLDEXTRACT_CACHE := $(CURDIR)/$(VENV)/tldextract-cache
 
-.PHONY: setup build test lint docs docs-serve bench clean help
+.PHONY: setup build test lint docs docs-serve bench bench-precommit chromium clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -27,6 +27,16 @@ setup: $(STAMP)  ## create .venv, install pinned dependencies, dbt deps, load th
 	dbt deps --quiet
 	load-raw --if-missing --quiet
 	@if [ -d .git ] && [ ! -f .git/hooks/pre-commit ]; then pre-commit install >/dev/null; fi
+	@command -v chromium >/dev/null 2>&1 || $(MAKE) --no-print-directory chromium
+
+chromium:  ## install Debian's chromium for the docs browser test (only when missing; needs root)
+	@if command -v chromium >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing chromium (apt-get) for the docs browser test"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=600 chromium >/dev/null; \
+	else \
+		echo "chromium is missing: run 'sudo apt-get install chromium' (the docs browser test skips without it)"; \
+	fi
 
 build: setup  ## dbt build on the default target (embedded DuckDB)
 	dbt build
@@ -34,7 +44,11 @@ build: setup  ## dbt build on the default target (embedded DuckDB)
 test: setup  ## run every test (pytest drives dbt, the governance package and the checks)
 	pytest
 
+lint: setup  ## run every pre-commit hook on all files (as CI does)
+	pre-commit run --all-files
+
 docs: setup  ## generate the dbt docs site (target/index.html and target/static_index.html)
+	governance docs
 	dbt docs generate --static
 
 docs-serve: docs  ## generate and serve the docs site on http://localhost:8080
@@ -42,6 +56,9 @@ docs-serve: docs  ## generate and serve the docs site on http://localhost:8080
 
 bench: setup  ## benchmarks (not part of `make test`); see BENCHMARKS.md
 	$(BIN)/python -m benchmarks.incremental
+
+bench-precommit: setup  ## time the pre-commit hooks on one changed model (target <= 10 s)
+	$(BIN)/python -m benchmarks.precommit
 
 clean:  ## remove build artifacts and the local warehouse (keeps .venv)
 	rm -rf target dbt_packages logs warehouse

@@ -15,8 +15,8 @@ with tickets as (
     {% if is_incremental() %}
     where
         _loaded_at > (
-            select coalesce(max(existing._loaded_at), cast('1900-01-01' as timestamp)) as max_loaded_at
-            from {{ this }} as existing
+            select coalesce(max(already_loaded._loaded_at), cast('1900-01-01' as timestamp)) as max_loaded_at
+            from {{ this }} as already_loaded
         )
     {% endif %}
 

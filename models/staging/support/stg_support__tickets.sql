@@ -14,8 +14,8 @@ with source as (
         id is not null
         {% if is_incremental() %}
         and _loaded_at > (
-            select coalesce(max(existing._loaded_at), cast('1900-01-01' as timestamp)) as max_loaded_at
-            from {{ this }} as existing
+            select coalesce(max(already_loaded._loaded_at), cast('1900-01-01' as timestamp)) as max_loaded_at
+            from {{ this }} as already_loaded
         )
         {% endif %}
 
