@@ -32,7 +32,8 @@ def _env(repo: Path, home: Path) -> dict[str, str]:
     env.update(PATH=f"{BIN_DIR}{os.pathsep}{env.get('PATH', '')}", DBT_PROFILES_DIR=str(repo),
                PRE_COMMIT_HOME=str(home), DBT_SEND_ANONYMOUS_USAGE_STATS="false")
     help_text = subprocess.run([str(BIN_DIR / "governance"), "--help"], capture_output=True, text=True).stdout
-    missing = [hook for hook, sub in PENDING.items() if f"{sub}," not in help_text and f",{sub}" not in help_text]
+    choices = help_text.split("{", 1)[-1].split("}", 1)[0].split(",") if "{" in help_text else []
+    missing = [hook for hook, sub in PENDING.items() if sub not in {c.strip() for c in choices}]
     if missing:
         env["SKIP"] = ",".join(missing)
     return env
@@ -47,7 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-precommit-") as tmp:
         repo = shutil.copytree(PROJECT_DIR, Path(tmp) / "repo", ignore=IGNORE)
         env = _env(repo, Path(tmp) / "pre-commit-home")
-        for command in (["git", "init", "-q"], ["git", "add", "-A"]):
+        git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.com"]
+        for command in ([*git, "init", "-q"], [*git, "add", "-A"], [*git, "commit", "-q", "-m", "checkout"]):
             subprocess.run(command, cwd=repo, check=True, env=env)
         model = repo / args.model
         times, output = [], ""
