@@ -15,6 +15,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from governance.errors import PolicyError
+from governance.grants_policy import GrantsPolicy, parse_grants
 
 POLICY_KEY = "vars.governance"
 ROLE_KINDS = ("service", "clearance", "functional")
@@ -46,6 +47,8 @@ class Policy:
     roles: dict[str, Role]
     default_role: str
     raw: dict[str, Any]
+    # vars.governance.grants (Permifrost roles.yml); None when the policy states no grants
+    grants: GrantsPolicy | None = None
 
     @property
     def masked_levels(self) -> list[int]:
@@ -118,7 +121,8 @@ def parse_policy(raw: dict[str, Any], path: Path) -> Policy:
     default_role = raw.get("default_role")
     if default_role not in roles:
         raise _fail(path, f"{POLICY_KEY}.default_role", f"undefined role {default_role!r}")
-    return Policy(path, levels, entity_levels, roles, default_role, raw)
+    grants = parse_grants(raw["grants"], levels, roles, path) if "grants" in raw else None
+    return Policy(path, levels, entity_levels, roles, default_role, raw, grants)
 
 
 def _parse_levels(raw: Any, path: Path) -> dict[int, Level]:

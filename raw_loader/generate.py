@@ -345,9 +345,14 @@ def two_version_history(base: str, as_of: dt.datetime, update_pct: int, delete_p
     Before-images and deletes are recomputed from the version they show (version 0)."""
     return f"""
         with t as (
-            select *, created_ts + to_seconds(
-                    (hash(i, 'upd', $seed) % greatest(1, epoch({ts(as_of)}) - epoch(created_ts))::bigint)::bigint
-                ) as later_ts,
+            select *,
+                case
+                    -- one update in ten happened in the last six hours: replication is live
+                    when hash(i, 'recent', $seed) % 10 = 0
+                        then greatest(created_ts, {ts(as_of)} - to_seconds((hash(i, 'upd', $seed) % 21600)::bigint))
+                    else created_ts + to_seconds(
+                        (hash(i, 'upd', $seed) % greatest(1, epoch({ts(as_of)}) - epoch(created_ts))::bigint)::bigint)
+                end as later_ts,
                 hash(i, 'u?', $seed) % 100 < {update_pct} as is_updated,
                 hash(i, 'd?', $seed) % 1000 < {delete_per_mille} as is_deleted
             from ({base})
@@ -376,7 +381,7 @@ def history_rows(table: str, scale: Scale, as_of: dt.datetime) -> list[str]:
                        as created_ts
                    from range(1, 2 * {scale.customers} + 1) t(i)
                    where i % 2 = 1 or hash((i + 1) // 2, 'addr2', $seed) % 10 < 4"""
-        return [computed_rows(two_version_history(base, as_of, 10, 0), columns)]
+        return [computed_rows(two_version_history(base, as_of, 20, 0), columns)]
     if table == "products":
         base = f"""select i, {start} + to_seconds((hash(i, 'created', $seed) % 86400)::bigint) as created_ts
                    from range(1, {scale.products + 1}) t(i)"""
@@ -386,7 +391,7 @@ def history_rows(table: str, scale: Scale, as_of: dt.datetime) -> list[str]:
         changes = f"""
             with o as (
                 select i, 1 + (hash(i, 'cust', $seed) % {scale.customers})::bigint as customer_id,
-                    {start} + to_seconds((hash(i, 'ord', $seed) % {span})::bigint) as created_ts
+                    {order_placed_at(as_of)} as created_ts
                 from range(1, {scale.orders + 1}) t(i)
             ),
             steps as (
@@ -400,14 +405,19 @@ def history_rows(table: str, scale: Scale, as_of: dt.datetime) -> list[str]:
             select *, source_ts as capture_ts from steps where source_ts <= {ts(as_of)}"""
         return [computed_rows(changes, columns)]
     if table == "order_items":
-        orders = f"""select i as order_id, {start} + to_seconds((hash(i, 'ord', $seed) % {span})::bigint)
-                         as created_ts
+        orders = f"""select i as order_id, {order_placed_at(as_of)} as created_ts
                      from range(1, {scale.orders + 1}) t(i)"""
         return [computed_rows(new_order_items(orders, scale), columns)]
     if table == "payments":
         return [computed_rows(new_payments(f"select id as order_id from {RAW_SCHEMA}.shop_orders__ct", as_of,
                                            captured_immediately=False), columns)]
     raise ValueError(table)
+
+
+def order_placed_at(as_of: dt.datetime) -> str:
+    """When history order `i` was placed: spread over the history, one in twenty in the last six hours."""
+    return (f"{ts(as_of)} - to_seconds((hash(i, 'ord', $seed) % case when i % 20 = 0 then 21600 "
+            f"else {HISTORY_DAYS * 86400} end)::bigint)")
 
 
 def new_order_items(orders: str, scale: Scale) -> str:
@@ -666,7 +676,9 @@ def load_initial(con: duckdb.DuckDBPyConnection, scale: Scale, seed: int, as_of:
     progress("support_tickets")
     current_state(con, "customers")
     n_tickets = max(10, scale.customers * 3 // 10)
-    created = f"{ts(as_of)} - to_seconds((hash(i, 'tcreated', $seed) % {HISTORY_DAYS * 86400})::bigint)"
+    # tickets spread over the history, one in ten raised in the last day
+    created = (f"{ts(as_of)} - to_seconds((hash(i, 'tcreated', $seed) % case when i % 10 = 0 then 86400 "
+               f"else {HISTORY_DAYS * 86400} end)::bigint)")
     loaded = f"least({ts(as_of)}, {created} + interval 2 days)"
     con.execute(f"insert into {RAW_SCHEMA}.support_tickets "
                 f"{ticket_rows(1, n_tickets, created, scale.customers, 0, loaded, 0)}", {"seed": seed})
