@@ -13,7 +13,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS :=
 export TLDEXTRACT_CACHE := $(CURDIR)/$(VENV)/tldextract-cache
 
-.PHONY: setup build test lint docs docs-serve bench bench-precommit chromium clean help
+.PHONY: setup build test lint docs docs-serve bench bench-lineage bench-precommit chromium clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -56,6 +56,9 @@ docs-serve: docs  ## generate and serve the docs site on http://localhost:8080
 
 bench: setup  ## benchmarks (not part of `make test`); see BENCHMARKS.md
 	$(BIN)/python -m benchmarks.incremental
+
+bench-lineage: setup  ## benchmark: column lineage + classification propagation over a generated 400-model project
+	$(BIN)/python -m benchmarks.lineage --models 400
 
 bench-precommit: setup  ## time the pre-commit hooks on one changed model (target <= 10 s)
 	$(BIN)/python -m benchmarks.precommit

@@ -22,6 +22,9 @@ EXIT_ERROR = 2
 COMMAND_MODULES = [
     "governance.commands.policy",
     "governance.commands.roles",
+    "governance.commands.propagate",
+    "governance.commands.lineage",
+    "governance.commands.check",
     "governance.commands.lint_project",
     "governance.commands.docs",
 ]

@@ -49,6 +49,7 @@ def _yaml() -> YAML:
     yaml = YAML()  # round-trip
     yaml.preserve_quotes = True
     yaml.width = 4096
+    yaml.brace_single_entry_mapping_in_flow_sequence = True  # keep `[{type: not_null}]` as written
     yaml.indent(mapping=2, sequence=4, offset=2)
     return yaml
 

@@ -100,3 +100,19 @@ def built_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
 def project_copy(tmp_path: Path) -> Path:
     """A private copy of the project (sources, models, macros, tests, YAML) to edit freely."""
     return copy_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def compiled_manifest(tmp_path_factory: pytest.TempPathFactory):
+    """`compiled_manifest(project_dir)`: `dbt compile` of a dbt project directory into a private
+    target path (once per session and directory); returns the manifest path. Read-only."""
+    cache: dict[Path, Path] = {}
+
+    def compile_project(project_dir: Path = PROJECT_DIR) -> Path:
+        if project_dir not in cache:
+            root = tmp_path_factory.mktemp("compiled")
+            run_dbt(["compile"], project_dir, root / "compile.duckdb", root / "target")
+            cache[project_dir] = root / "target" / "manifest.json"
+        return cache[project_dir]
+
+    return compile_project
