@@ -13,7 +13,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS :=
 export TLDEXTRACT_CACHE := $(CURDIR)/$(VENV)/tldextract-cache
 
-.PHONY: setup build test lint docs docs-serve bench bench-lineage bench-precommit chromium clean help
+.PHONY: setup build test test-snowflake-emulator lint docs docs-serve bench bench-lineage bench-precommit chromium clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -43,6 +43,10 @@ build: setup  ## dbt build on the default target (embedded DuckDB)
 
 test: setup  ## run every test (pytest drives dbt, the governance package and the checks)
 	pytest
+	$(MAKE) --no-print-directory test-snowflake-emulator
+
+test-snowflake-emulator: setup  ## dbt-snowflake against the local fakesnow emulator (a few minutes; part of `make test`)
+	SNOWFLAKE_EMULATOR_TESTS=1 pytest -m emulator tests/python/test_snowflake_emulator.py
 
 lint: setup  ## run every pre-commit hook on all files (as CI does)
 	pre-commit run --all-files

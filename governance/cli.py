@@ -21,6 +21,7 @@ EXIT_ERROR = 2
 # `func(args) -> int` as the parser default.
 COMMAND_MODULES = [
     "governance.commands.policy",
+    "governance.commands.protected",
     "governance.commands.roles",
     "governance.commands.propagate",
     "governance.commands.lineage",

@@ -20,6 +20,22 @@ from governance.grants_policy import GrantsPolicy, parse_grants
 POLICY_KEY = "vars.governance"
 ROLE_KINDS = ("service", "clearance", "functional")
 
+# Masking (vars.governance.masking): column categories and the masks each may use.
+TEXT_CATEGORIES = ("text", "email", "phone", "join_key")
+MASK_CATEGORIES = (*TEXT_CATEGORIES, "number", "date", "timestamp", "boolean", "other")
+REQUIRED_CATEGORIES = ("text", "number", "date", "timestamp")
+MASKS_BY_CATEGORY: dict[str, tuple[str, ...]] = {
+    "text": ("redact", "keep_last_4", "hash", "nullify"),
+    "email": ("redact", "keep_domain", "keep_last_4", "hash", "nullify"),
+    "phone": ("redact", "keep_last_4", "hash", "nullify"),
+    "join_key": ("redact", "hash", "nullify"),
+    "number": ("zero", "nullify"),
+    "date": ("truncate_to_year", "nullify"),
+    "timestamp": ("truncate_to_year", "nullify"),
+    "boolean": ("nullify",),
+    "other": ("nullify",),
+}
+
 
 @dataclass(frozen=True)
 class Level:
@@ -40,6 +56,21 @@ class Role:
 
 
 @dataclass(frozen=True)
+class Masking:
+    """How masked levels mask each column category (vars.governance.masking)."""
+
+    schema: str = "governance"
+    hash_key_env: str | None = None
+    static_targets: tuple[str, ...] = ()
+    entity_categories: dict[str, str] = field(default_factory=dict)
+    # level -> category -> mask, with every category filled in (fallbacks applied)
+    levels: dict[int, dict[str, str]] = field(default_factory=dict)
+
+    def mask_for(self, level: int, category: str) -> str:
+        return self.levels[level][category]
+
+
+@dataclass(frozen=True)
 class Policy:
     source: Path
     levels: dict[int, Level]
@@ -49,6 +80,7 @@ class Policy:
     raw: dict[str, Any]
     # vars.governance.grants (Permifrost roles.yml); None when the policy states no grants
     grants: GrantsPolicy | None = None
+    masking: Masking = field(default_factory=Masking)
 
     @property
     def masked_levels(self) -> list[int]:
@@ -122,7 +154,77 @@ def parse_policy(raw: dict[str, Any], path: Path) -> Policy:
     if default_role not in roles:
         raise _fail(path, f"{POLICY_KEY}.default_role", f"undefined role {default_role!r}")
     grants = parse_grants(raw["grants"], levels, roles, path) if "grants" in raw else None
-    return Policy(path, levels, entity_levels, roles, default_role, raw, grants)
+    masking = _parse_masking(raw.get("masking"), levels, path)
+    return Policy(path, levels, entity_levels, roles, default_role, raw, grants, masking)
+
+
+def _parse_masking(raw: Any, levels: dict[int, Level], path: Path) -> Masking:
+    key = f"{POLICY_KEY}.masking"
+    masked = [n for n, level in levels.items() if level.masked]
+    if raw is None:
+        # no masking section: fail closed (text redacted, everything else nullified), as the macros do
+        return Masking(levels={n: {c: "redact" if c in TEXT_CATEGORIES else "nullify" for c in MASK_CATEGORIES}
+                               for n in masked})
+    if not isinstance(raw, dict):
+        raise _fail(path, key, "must be a mapping")
+    schema = raw.get("schema", "governance")
+    if not isinstance(schema, str) or not schema.isidentifier():
+        raise _fail(path, f"{key}.schema", f"must be a plain identifier; got {schema!r}")
+    hash_key_env = raw.get("hash_key_env")
+    if hash_key_env is not None and (not isinstance(hash_key_env, str) or not hash_key_env.isidentifier()):
+        raise _fail(path, f"{key}.hash_key_env",
+                    "must name an environment variable (the key is never stored here)")
+    static_targets = raw.get("static_targets") or []
+    if not isinstance(static_targets, list) or not all(isinstance(t, str) for t in static_targets):
+        raise _fail(path, f"{key}.static_targets", "must be a list of target names")
+    for target in static_targets:
+        if target.startswith("prod"):
+            raise _fail(path, f"{key}.static_targets",
+                        f"{target!r}: static masking is for non-production targets")
+    entity_categories = raw.get("entity_categories") or {}
+    if not isinstance(entity_categories, dict):
+        raise _fail(path, f"{key}.entity_categories", "must be a mapping of PII entity to a text category")
+    for entity, category in entity_categories.items():
+        if category not in TEXT_CATEGORIES:
+            raise _fail(path, f"{key}.entity_categories.{entity}",
+                        f"must be one of {', '.join(TEXT_CATEGORIES)}; got {category!r}")
+    raw_levels = raw.get("levels")
+    if not isinstance(raw_levels, dict):
+        raise _fail(path, f"{key}.levels", "must be a mapping of each masked level to its masks")
+    parsed: dict[int, dict[str, str]] = {}
+    for number, spec in raw_levels.items():
+        level_key = f"{key}.levels.{number}"
+        if number not in levels:
+            raise _fail(path, level_key, f"unknown level (known levels: {sorted(levels)})")
+        if not levels[number].masked:
+            raise _fail(path, level_key, f"level {number} is not masked (levels.{number}.masked is false)")
+        if not isinstance(spec, dict):
+            raise _fail(path, level_key, "must be a mapping of category to mask")
+        for category in spec:
+            if category not in MASK_CATEGORIES:
+                raise _fail(path, f"{level_key}.{category}",
+                            f"unknown category (known: {', '.join(MASK_CATEGORIES)})")
+        for category in REQUIRED_CATEGORIES:
+            if category not in spec:
+                raise _fail(path, f"{level_key}.{category}",
+                            "missing; every masked level must mask this category")
+        masks: dict[str, str] = {}
+        for category in MASK_CATEGORIES:
+            fallback = "nullify" if category in ("boolean", "other") else spec["text"]
+            mask = spec.get(category, fallback)
+            allowed = MASKS_BY_CATEGORY[category]
+            if mask not in allowed:
+                raise _fail(path, f"{level_key}.{category}",
+                            f"mask {mask!r} does not fit {category} columns (allowed: {', '.join(allowed)})")
+            masks[category] = mask
+        parsed[number] = masks
+    missing = [n for n in masked if n not in parsed]
+    if missing:
+        raise _fail(path, f"{key}.levels", f"masked levels {missing} have no masks")
+    if any("hash" in m.values() for m in parsed.values()) and not hash_key_env:
+        raise _fail(path, f"{key}.hash_key_env",
+                    "a level uses the keyed hash, so name the environment variable of its key")
+    return Masking(schema, hash_key_env, tuple(static_targets), dict(entity_categories), parsed)
 
 
 def _parse_levels(raw: Any, path: Path) -> dict[int, Level]:

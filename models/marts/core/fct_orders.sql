@@ -129,7 +129,8 @@ final as (
         cast(joined.net_amount * currencies.eur_per_unit as decimal(18, 2)) as net_amount_eur,
         cast(joined.paid_amount as decimal(18, 2)) as paid_amount,
         cast(joined.refunded_amount as decimal(18, 2)) as refunded_amount,
-        joined.paid_amount >= joined.net_amount as is_fully_paid,
+        -- compared at the stored precision, so every engine agrees on exact payments
+        cast(joined.paid_amount as decimal(18, 2)) >= cast(joined.net_amount as decimal(18, 2)) as is_fully_paid,
         cast(joined.ordered_at as date) as order_date,
         cast(joined.ordered_at as timestamp) as ordered_at,
         cast(joined.updated_at as timestamp) as updated_at,
