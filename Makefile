@@ -13,7 +13,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS :=
 export TLDEXTRACT_CACHE := $(CURDIR)/$(VENV)/tldextract-cache
 
-.PHONY: setup build test test-snowflake-emulator lint docs docs-serve bench bench-lineage clean help bench-scan
+.PHONY: setup build test test-snowflake-emulator lint docs docs-serve bench bench-lineage bench-precommit chromium clean help bench-scan
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -27,6 +27,16 @@ setup: $(STAMP)  ## create .venv, install pinned dependencies, dbt deps, load th
 	dbt deps --quiet
 	load-raw --if-missing --quiet
 	@if [ -d .git ] && [ ! -f .git/hooks/pre-commit ]; then pre-commit install >/dev/null; fi
+	@command -v chromium >/dev/null 2>&1 || $(MAKE) --no-print-directory chromium
+
+chromium:  ## install Debian's chromium for the docs browser test (only when missing; needs root)
+	@if command -v chromium >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing chromium (apt-get) for the docs browser test"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=600 chromium >/dev/null; \
+	else \
+		echo "chromium is missing: run 'sudo apt-get install chromium' (the docs browser test skips without it)"; \
+	fi
 
 build: setup  ## dbt build on the default target (embedded DuckDB)
 	dbt build
@@ -38,7 +48,11 @@ test: setup  ## run every test (pytest drives dbt, the governance package and th
 test-snowflake-emulator: setup  ## dbt-snowflake against the local fakesnow emulator (a few minutes; part of `make test`)
 	SNOWFLAKE_EMULATOR_TESTS=1 pytest -m emulator tests/python/test_snowflake_emulator.py
 
+lint: setup  ## run every pre-commit hook on all files (as CI does)
+	pre-commit run --all-files
+
 docs: setup  ## generate the dbt docs site (target/index.html and target/static_index.html)
+	governance docs
 	dbt docs generate --static
 
 docs-serve: docs  ## generate and serve the docs site on http://localhost:8080
@@ -49,6 +63,9 @@ bench: setup  ## benchmarks (not part of `make test`); see BENCHMARKS.md
 
 bench-lineage: setup  ## benchmark: column lineage + classification propagation over a generated 400-model project
 	$(BIN)/python -m benchmarks.lineage --models 400
+
+bench-precommit: setup  ## time the pre-commit hooks on one changed model (target <= 10 s)
+	$(BIN)/python -m benchmarks.precommit
 
 bench-scan: setup  ## PII scan benchmark: precision/recall, 10k vs 10M rows, naive Presidio (see BENCHMARKS.md)
 	$(BIN)/python -m benchmarks.scan $(BENCH_SCAN_ARGS)

@@ -26,6 +26,8 @@ COMMAND_MODULES = [
     "governance.commands.propagate",
     "governance.commands.lineage",
     "governance.commands.check",
+    "governance.commands.lint_project",
+    "governance.commands.docs",
     "governance.commands.scan",
 ]
 

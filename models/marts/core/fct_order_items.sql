@@ -35,9 +35,11 @@ currencies as (
 {% if is_incremental() %}
 changed_orders as (
 
-    select order_id from order_items where _cdc_change_seq > {{ incremental_watermark() }}
+    select order_id from order_items
+    where _cdc_change_seq > {{ incremental_watermark() }}
     union
-    select order_id from orders where _cdc_change_seq > {{ incremental_watermark() }}
+    select order_id from orders
+    where _cdc_change_seq > {{ incremental_watermark() }}
 
 ),
 {% endif %}
@@ -46,7 +48,7 @@ order_items_in_scope as (
 
     select * from order_items
     {% if is_incremental() %}
-    where order_id in (select order_id from changed_orders)
+    where order_id in (select changed_orders.order_id from changed_orders)
     {% endif %}
 
 ),

@@ -38,11 +38,14 @@ currencies as (
 {% if is_incremental() %}
 changed_orders as (
 
-    select order_id from orders where _cdc_change_seq > {{ incremental_watermark() }}
+    select order_id from orders
+    where _cdc_change_seq > {{ incremental_watermark() }}
     union
-    select order_id from order_items where _cdc_change_seq > {{ incremental_watermark() }}
+    select order_id from order_items
+    where _cdc_change_seq > {{ incremental_watermark() }}
     union
-    select order_id from payments where _cdc_change_seq > {{ incremental_watermark() }}
+    select order_id from payments
+    where _cdc_change_seq > {{ incremental_watermark() }}
 
 ),
 {% endif %}
@@ -50,10 +53,11 @@ changed_orders as (
 orders_in_scope as (
 
     select * from orders
-    where not is_deleted
-    {% if is_incremental() %}
-        and order_id in (select order_id from changed_orders)
-    {% endif %}
+    where
+        not is_deleted
+        {% if is_incremental() %}
+        and order_id in (select changed_orders.order_id from changed_orders)
+        {% endif %}
 
 ),
 
@@ -66,7 +70,7 @@ order_item_totals as (
         sum(case when not is_deleted then discount_amount else 0 end) as discount_amount,
         max(_cdc_change_seq) as last_change_seq
     from order_items
-    where order_id in (select order_id from orders_in_scope)
+    where order_id in (select orders_in_scope.order_id from orders_in_scope)
     group by order_id
 
 ),
@@ -80,7 +84,7 @@ payment_totals as (
             as refunded_amount,
         max(_cdc_change_seq) as last_change_seq
     from payments
-    where order_id in (select order_id from orders_in_scope)
+    where order_id in (select orders_in_scope.order_id from orders_in_scope)
     group by order_id
 
 ),

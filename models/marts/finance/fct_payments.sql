@@ -45,8 +45,10 @@ joined as (
     inner join orders on payments.order_id = orders.order_id
     where not payments.is_deleted and not orders.is_deleted
     {% if is_incremental() %}
-        and (payments._cdc_change_seq > {{ incremental_watermark() }}
-             or orders._cdc_change_seq > {{ incremental_watermark() }})
+    and (
+        payments._cdc_change_seq > {{ incremental_watermark() }}
+        or orders._cdc_change_seq > {{ incremental_watermark() }}
+    )
     {% endif %}
 
 ),

@@ -62,7 +62,9 @@ final as (
         cast(coalesce(spend.impressions, 0) as bigint) as impressions,
         cast(coalesce(spend.clicks, 0) as bigint) as clicks,
         cast(
-            case when coalesce(spend.spend_eur, 0) > 0 then coalesce(daily_orders.net_revenue_eur, 0) / spend.spend_eur end
+            case
+                when coalesce(spend.spend_eur, 0) > 0 then coalesce(daily_orders.net_revenue_eur, 0) / spend.spend_eur
+            end
             as decimal(18, 4)
         ) as return_on_ad_spend
     from days

@@ -13,7 +13,11 @@ with tickets as (
 
     select * from {{ ref('stg_support__tickets') }}
     {% if is_incremental() %}
-    where _loaded_at > (select coalesce(max(_loaded_at), cast('1900-01-01' as timestamp)) from {{ this }})
+    where
+        _loaded_at > (
+            select coalesce(max(already_loaded._loaded_at), cast('1900-01-01' as timestamp)) as max_loaded_at
+            from {{ this }} as already_loaded
+        )
     {% endif %}
 
 ),
@@ -33,7 +37,10 @@ final as (
         ticket_status in ('open', 'pending') as is_open,
         cast(created_at as timestamp) as created_at,
         cast(updated_at as timestamp) as updated_at,
-        cast({{ dbt.datediff('created_at', 'updated_at', 'hour') }} as integer) as hours_open,
+        cast(
+            {{ dbt.datediff('created_at', 'updated_at', 'hour') }}
+            as integer
+        ) as hours_open,
         cast(_loaded_at as timestamp) as _loaded_at
     from tickets
 

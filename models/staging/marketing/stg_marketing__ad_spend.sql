@@ -8,9 +8,11 @@ latest_delivery as (
 
     -- a corrected file replaces the earlier delivery of the same day
     select * from source
-    qualify row_number() over (
-        partition by spend_date, channel, campaign_id order by _loaded_at desc, _file_name desc
-    ) = 1
+    qualify
+        row_number() over (
+            partition by spend_date, channel, campaign_id
+            order by _loaded_at desc, _file_name desc
+        ) = 1
 
 ),
 

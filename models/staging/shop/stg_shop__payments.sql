@@ -10,8 +10,9 @@
 with source as (
 
     select * from {{ source('shop', 'payments__ct') }}
-    where {{ cdc_is_valid_change('id') }}
-    {{ cdc_changes_since_last_run() }}
+    where
+        {{ cdc_is_valid_change('id') }}
+        {{ cdc_changes_since_last_run() }}
 
 ),
 

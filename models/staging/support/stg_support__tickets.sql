@@ -10,10 +10,14 @@
 with source as (
 
     select * from {{ source('support', 'tickets') }}
-    where id is not null
-    {% if is_incremental() %}
-        and _loaded_at > (select coalesce(max(_loaded_at), cast('1900-01-01' as timestamp)) from {{ this }})
-    {% endif %}
+    where
+        id is not null
+        {% if is_incremental() %}
+        and _loaded_at > (
+            select coalesce(max(already_loaded._loaded_at), cast('1900-01-01' as timestamp)) as max_loaded_at
+            from {{ this }} as already_loaded
+        )
+        {% endif %}
 
 ),
 
