@@ -16,6 +16,7 @@ from permifrost.entities import EntityGenerator
 from permifrost.spec_file_loader import load_spec
 
 from governance.cli import main
+from governance.dbt_yaml import YamlFile, column_node
 from governance.errors import PolicyError
 from governance.policy import load_policy
 from governance.roles import generate, read_manifest
@@ -248,10 +249,10 @@ def test_unknown_classification_in_model_yaml_names_the_file(manifest: Path, pro
                                                               tmp_path: Path,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
     finance = project_copy / "models" / "marts" / "finance" / "_finance__models.yml"
-    text = finance.read_text()
-    needle = "      - name: iban\n"
-    meta = "        config:\n          meta:\n            classification: 9\n"
-    finance.write_text(text.replace(needle, needle + meta, 1))
+    document = YamlFile.load(finance)
+    iban = column_node(document.model("fct_payments"), "iban")
+    iban.setdefault("config", {}).setdefault("meta", {})["classification"] = 9
+    document.save()
     bad = parse(project_copy, tmp_path)
     assert main(["roles", "--project-dir", str(project_copy), "--manifest", str(bad)]) == 2
     err = capsys.readouterr().err
