@@ -116,3 +116,24 @@ def compiled_manifest(tmp_path_factory: pytest.TempPathFactory):
         return cache[project_dir]
 
     return compile_project
+
+
+CLASSIFICATION_KEYS = ("classification", "pii", "scan_decided_by", "scan_score", "scan_coverage", "lineage_sources",
+                       "classification_note")
+
+
+def strip_classification(project: Path, markers: tuple[str, ...] = ("scan", "lineage")) -> int:
+    """Remove the classification meta the given writers set from every YAML file of a project copy
+    (`manual` included only when asked), so a test starts from a known state. Returns the count."""
+    from governance.dbt_yaml import YamlFile, clear_classification
+
+    removed = 0
+    for path in [*project.glob("models/**/*.yml"), *project.glob("snapshots/*.yml"), *project.glob("seeds/*.yml")]:
+        document = YamlFile.load(path)
+        for key in ("sources", "models", "snapshots", "seeds"):
+            for node in document.data.get(key) or []:
+                for parent in [node, *(node.get("tables") or [])]:
+                    for column in parent.get("columns") or []:
+                        removed += sum(clear_classification(column, marker, CLASSIFICATION_KEYS) for marker in markers)
+        document.save()
+    return removed

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 from cdp_browser import Browser, chromium_path
-from conftest import BIN_DIR, PROJECT_DIR, Warehouse, copy_project, dbt_env, run_dbt
+from conftest import BIN_DIR, PROJECT_DIR, Warehouse, copy_project, dbt_env, run_dbt, strip_classification
 
-from governance.dbt_yaml import YamlFile, clear_classification, column_node, set_classification
+from governance.dbt_yaml import YamlFile, column_node, set_classification
 
 ARTIFACTS = PROJECT_DIR / "test-artifacts"
 MODEL_ID = "model.analytics.dim_customers"
@@ -43,14 +43,8 @@ class DocsSite:
 
 def inject_classifications(project: Path) -> None:
     """Write classification meta into the copy's YAML the way the scan and lineage writers do."""
-    # start from no automatic classification (the committed sources carry the real scan's)
-    for path in (project / "models").rglob("_*__sources.yml"):
-        document = YamlFile.load(path)
-        for source in document.data.get("sources") or []:
-            for table in source.get("tables") or []:
-                for column in table.get("columns") or []:
-                    clear_classification(column, "scan", ("classification", "pii", "scan_decided_by"))
-        document.save()
+    # start from no classification at all (the committed YAML carries the real scan's and lineage's)
+    strip_classification(project, ("scan", "lineage", "manual"))
     for relative, kind, name, column_name, values, marker in INJECTED:
         yaml_file = YamlFile.load(project / relative)
         parent = yaml_file.model(name) if kind == "model" else yaml_file.source_table(*name.split("."))

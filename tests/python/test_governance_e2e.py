@@ -14,9 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import AS_OF, BIN_DIR, copy_project, dbt_env, load_raw, run_dbt
-
-from governance.dbt_yaml import YamlFile, clear_classification
+from conftest import AS_OF, BIN_DIR, copy_project, dbt_env, load_raw, run_dbt, strip_classification
 
 pytestmark = pytest.mark.slow
 
@@ -38,23 +36,6 @@ PERSONAL_MART_COLUMNS = {
 }
 PRIMARY_KEYS = {"dim_customers": "customer_id", "fct_orders": "order_id", "fct_payments": "payment_id",
                 "fct_support_tickets": "ticket_id"}
-AUTOMATIC_KEYS = ("classification", "pii", "scan_decided_by", "scan_score", "scan_coverage", "lineage_sources")
-
-
-def strip_automatic_classification(project: Path) -> int:
-    removed = 0
-    for path in [*project.glob("models/**/*.yml"), *project.glob("snapshots/*.yml"), *project.glob("seeds/*.yml")]:
-        document = YamlFile.load(path)
-        for key in ("sources", "models", "snapshots", "seeds"):
-            for node in document.data.get(key) or []:
-                for parent in [node, *(node.get("tables") or [])]:
-                    for column in parent.get("columns") or []:
-                        for marker in ("scan", "lineage"):
-                            removed += clear_classification(column, marker, AUTOMATIC_KEYS)
-        document.save()
-    return removed
-
-
 def governance(project: Path, database: Path, target: Path, *args: str) -> subprocess.CompletedProcess[str]:
     result = subprocess.run([str(BIN_DIR / "governance"), *args, "--project-dir", str(project)], cwd=project,
                             env=dbt_env(project, database, target), capture_output=True, text=True, timeout=900)
@@ -66,7 +47,7 @@ def governance(project: Path, database: Path, target: Path, *args: str) -> subpr
 def governed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     root = tmp_path_factory.mktemp("e2e")
     project = copy_project(root / "project")
-    strip_automatic_classification(project)
+    assert strip_classification(project) > 0
     database, target = root / "analytics.duckdb", root / "target"
     load_raw(database, "--change-rows", "6000", "--as-of", AS_OF)
     governance(project, database, target, "scan", "--quiet", "--full", "--state-file", str(root / "state.json"))
