@@ -199,8 +199,8 @@ def product_columns() -> str:
         source_ts as updated_at"""
 
 
-def order_columns(customers: int) -> str:
-    customer = f"1 + (hash(i, 'cust', $seed) % {customers})::bigint"
+def order_columns() -> str:
+    """`customer_id` comes with the change rows (new orders pick a customer, updates keep theirs)."""
     return f"""
         i as id,
         customer_id,
@@ -221,7 +221,7 @@ def order_columns(customers: int) -> str:
         end as ip_address,
         {pick('user_agents', 'customer_id', "'ua'")} as user_agent,
         created_ts as ordered_at,
-        source_ts as updated_at""", customer
+        source_ts as updated_at"""
 
 
 def order_item_columns() -> str:
@@ -371,7 +371,7 @@ def two_version_history(base: str, as_of: dt.datetime, update_pct: int, delete_p
 def history_rows(table: str, scale: Scale, as_of: dt.datetime) -> list[str]:
     start = f"({ts(as_of)} - interval {HISTORY_DAYS} days)"
     span = HISTORY_DAYS * 86400
-    columns = column_builder(table, scale)
+    columns = column_builder(table)
     if table == "customers":
         base = f"""select i, {start} + to_seconds((hash(i, 'created', $seed) % {span})::bigint) as created_ts
                    from range(1, {scale.customers + 1}) t(i)"""
@@ -502,7 +502,7 @@ def batch_rows(con: duckdb.DuckDBPyConnection, table: str, scale: Scale, batch_i
     n_new = max(1, round(live * fraction * 0.5))
     n_update = max(1, round(live * fraction * 0.5))
     n_delete = max(1, round(live * fraction * 0.05)) if table not in ("products", "customer_addresses") else 0
-    columns = column_builder(table, scale)
+    columns = column_builder(table)
     # updates and deletes pick distinct live keys, ordered by a hash of (key, batch)
     picked = f"""
         select id as i, row_number() over (order by hash(id, {batch_id}, 'pick', $seed)) as rank,
@@ -547,7 +547,7 @@ def parent_columns(table: str, current: str) -> tuple[str, str]:
 
 def new_rows(table: str, scale: Scale, new_keys: str, capture: str, batch_id: int,
              window_start: dt.datetime) -> list[str]:
-    columns = column_builder(table, scale)
+    columns = column_builder(table)
     window_end = window_start + dt.timedelta(hours=1)
     inserted = f"""select i, 0 as v, 'I' as oper, {capture} as capture_ts, {capture} as source_ts,
                        {capture} as created_ts from ({new_keys})"""
@@ -755,15 +755,14 @@ def record_batch(con: duckdb.DuckDBPyConnection, batch_id: int, seed: int, scale
                 [batch_id, seed, scale.customers, as_of, captured_from, captured_to, change_rows])
 
 
-def column_builder(table: str, scale: Scale) -> str:
+def column_builder(table: str) -> str:
     """The SQL select list that computes `table`'s data columns."""
     builders: dict[str, Callable[[], str]] = {
         "customers": customer_columns,
         "customer_addresses": address_columns,
         "products": product_columns,
+        "orders": order_columns,
         "order_items": order_item_columns,
         "payments": payment_columns,
     }
-    if table == "orders":
-        return order_columns(scale.customers)[0]
     return builders[table]()
