@@ -309,18 +309,14 @@ def governance(*args: str, env: dict[str, str] | None = None) -> subprocess.Comp
     return subprocess.run([str(BIN_DIR / "governance"), *args], capture_output=True, text=True, env=env, timeout=300)
 
 
+def protected_report(project: Path, manifest: Path, database: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """`governance protected` for a project, a manifest and the DuckDB file it reports on."""
+    return governance("protected", "--project-dir", str(project), "--manifest", str(manifest),
+                      "--database", str(database), *extra)
+
+
 def test_report_lists_every_protected_column_as_applied(built: Built) -> None:
-    result = governance(
-        "protected",
-        "--project-dir",
-        str(built.project),
-        "--manifest",
-        str(built.target / "manifest.json"),
-        "--database",
-        str(built.database),
-        "--format",
-        "json",
-    )
+    result = protected_report(built.project, built.target / "manifest.json", built.database, "--format", "json")
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads(result.stdout)
     masked_levels = set(built.policy.masked_levels)
@@ -331,15 +327,7 @@ def test_report_lists_every_protected_column_as_applied(built: Built) -> None:
     }
     assert {(r["relation"], r["column"], r["level"]) for r in report["columns"]} == expected
     assert all(r["status"] == "applied" for r in report["columns"]) and report["problems"] == 0
-    text = governance(
-        "protected",
-        "--project-dir",
-        str(built.project),
-        "--manifest",
-        str(built.target / "manifest.json"),
-        "--database",
-        str(built.database),
-    )
+    text = protected_report(built.project, built.target / "manifest.json", built.database)
     assert text.returncode == 0 and "all as the policy says" in text.stdout
 
 
@@ -354,17 +342,7 @@ def test_removed_classification_is_unmasked_and_reported_until_rebuilt(built: Bu
     built.dbt("run", "--select", "fct_orders")
 
     def report(manifest: Path, database: Path) -> subprocess.CompletedProcess[str]:
-        return governance(
-            "protected",
-            "--project-dir",
-            str(built.project),
-            "--manifest",
-            str(manifest),
-            "--database",
-            str(database),
-            "--format",
-            "json",
-        )
+        return protected_report(built.project, manifest, database, "--format", "json")
 
     def status_of_ip_address(result: subprocess.CompletedProcess[str]) -> list[str]:
         return [r["status"] for r in json.loads(result.stdout)["columns"]
