@@ -58,8 +58,9 @@ docs: setup  ## generate the dbt docs site (target/index.html and target/static_
 docs-serve: docs  ## generate and serve the docs site on http://localhost:8080
 	dbt docs serve --port 8080
 
-bench: setup  ## incremental vs full-refresh dbt build at 10M change rows (not part of `make test`); see BENCHMARKS.md
-	$(BIN)/python -m benchmarks.incremental --change-rows 10000000
+BENCH_ARGS ?= --change-rows 50000000
+bench: setup  ## incremental vs full-refresh dbt build at 50M change rows (not part of `make test`); see BENCHMARKS.md
+	$(BIN)/python -m benchmarks.incremental $(BENCH_ARGS)
 
 bench-lineage: setup  ## benchmark: column lineage + classification propagation over a generated 400-model project
 	$(BIN)/python -m benchmarks.lineage --models 400

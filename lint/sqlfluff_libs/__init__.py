@@ -7,6 +7,7 @@ put into its Jinja context, so the rendered SQL parses like the SQL dbt compiles
 
 from __future__ import annotations
 
+import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -26,3 +27,7 @@ def var(name: str, default: Any = None) -> Any:
     """dbt's `var()`: the value from dbt_project.yml's `vars:` (so the policy renders for real)."""
     return _project_vars().get(name, default if default is not None else name)
 
+
+
+# dbt's `run_started_at`: a fixed time, so the rendered SQL is the same on every machine.
+run_started_at = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)

@@ -23,7 +23,7 @@
 #}
 {% macro cdc_changes_since_last_run(seq_column='header__change_seq', target_column='_cdc_change_seq') -%}
     {%- if is_incremental() %}
-        and {{ seq_column }} > (select coalesce(max({{ target_column }}), '') from {{ this }})
+        and {{ newer_than_watermark(seq_column, target_column) }}
     {%- endif %}
 {%- endmacro %}
 
@@ -32,4 +32,23 @@
 {% macro cdc_latest_change_per_key(relation, key_column, seq_column='header__change_seq') -%}
     select * from {{ relation }}
     qualify row_number() over (partition by {{ key_column }} order by {{ seq_column }} desc) = 1
+{%- endmacro %}
+
+
+{#
+    The quarantine's boundary for change table `table` (stg_shop__rejected_changes): the newer of
+    the newest change it already quarantined from that table and the boundary the table's staging
+    model started from in this run, as a literal ('' when neither is known).
+#}
+{% macro quarantine_boundary(table) -%}
+    {%- if not execute -%}
+        {{ return("''") }}
+    {%- endif -%}
+    {%- set newest = run_query(
+        "select max(header__change_seq) from " ~ this ~ " where source_table = '" ~ table ~ "'").rows[0][0] -%}
+    {%- set staging = graph.nodes.get('model.' ~ project_name ~ '.stg_shop__' ~ table) -%}
+    {%- set staged = logged_boundary(staging, '_cdc_change_seq') if staging is not none
+                     and staging.unique_id in selected_resources and flags.WHICH in ('run', 'build') else none -%}
+    {%- set candidates = [newest or ''] + ([staged[0] or ''] if staged is not none else []) -%}
+    {{ return(sql_string_literal(candidates | max)) }}
 {%- endmacro %}

@@ -28,6 +28,10 @@ CLASSIFICATION: dict[str, dict[str, dict[str, dict[str, object]]]] = {
             "lifetime_net_revenue_eur": {"classification": 3, "pii": []},
             "created_at": {"classification": 3, "pii": []},
         },
+        # a table model (dim_customers is incremental): covers masking of a rebuilt table
+        "dim_products": {
+            "unit_price": {"classification": 3, "pii": []},
+        },
         "fct_orders": {
             "ip_address": {"classification": 3, "pii": ["IP_ADDRESS"]},
             "user_agent": {"classification": 2, "pii": ["USER_AGENT"]},

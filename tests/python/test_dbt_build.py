@@ -106,7 +106,7 @@ def test_malformed_change_rows_are_quarantined_never_merged(incremental_run: tup
         # the quarantine keeps headers only, never row values
         columns = [r[0] for r in con.execute("describe staging.stg_shop__rejected_changes").fetchall()]
         assert columns == ["source_table", "header__change_seq", "header__change_oper", "header__timestamp",
-                           "rejection_reason"]
+                           "rejection_reason", "quarantined_at"]
 
 
 def test_quarantine_warning_is_raised_by_dbt_build(tmp_path: Path) -> None:
@@ -124,30 +124,37 @@ def test_snapshots_record_history_and_deletions(incremental_run: tuple[Path, Pat
     database, _ = incremental_run
     with duckdb.connect(str(database), read_only=True) as con:
         current = con.execute("select count(*) from snapshots.snap_customers where dbt_valid_to is null "
-                              "and dbt_is_deleted = 'False'").fetchone()[0]
+                              "and not is_deleted").fetchone()[0]
         live = con.execute("select count(*) from staging.stg_shop__customers where not is_deleted").fetchone()[0]
         assert current == live
+        # one current version per customer, and it is the customer's latest change
+        stale = con.execute("""
+            select count(*) from staging.stg_shop__customers c
+            left join snapshots.snap_customers s on s.customer_id = c.customer_id and s.dbt_valid_to is null
+            where s._cdc_change_seq is distinct from c._cdc_change_seq""").fetchone()[0]
+        assert stale == 0
         # customers changed by a batch have a closed earlier version and a current one
         changed = con.execute("""
             select count(*) from (select customer_id from snapshots.snap_customers group by customer_id
-                                  having count(*) > 1 and count(*) filter (where dbt_valid_to is null) >= 1)""").fetchone()[0]
+                                  having count(*) > 1 and count(*) filter (where dbt_valid_to is null) = 1)""").fetchone()[0]
         assert changed > 0
-        # customers deleted after the first build: their last version is closed and a deletion row is added
-        deletions = con.execute("""
-            select count(*) from snapshots.snap_customers s
-            join staging.stg_shop__customers c using (customer_id)
-            where c.is_deleted and s.dbt_is_deleted = 'True'""").fetchone()[0]
+        # customers deleted after the first build: a live version closed where the deletion's version opens
         deleted_after_first_build = con.execute("""
             select count(*) from staging.stg_shop__customers
             where is_deleted and _cdc_change_seq > (select min(header__change_seq) from raw.shop_customers__ct
                                                     where header__change_seq >= '20261101')""").fetchone()[0]
-        assert deletions == deleted_after_first_build > 0
+        recorded = con.execute("""
+            select count(*) from snapshots.snap_customers deletion
+            join snapshots.snap_customers before
+              on before.customer_id = deletion.customer_id and before.dbt_valid_to = deletion.dbt_valid_from
+            where deletion.is_deleted and deletion.dbt_valid_to is null and not before.is_deleted
+              and deletion._cdc_change_seq >= '20261101'""").fetchone()[0]
+        assert recorded == deleted_after_first_build > 0
         overlapping = con.execute("""
             select count(*) from snapshots.snap_customers a join snapshots.snap_customers b
               on a.customer_id = b.customer_id and a.dbt_scd_id <> b.dbt_scd_id
              and a.dbt_valid_from < coalesce(b.dbt_valid_to, timestamp '9999-01-01')
-             and b.dbt_valid_from < coalesce(a.dbt_valid_to, timestamp '9999-01-01')
-            where a.dbt_is_deleted = 'False' and b.dbt_is_deleted = 'False'""").fetchone()[0]
+             and b.dbt_valid_from < coalesce(a.dbt_valid_to, timestamp '9999-01-01')""").fetchone()[0]
         assert overlapping == 0
 
 
@@ -194,3 +201,59 @@ def test_project_parses_for_snowflake_with_the_example_profile(tmp_path: Path) -
     assert manifest["metadata"]["adapter_type"] == "snowflake"
     stg = manifest["nodes"]["model.analytics.stg_shop__orders"]
     assert stg["config"]["incremental_strategy"] == "merge"
+
+
+def test_build_tests_the_rows_it_wrote_and_dbt_test_the_whole_table(tmp_path: Path) -> None:
+    """In `dbt build`, tests of an incremental model check the rows the build wrote: a bad value
+    in a changed row fails the build, one in a row the build did not touch is left to `dbt test`
+    (and to `test_changed_rows_only: false`), which check the whole table."""
+    database, target = tmp_path / "w.duckdb", tmp_path / "target"
+    load_raw(database, "--change-rows", "3000", "--as-of", AS_OF)
+    run_dbt(["build"], PROJECT_DIR, database, target)
+    load_raw(database, "--append-batch", "--fraction", "0.05")
+    with duckdb.connect(str(database)) as con:
+        boundary_before = con.execute("select max(_order_change_seq) from marts.fct_orders").fetchone()[0]
+        # an order the batch does not touch (neither the order, its lines nor its payments)
+        untouched = con.execute("""
+            select min(order_id) from marts.fct_orders where order_id not in (
+                select id from raw.shop_orders__ct where header__change_seq > ?
+                union select order_id from raw.shop_order_items__ct where header__change_seq > ?
+                union select order_id from raw.shop_payments__ct where header__change_seq > ?)""",
+                                [boundary_before] * 3).fetchone()[0]
+        con.execute("update marts.fct_orders set order_status = 'lost' where order_id = ?", [untouched])
+
+    build = run_dbt(["build"], PROJECT_DIR, database, target)
+    assert "ERROR=0" in build.stdout
+    compiled = (target / "compiled" / "analytics" / "models" / "marts" / "core" / "_core__models.yml")
+    windowed = [p.read_text() for p in compiled.glob("accepted_values_fct_orders_*.sql")]
+    assert windowed and f"_order_change_seq > '{boundary_before}'" in windowed[0]
+    with duckdb.connect(str(database), read_only=True) as con:
+        recorded = con.execute("""
+            select boundary from marts.dbt_incremental_boundaries
+            where node_id = 'model.analytics.fct_orders' and watermark_column = '_order_change_seq'""").fetchall()
+        assert recorded == [(boundary_before,)]  # one boundary per build, taken before the model ran
+        assert con.execute("select count(*) from marts.fct_orders where order_id = ?", [untouched]).fetchone()[0] == 1
+
+    whole_table = run_dbt(["test", "--select", "fct_orders"], PROJECT_DIR, database, target, check=False)
+    assert whole_table.returncode == 1
+    assert "FAIL 1 accepted_values_fct_orders_order_status" in whole_table.stdout
+    unwindowed = run_dbt(["build", "--select", "fct_orders", "--vars", "{test_changed_rows_only: false}"],
+                         PROJECT_DIR, database, target, check=False)
+    assert unwindowed.returncode == 1
+    assert "FAIL 1 accepted_values_fct_orders_order_status" in unwindowed.stdout
+
+    # a bad value in a change the next build merges fails that build (at staging, the first model
+    # it reaches; everything downstream of the failed test is skipped)
+    with duckdb.connect(str(database)) as con:
+        con.execute("update marts.fct_orders set order_status = 'placed' where order_id = ?", [untouched])
+        con.execute("""
+            insert into raw.shop_orders__ct
+            select * replace (
+                (select max(header__change_seq) from raw.shop_orders__ct) || '1' as header__change_seq,
+                'U' as header__change_oper, 'lost' as status)
+            from raw.shop_orders__ct
+            where id = (select max(order_id) from marts.fct_orders) and header__change_oper in ('I', 'U')
+            qualify row_number() over (order by header__change_seq desc) = 1""")
+    changed = run_dbt(["build"], PROJECT_DIR, database, target, check=False)
+    assert changed.returncode == 1
+    assert "FAIL 1 accepted_values_stg_shop__orders_order_status" in changed.stdout

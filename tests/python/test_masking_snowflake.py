@@ -49,6 +49,10 @@ TYPES: dict[str, list[tuple[str, str, int | None]]] = {
         ("LIFETIME_NET_REVENUE_EUR", "NUMBER", None),
         ("CREATED_AT", "TIMESTAMP_NTZ", None),
     ],
+    "dim_products": [
+        ("PRODUCT_ID", "NUMBER", None),
+        ("UNIT_PRICE", "NUMBER", None),
+    ],
     "customer_contacts": [
         ("CUSTOMER_ID", "NUMBER", None),
         ("EMAIL", "VARCHAR", 16777216),

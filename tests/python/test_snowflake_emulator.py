@@ -244,7 +244,7 @@ def test_second_build_was_incremental_merge(scenario: Scenario) -> None:
 def test_snapshots_match_duckdb(scenario: Scenario, snapshot: str, key: str) -> None:
     """Both engines hold the same versions: per key, which are current and which record a deletion
     (timestamps differ by design: the check strategy stamps versions with the run time)."""
-    columns = f"{key}, dbt_is_deleted, case when dbt_valid_to is null then 1 else 0 end as is_current"
+    columns = f"{key}, is_deleted, case when dbt_valid_to is null then 1 else 0 end as is_current"
     with duckdb.connect(str(scenario.duck_db), read_only=True) as duck:
         duck_rows = duck.execute(f"select {columns} from snapshots.{snapshot}").fetchall()
     snow_rows = scenario.snowflake_rows(f"select {columns} from {DATABASE}.ci_snapshots.{snapshot}")

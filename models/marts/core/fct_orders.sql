@@ -4,12 +4,14 @@
         unique_key='order_id',
         incremental_strategy=incremental_strategy_for_target(),
         on_schema_change='append_new_columns',
-        pre_hook="{{ delete_rows_deleted_upstream([('order_id', ref('stg_shop__orders'), 'order_id')]) }}"
+        pre_hook="{{ delete_rows_deleted_upstream([
+            ('order_id', ref('stg_shop__orders'), 'order_id', '_order_change_seq'),
+        ]) }}"
     )
 }}
 
--- One row per live order with its line and payment totals. Incremental: recompute every order
--- whose own row, lines or payments changed since the newest change already merged.
+-- One row per live order with its line and payment totals. Incremental: recompute every order whose
+-- own row, lines or payments changed after the newest change of that table the model already holds.
 
 with orders as (
 
@@ -36,21 +38,22 @@ currencies as (
 ),
 
 {% if is_incremental() %}
-changed_orders as (
+-- read straight from staging: the CTEs above are read once each
+changed_orders as {{ materialized_cte() }} (
 
-    select order_id from orders
-    where _cdc_change_seq > {{ incremental_watermark() }}
+    select order_id from {{ ref('stg_shop__orders') }}
+    where {{ newer_than_watermark('_cdc_change_seq', '_order_change_seq') }}
     union
-    select order_id from order_items
-    where _cdc_change_seq > {{ incremental_watermark() }}
+    select order_id from {{ ref('stg_shop__order_items') }}
+    where {{ newer_than_watermark('_cdc_change_seq', '_order_items_change_seq') }}
     union
-    select order_id from payments
-    where _cdc_change_seq > {{ incremental_watermark() }}
+    select order_id from {{ ref('stg_shop__payments') }}
+    where {{ newer_than_watermark('_cdc_change_seq', '_payments_change_seq') }}
 
 ),
 {% endif %}
 
-orders_in_scope as (
+orders_in_scope as {{ materialized_cte() }} (
 
     select * from orders
     where
@@ -100,11 +103,9 @@ joined as (
             as net_amount,
         coalesce(payment_totals.paid_amount, 0) as paid_amount,
         coalesce(payment_totals.refunded_amount, 0) as refunded_amount,
-        greatest(
-            orders_in_scope._cdc_change_seq,
-            coalesce(order_item_totals.last_change_seq, ''),
-            coalesce(payment_totals.last_change_seq, '')
-        ) as _source_change_seq
+        orders_in_scope._cdc_change_seq as _order_change_seq,
+        order_item_totals.last_change_seq as _order_items_change_seq,
+        payment_totals.last_change_seq as _payments_change_seq
     from orders_in_scope
     left join order_item_totals on orders_in_scope.order_id = order_item_totals.order_id
     left join payment_totals on orders_in_scope.order_id = payment_totals.order_id
@@ -134,7 +135,9 @@ final as (
         cast(joined.ordered_at as date) as order_date,
         cast(joined.ordered_at as timestamp) as ordered_at,
         cast(joined.updated_at as timestamp) as updated_at,
-        cast(joined._source_change_seq as {{ dbt.type_string() }}) as _source_change_seq
+        cast(joined._order_change_seq as {{ dbt.type_string() }}) as _order_change_seq,
+        cast(joined._order_items_change_seq as {{ dbt.type_string() }}) as _order_items_change_seq,
+        cast(joined._payments_change_seq as {{ dbt.type_string() }}) as _payments_change_seq
     from joined
     left join currencies on joined.currency = currencies.currency_code
 

@@ -5,8 +5,8 @@
         incremental_strategy=incremental_strategy_for_target(),
         on_schema_change='append_new_columns',
         pre_hook="{{ delete_rows_deleted_upstream([
-            ('payment_id', ref('stg_shop__payments'), 'payment_id'),
-            ('order_id', ref('stg_shop__orders'), 'order_id'),
+            ('payment_id', ref('stg_shop__payments'), 'payment_id', '_payment_change_seq'),
+            ('order_id', ref('stg_shop__orders'), 'order_id', '_order_change_seq'),
         ]) }}"
     )
 }}
@@ -32,24 +32,53 @@ currencies as (
 
 ),
 
+{% if is_incremental() %}
+-- the payments that changed, and those of orders that changed, after the newest change of that
+-- table the model already holds (read straight from staging: the CTEs above are read once each)
+changed_payments as {{ materialized_cte() }} (
+
+    select payment_id from {{ ref('stg_shop__payments') }}
+    where {{ newer_than_watermark('_cdc_change_seq', '_payment_change_seq') }}
+    union
+    select payments_of_changed_orders.payment_id
+    from {{ ref('stg_shop__payments') }} as payments_of_changed_orders
+    inner join {{ ref('stg_shop__orders') }} as changed_orders
+        on payments_of_changed_orders.order_id = changed_orders.order_id
+    where {{ newer_than_watermark('changed_orders._cdc_change_seq', '_order_change_seq') }}
+
+),
+{% endif %}
+
+payments_in_scope as {{ materialized_cte() }} (
+
+    select * from payments
+    where
+        not is_deleted
+        {% if is_incremental() %}
+        and payment_id in (select changed_payments.payment_id from changed_payments)
+        {% endif %}
+
+),
+
+orders_in_scope as {{ materialized_cte() }} (
+
+    select * from orders
+    {% if is_incremental() %}
+    where order_id in (select payments_in_scope.order_id from payments_in_scope)
+    {% endif %}
+
+),
+
 joined as (
 
     select
-        payments.*,
-        orders.customer_id,
-        case
-            when payments._cdc_change_seq > orders._cdc_change_seq then payments._cdc_change_seq
-            else orders._cdc_change_seq
-        end as _source_change_seq
-    from payments
-    inner join orders on payments.order_id = orders.order_id
-    where not payments.is_deleted and not orders.is_deleted
-    {% if is_incremental() %}
-    and (
-        payments._cdc_change_seq > {{ incremental_watermark() }}
-        or orders._cdc_change_seq > {{ incremental_watermark() }}
-    )
-    {% endif %}
+        payments_in_scope.*,
+        orders_in_scope.customer_id,
+        payments_in_scope._cdc_change_seq as _payment_change_seq,
+        orders_in_scope._cdc_change_seq as _order_change_seq
+    from payments_in_scope
+    inner join orders_in_scope on payments_in_scope.order_id = orders_in_scope.order_id
+    where not orders_in_scope.is_deleted
 
 ),
 
@@ -76,7 +105,8 @@ final as (
         cast(joined.amount as decimal(18, 2)) as amount,
         cast(joined.amount * currencies.eur_per_unit as decimal(18, 2)) as amount_eur,
         cast(joined.paid_at as timestamp) as paid_at,
-        cast(joined._source_change_seq as {{ dbt.type_string() }}) as _source_change_seq
+        cast(joined._payment_change_seq as {{ dbt.type_string() }}) as _payment_change_seq,
+        cast(joined._order_change_seq as {{ dbt.type_string() }}) as _order_change_seq
     from joined
     left join currencies on joined.currency = currencies.currency_code
 

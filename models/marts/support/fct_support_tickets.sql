@@ -12,13 +12,7 @@
 with tickets as (
 
     select * from {{ ref('stg_support__tickets') }}
-    {% if is_incremental() %}
-    where
-        _loaded_at > (
-            select coalesce(max(already_loaded._loaded_at), cast('1900-01-01' as timestamp)) as max_loaded_at
-            from {{ this }} as already_loaded
-        )
-    {% endif %}
+    where {{ newer_than_watermark('_loaded_at', '_loaded_at') }}
 
 ),
 

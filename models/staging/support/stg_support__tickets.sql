@@ -12,12 +12,7 @@ with source as (
     select * from {{ source('support', 'tickets') }}
     where
         id is not null
-        {% if is_incremental() %}
-        and _loaded_at > (
-            select coalesce(max(already_loaded._loaded_at), cast('1900-01-01' as timestamp)) as max_loaded_at
-            from {{ this }} as already_loaded
-        )
-        {% endif %}
+        and {{ newer_than_watermark('_loaded_at', '_loaded_at') }}
 
 ),
 

@@ -1,0 +1,121 @@
+{#
+    The boundaries log, and data tests of changed rows only (README "## Incremental models").
+
+    <schema>.dbt_incremental_boundaries, one per schema holding incremental models or snapshots,
+    logs the boundary each node started from in each `dbt run` and `dbt build` (one row per node,
+    watermark column and invocation). on-run-start creates it; incremental_boundary()
+    (incremental.sql) writes it; the node's pre-hooks and its data tests read it back.
+
+    In `dbt build`, the data tests of such a node check only the rows the build wrote: those with
+    a watermark newer than the boundary logged for this invocation. A whole-table test would cost
+    as much on a 1% change batch as on a full refresh. Sound because a row the build did not write
+    was tested when it was written, and an incremental run writes whole rows by unique key (a new
+    duplicate or a new null is always in a written row). Whole-table tests still run:
+      - in `dbt test` (e.g. a nightly job) and in `dbt build --full-refresh`;
+      - on the first build of a node, and for a node the build did not select;
+      - always, with `--vars '{test_changed_rows_only: false}'`.
+#}
+
+{% macro incremental_boundaries_relation(node) -%}
+    {{ return(api.Relation.create(database=node.database, schema=node.schema, identifier='dbt_incremental_boundaries')) }}
+{%- endmacro %}
+
+
+{% macro keeps_incremental_boundaries(node) -%}
+    {{ return(node.resource_type == 'snapshot' or node.config.get('materialized') == 'incremental') }}
+{%- endmacro %}
+
+
+{# Whether this node logs its boundaries in this invocation (on-run-start created its log). #}
+{% macro incremental_boundaries_log_enabled() -%}
+    {{ return(
+        flags.WHICH in ('run', 'build') and model.unique_id in selected_resources
+        and keeps_incremental_boundaries(model)
+    ) }}
+{%- endmacro %}
+
+
+{#
+    The boundary `node` logged for `column` in this invocation, as a one-element list (its value is
+    none when the node held no value), or none when it logged none.
+#}
+{% macro logged_boundary(node, column) -%}
+    {%- set found = run_query(
+        "select boundary from " ~ incremental_boundaries_relation(node)
+        ~ " where invocation_id = '" ~ invocation_id ~ "' and node_id = '" ~ node.unique_id
+        ~ "' and watermark_column = '" ~ column ~ "'") -%}
+    {{ return([found.rows[0][0]] if found.rows | length > 0 else none) }}
+{%- endmacro %}
+
+
+{# on-run-start: the boundaries log of every schema holding a selected incremental model or snapshot. #}
+{% macro create_incremental_boundary_tables() -%}
+    {%- if not execute or flags.WHICH not in ('run', 'build') -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set relations = {} -%}
+    {%- for node in graph.nodes.values() if node.unique_id in selected_resources and keeps_incremental_boundaries(node) -%}
+        {%- set relation = incremental_boundaries_relation(node) -%}
+        {%- do relations.update({relation | string: relation}) -%}
+    {%- endfor -%}
+    {%- for name in relations | sort %}
+    create table if not exists {{ relations[name] }} (
+        invocation_id {{ dbt.type_string() }},
+        node_id {{ dbt.type_string() }},
+        watermark_column {{ dbt.type_string() }},
+        boundary {{ dbt.type_string() }},
+        recorded_at {{ dbt.type_timestamp() }}
+    );
+    {%- endfor %}
+{%- endmacro %}
+
+
+{#
+    The condition that keeps the rows this build wrote to the node under test, or '' to test the
+    whole relation (no boundary logged for the node in this invocation: it was not selected, was
+    built from scratch, or tests run outside `dbt build`).
+#}
+{% macro changed_rows_condition(relation) -%}
+    {%- if not execute or flags.WHICH != 'build' or var('test_changed_rows_only', true) in (false, 'false', 'False', 0, '0') -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set node = graph.nodes.get(model.get('attached_node') or '') -%}
+    {%- if node is none or node.unique_id not in selected_resources or not keeps_incremental_boundaries(node)
+           or (relation.identifier or '') | lower != (node.alias or '') | lower -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set logged = run_query(
+        "select watermark_column, boundary from " ~ incremental_boundaries_relation(node)
+        ~ " where invocation_id = '" ~ invocation_id ~ "' and node_id = '" ~ node.unique_id
+        ~ "' order by watermark_column") -%}
+    {%- set newer = [] -%}
+    {%- for column, boundary in logged.rows -%}
+        {%- if boundary is none -%}
+            {{ return('') }}  {#- the node held nothing before the build: every row is new #}
+        {%- endif -%}
+        {%- do newer.append(column ~ ' > ' ~ sql_string_literal(boundary)) -%}
+    {%- endfor -%}
+    {{ return(newer | join(' or ')) }}
+{%- endmacro %}
+
+
+{# dbt's macro for a test's `where` config, with the changed-rows condition added. #}
+{% macro get_where_subquery(relation) -%}
+    {%- set conditions = [] -%}
+    {%- set where = config.get('where', '') -%}
+    {%- if where -%}
+        {%- do conditions.append('(' ~ where ~ ')') -%}
+    {%- endif -%}
+    {%- set changed = changed_rows_condition(relation) -%}
+    {%- if changed -%}
+        {%- do conditions.append('(' ~ changed ~ ')') -%}
+    {%- endif -%}
+    {%- if conditions -%}
+        {%- set filtered -%}
+            (select * from {{ relation }} where {{ conditions | join(' and ') }}) dbt_subquery
+        {%- endset -%}
+        {%- do return(filtered) -%}
+    {%- else -%}
+        {%- do return(relation) -%}
+    {%- endif -%}
+{%- endmacro %}
