@@ -177,6 +177,20 @@ def test_every_model_source_and_column_is_described_and_tested(built_warehouse: 
     assert marts and all(n["config"]["contract"]["enforced"] for n in marts)
 
 
+def test_marts_document_their_primary_key_without_a_duckdb_index(built_warehouse: Warehouse) -> None:
+    """Every mart declares its primary key (docs, Snowflake DDL); on DuckDB it is not created as an
+    index, which would cost every incremental merge and checkpoint. Not-null constraints are."""
+    manifest = json.loads(built_warehouse.manifest.read_text())
+    marts = {n["name"]: n for n in manifest["nodes"].values() if n["resource_type"] == "model" and "marts" in n["fqn"]}
+    assert marts and all(any(c["type"] == "primary_key" for c in n["constraints"]) for n in marts.values())
+    with duckdb.connect(str(built_warehouse.database), read_only=True) as con:
+        constraints = con.execute("""
+            select table_name, constraint_type, constraint_column_names from duckdb_constraints()
+            where schema_name in ('marts', 'finance')""").fetchall()
+    assert not [c for c in constraints if c[1] in ("PRIMARY KEY", "UNIQUE")]
+    assert ("dim_customers", "NOT NULL", ["customer_id"]) in constraints
+
+
 def test_source_freshness_passes_on_fresh_data_and_fails_on_stale(tmp_path: Path) -> None:
     today = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d")
     fresh, stale = tmp_path / "fresh.duckdb", tmp_path / "stale.duckdb"
