@@ -7,10 +7,5 @@
     enforce primary keys either, and the `unique`/`not_null` data tests still run).
 #}
 {% macro snowflake__get_table_columns_and_constraints() -%}
-    {%- set raw_column_constraints = adapter.render_raw_columns_constraints(raw_columns=model['columns']) -%}
-    (
-    {% for c in raw_column_constraints -%}
-      {{ c }}{{ "," if not loop.last }}
-    {% endfor -%}
-    )
+    {{ table_columns_and_column_constraints() }}
 {%- endmacro %}

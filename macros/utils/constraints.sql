@@ -10,6 +10,12 @@
     every primary key has a `unique` and a `not_null` data test.
 #}
 {% macro duckdb__get_table_columns_and_constraints() -%}
+    {{ table_columns_and_column_constraints() }}
+{%- endmacro %}
+
+
+{# The column list of a contracted table, with column-level constraints only (no model-level ones). #}
+{% macro table_columns_and_column_constraints() -%}
     {%- set raw_column_constraints = adapter.render_raw_columns_constraints(raw_columns=model['columns']) -%}
     (
     {% for c in raw_column_constraints -%}
