@@ -3,8 +3,9 @@
 
     <schema>.dbt_incremental_boundaries, one per schema holding incremental models or snapshots,
     logs the boundary each node started from in each `dbt run` and `dbt build` (one row per node,
-    watermark column and invocation). on-run-start creates it; incremental_boundary()
-    (incremental.sql) writes it; the node's pre-hooks and its data tests read it back.
+    watermark column and invocation). on-run-start creates it and drops rows older than 30 days;
+    incremental_boundary() (incremental.sql) writes it; the node's pre-hooks and its data tests
+    read it back.
 
     In `dbt build`, the data tests of such a node check only the rows the build wrote: those with
     a watermark newer than the boundary logged for this invocation. A whole-table test would cost
@@ -66,6 +67,9 @@
         boundary {{ dbt.type_string() }},
         recorded_at {{ dbt.type_timestamp() }}
     );
+    {#- a run reads only its own rows: keep 30 days for the audit #}
+    delete from {{ relations[name] }}
+    where recorded_at < cast({{ dbt.dateadd('day', -30, dbt.current_timestamp()) }} as {{ dbt.type_timestamp() }});
     {%- endfor %}
 {%- endmacro %}
 

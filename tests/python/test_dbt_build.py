@@ -260,6 +260,9 @@ def test_build_tests_the_rows_it_wrote_and_dbt_test_the_whole_table(tmp_path: Pa
     # it reaches; everything downstream of the failed test is skipped)
     with duckdb.connect(str(database)) as con:
         con.execute("update marts.fct_orders set order_status = 'placed' where order_id = ?", [untouched])
+        # the log keeps 30 days: a row from an old run goes with the next run's start
+        con.execute("insert into marts.dbt_incremental_boundaries values "
+                    "('old-run', 'model.analytics.fct_orders', '_order_change_seq', '0', now()::timestamp - interval 31 days)")
         con.execute("""
             insert into raw.shop_orders__ct
             select * replace (
@@ -271,3 +274,6 @@ def test_build_tests_the_rows_it_wrote_and_dbt_test_the_whole_table(tmp_path: Pa
     changed = run_dbt(["build"], PROJECT_DIR, database, target, check=False)
     assert changed.returncode == 1
     assert "FAIL 1 accepted_values_stg_shop__orders_order_status" in changed.stdout
+    with duckdb.connect(str(database), read_only=True) as con:
+        invocations = {row[0] for row in con.execute("select invocation_id from marts.dbt_incremental_boundaries")}
+    assert "old-run" not in invocations and len(invocations) >= 2
