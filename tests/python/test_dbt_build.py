@@ -275,5 +275,5 @@ def test_build_tests_the_rows_it_wrote_and_dbt_test_the_whole_table(tmp_path: Pa
     assert changed.returncode == 1
     assert "FAIL 1 accepted_values_stg_shop__orders_order_status" in changed.stdout
     with duckdb.connect(str(database), read_only=True) as con:
-        invocations = {row[0] for row in con.execute("select invocation_id from marts.dbt_incremental_boundaries")}
+        invocations = {row[0] for row in con.execute("select invocation_id from marts.dbt_incremental_boundaries").fetchall()}
     assert "old-run" not in invocations and len(invocations) >= 2
