@@ -49,6 +49,17 @@
 {%- endmacro %}
 
 
+{# The latest non-null boundary `node` logged for `column` in an earlier invocation, or none. #}
+{% macro previous_logged_boundary(node, column) -%}
+    {%- set found = run_query(
+        "select boundary from " ~ incremental_boundaries_relation(node)
+        ~ " where invocation_id <> '" ~ invocation_id ~ "' and node_id = '" ~ node.unique_id
+        ~ "' and watermark_column = '" ~ column ~ "' and boundary is not null"
+        ~ " order by recorded_at desc limit 1") -%}
+    {{ return(found.rows[0][0] if found.rows | length > 0 else none) }}
+{%- endmacro %}
+
+
 {# on-run-start: the boundaries log of every schema holding a selected incremental model or snapshot. #}
 {% macro create_incremental_boundary_tables() -%}
     {%- if not execute or flags.WHICH not in ('run', 'build') -%}

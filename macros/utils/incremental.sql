@@ -50,6 +50,11 @@
     The newest value of `column` this node already holds, as a SQL string literal, or none when it
     holds none. Computed once per node and run (later renderings read the boundaries log). In unit tests
     (whose `this` is a fixture) and at parse time it is the equivalent subquery.
+
+    The maximum is looked for first among the values at or above the boundary an earlier run
+    logged: the database then reads only the storage blocks holding newer values, not the whole
+    column. If none is there (rows were deleted, the table rebuilt), the whole column is read.
+    Either way the result is the column's exact maximum.
 #}
 {% macro incremental_boundary(column) -%}
     {%- if not execute or model.resource_type == 'unit_test' -%}
@@ -68,7 +73,15 @@
             {{ return(known[column]) }}
         {%- endif -%}
     {%- endif -%}
-    {%- set newest = run_query("select cast(max(" ~ column ~ ") as " ~ dbt.type_string() ~ ") from " ~ this).rows[0][0] -%}
+    {%- set newest_sql = "select cast(max(" ~ column ~ ") as " ~ dbt.type_string() ~ ") from " ~ this -%}
+    {%- set earlier = previous_logged_boundary(model, column) if logged else none -%}
+    {%- set newest = none -%}
+    {%- if earlier is not none -%}
+        {%- set newest = run_query(newest_sql ~ " where " ~ column ~ " >= " ~ sql_string_literal(earlier)).rows[0][0] -%}
+    {%- endif -%}
+    {%- if newest is none -%}
+        {%- set newest = run_query(newest_sql).rows[0][0] -%}
+    {%- endif -%}
     {%- do known.update({column: sql_string_literal(newest)}) -%}
     {%- if logged -%}
         {%- do run_query(

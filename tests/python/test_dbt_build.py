@@ -177,6 +177,41 @@ def test_every_model_source_and_column_is_described_and_tested(built_warehouse: 
     assert marts and all(n["config"]["contract"]["enforced"] for n in marts)
 
 
+def test_boundaries_are_looked_up_from_an_earlier_run_and_stay_exact(tmp_path: Path) -> None:
+    """A boundary is searched among the values at or above the one an earlier run logged (the
+    database reads only newer storage blocks); a logged value above every row (rows deleted, table
+    rebuilt) falls back to the whole column. Either way the boundary is the column's maximum."""
+    database, target = tmp_path / "b.duckdb", tmp_path / "target"
+    load_raw(database, "--change-rows", "3000", "--as-of", AS_OF)
+    run_dbt(["build"], PROJECT_DIR, database, target)
+    load_raw(database, "--append-batch")
+    run_dbt(["build"], PROJECT_DIR, database, target)  # logs the boundaries it started from
+    load_raw(database, "--append-batch")
+    node = "model.analytics.fct_orders"
+    with duckdb.connect(str(database)) as con:
+        earlier = con.execute(
+            "select boundary from marts.dbt_incremental_boundaries where node_id = ? and watermark_column = ?",
+            [node, "_order_change_seq"]).fetchone()[0]
+        orders_max, payments_max = con.execute(
+            "select max(_order_change_seq), max(_payments_change_seq) from marts.fct_orders").fetchone()
+        newest = {"_order_change_seq": orders_max, "_payments_change_seq": payments_max}
+        assert earlier < newest["_order_change_seq"]
+        # a logged boundary no row reaches any more
+        con.execute("insert into marts.dbt_incremental_boundaries values "
+                    "('an-earlier-run', ?, '_payments_change_seq', '9', now()::timestamp)", [node])
+    run_dbt(["build"], PROJECT_DIR, database, target)
+    invocation = json.loads((target / "run_results.json").read_text())["metadata"]["invocation_id"]
+    with duckdb.connect(str(database), read_only=True) as con:
+        recorded = dict(con.execute(
+            "select watermark_column, boundary from marts.dbt_incremental_boundaries where invocation_id = ? "
+            "and node_id = ? and watermark_column in ('_order_change_seq', '_payments_change_seq')",
+            [invocation, node]).fetchall())
+    assert recorded == newest
+    log = (target / "logs" / "dbt.log").read_text()
+    assert f"from \"b\".\"marts\".\"fct_orders\" where _order_change_seq >= '{earlier}'" in log
+    assert "from \"b\".\"marts\".\"fct_orders\" where _payments_change_seq >= '9'" in log
+
+
 def test_marts_document_their_primary_key_without_a_duckdb_index(built_warehouse: Warehouse) -> None:
     """Every mart declares its primary key (docs, Snowflake DDL); on DuckDB it is not created as an
     index, which would cost every incremental merge and checkpoint. Not-null constraints are."""
