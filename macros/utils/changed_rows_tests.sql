@@ -37,26 +37,22 @@
 
 
 {#
-    The boundary `node` logged for `column` in this invocation, as a one-element list (its value is
-    none when the node held no value), or none when it logged none.
+    What `node` logged, per watermark column: its boundary of this invocation if it logged one,
+    else its latest non-null boundary of an earlier invocation. A dict column -> {'this_run': bool,
+    'boundary': value (none when the node held no value)}; one query.
 #}
-{% macro logged_boundary(node, column) -%}
+{% macro logged_boundaries(node) -%}
+    {%- set this_run = "invocation_id = '" ~ invocation_id ~ "'" -%}
     {%- set found = run_query(
-        "select boundary from " ~ incremental_boundaries_relation(node)
-        ~ " where invocation_id = '" ~ invocation_id ~ "' and node_id = '" ~ node.unique_id
-        ~ "' and watermark_column = '" ~ column ~ "'") -%}
-    {{ return([found.rows[0][0]] if found.rows | length > 0 else none) }}
-{%- endmacro %}
-
-
-{# The latest non-null boundary `node` logged for `column` in an earlier invocation, or none. #}
-{% macro previous_logged_boundary(node, column) -%}
-    {%- set found = run_query(
-        "select boundary from " ~ incremental_boundaries_relation(node)
-        ~ " where invocation_id <> '" ~ invocation_id ~ "' and node_id = '" ~ node.unique_id
-        ~ "' and watermark_column = '" ~ column ~ "' and boundary is not null"
-        ~ " order by recorded_at desc limit 1") -%}
-    {{ return(found.rows[0][0] if found.rows | length > 0 else none) }}
+        "select watermark_column, " ~ this_run ~ " as this_run, boundary from "
+        ~ incremental_boundaries_relation(node) ~ " where node_id = '" ~ node.unique_id ~ "' and ("
+        ~ this_run ~ " or boundary is not null) qualify row_number() over (partition by watermark_column order by "
+        ~ this_run ~ " desc, recorded_at desc) = 1") -%}
+    {%- set by_column = {} -%}
+    {%- for column, is_this_run, boundary in found.rows -%}
+        {%- do by_column.update({column: {'this_run': is_this_run, 'boundary': boundary}}) -%}
+    {%- endfor -%}
+    {{ return(by_column) }}
 {%- endmacro %}
 
 

@@ -66,18 +66,22 @@
         {{ return(known[column]) }}
     {%- endif -%}
     {%- set logged = incremental_boundaries_log_enabled() -%}
+    {%- set entry = none -%}
     {%- if logged -%}
-        {%- set found = logged_boundary(model, column) -%}
-        {%- if found is not none -%}
-            {%- do known.update({column: sql_string_literal(found[0])}) -%}
+        {%- if 'incremental_boundaries_logged' not in model -%}
+            {%- do model.update({'incremental_boundaries_logged': logged_boundaries(model)}) -%}
+        {%- endif -%}
+        {%- set entry = model['incremental_boundaries_logged'].get(column) -%}
+        {%- if entry is not none and entry['this_run'] -%}
+            {%- do known.update({column: sql_string_literal(entry['boundary'])}) -%}
             {{ return(known[column]) }}
         {%- endif -%}
     {%- endif -%}
     {%- set newest_sql = "select cast(max(" ~ column ~ ") as " ~ dbt.type_string() ~ ") from " ~ this -%}
-    {%- set earlier = previous_logged_boundary(model, column) if logged else none -%}
     {%- set newest = none -%}
-    {%- if earlier is not none -%}
-        {%- set newest = run_query(newest_sql ~ " where " ~ column ~ " >= " ~ sql_string_literal(earlier)).rows[0][0] -%}
+    {%- if entry is not none -%}
+        {%- set newest = run_query(
+            newest_sql ~ " where " ~ column ~ " >= " ~ sql_string_literal(entry['boundary'])).rows[0][0] -%}
     {%- endif -%}
     {%- if newest is none -%}
         {%- set newest = run_query(newest_sql).rows[0][0] -%}
