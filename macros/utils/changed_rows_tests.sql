@@ -4,8 +4,8 @@
     <schema>.dbt_incremental_boundaries, one per schema holding incremental models or snapshots,
     logs the boundary each node started from in each `dbt run` and `dbt build` (one row per node,
     watermark column and invocation). on-run-start creates it and drops rows older than 30 days;
-    incremental_boundary() (incremental.sql) writes it; the node's pre-hooks and its data tests
-    read it back.
+    incremental_boundary() (incremental.sql) writes it, and starts each lookup from the node's
+    latest earlier boundary; the node's pre-hooks and its data tests read this run's back.
 
     In `dbt build`, the data tests of such a node check only the rows the build wrote: those with
     a watermark newer than the boundary logged for this invocation. A whole-table test would cost
@@ -74,7 +74,7 @@
         boundary {{ dbt.type_string() }},
         recorded_at {{ dbt.type_timestamp() }}
     );
-    {#- a run reads only its own rows: keep 30 days for the audit #}
+    {#- a run reads its own rows and each node's latest earlier ones: keep 30 days, for the audit #}
     delete from {{ relations[name] }}
     where recorded_at < cast({{ dbt.dateadd('day', -30, dbt.current_timestamp()) }} as {{ dbt.type_timestamp() }});
     {%- endfor %}
@@ -95,16 +95,13 @@
            or (relation.identifier or '') | lower != (node.alias or '') | lower -%}
         {{ return('') }}
     {%- endif -%}
-    {%- set logged = run_query(
-        "select watermark_column, boundary from " ~ incremental_boundaries_relation(node)
-        ~ " where invocation_id = '" ~ invocation_id ~ "' and node_id = '" ~ node.unique_id
-        ~ "' order by watermark_column") -%}
+    {%- set logged = logged_boundaries(node) -%}
     {%- set newer = [] -%}
-    {%- for column, boundary in logged.rows -%}
-        {%- if boundary is none -%}
+    {%- for column in logged | sort if logged[column]['this_run'] -%}
+        {%- if logged[column]['boundary'] is none -%}
             {{ return('') }}  {#- the node held nothing before the build: every row is new #}
         {%- endif -%}
-        {%- do newer.append(column ~ ' > ' ~ sql_string_literal(boundary)) -%}
+        {%- do newer.append(column ~ ' > ' ~ sql_string_literal(logged[column]['boundary'])) -%}
     {%- endfor -%}
     {{ return(newer | join(' or ')) }}
 {%- endmacro %}
