@@ -23,8 +23,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from governance.lineage import build_lineage
 from governance.propagate import propagate, write_back
+
+from governance.lineage import build_lineage
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = 10

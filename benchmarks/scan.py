@@ -23,15 +23,16 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import duckdb
+from governance.commands.scan import ScanSettings, scan_tables
 from rich.console import Console
 
 from benchmarks import scan_data
-from governance.classify import Classifier, build_engine
-from governance.commands.scan import ScanSettings, scan_tables
-from governance.connection import Connection, Target
 from governance.policy import load_policy
-from governance.scan import list_tables
-from governance.scan_state import ScanState
+from governance.project.profiles import Target
+from governance.project.warehouse import Connection
+from governance.scan.classifier import Classifier, build_engine
+from governance.scan.sampling import list_tables
+from governance.scan.state import ScanState
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -146,7 +147,7 @@ def naive(database: Path, schemas: list[str], rows: int, entity_levels: dict[str
     from presidio_analyzer import AnalyzerEngine, BatchAnalyzerEngine
     from presidio_analyzer.nlp_engine import NlpEngineProvider
 
-    from governance.classify import nlp_configuration
+    from governance.scan.classifier import nlp_configuration
 
     provider = NlpEngineProvider(nlp_configuration=nlp_configuration())
     engine = BatchAnalyzerEngine(AnalyzerEngine(nlp_engine=provider.create_engine(), supported_languages=["en"]))

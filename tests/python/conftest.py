@@ -125,7 +125,7 @@ CLASSIFICATION_KEYS = ("classification", "pii", "scan_decided_by", "scan_score",
 def strip_classification(project: Path, markers: tuple[str, ...] = ("scan", "lineage")) -> int:
     """Remove the classification meta the given writers set from every YAML file of a project copy
     (`manual` included only when asked), so a test starts from a known state. Returns the count."""
-    from governance.dbt_yaml import YamlFile, clear_classification
+    from governance.project.yaml_io import YamlFile, clear_classification
 
     removed = 0
     for path in [*project.glob("models/**/*.yml"), *project.glob("snapshots/*.yml"), *project.glob("seeds/*.yml")]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from governance.lineage import LineageGraph
+from governance.lineage import LineageGraph, PropagationResult, build_lineage, propagate
+from governance.policy import load_policy
+from governance.project import DbtProject, load_manifest
 
 FIXTURE_PROJECT = Path(__file__).parent / "fixtures" / "lineage_project"
 
@@ -45,3 +47,11 @@ def copy_fixture(destination: Path) -> Path:
         FIXTURE_PROJECT, destination, ignore=shutil.ignore_patterns("target", "logs", "*.duckdb*")
     )
     return destination
+
+
+def propagated(project_dir: Path, manifest: Path | dict | LineageGraph) -> PropagationResult:
+    """Lineage classifications of a project directory for a manifest (path or data) or a built graph."""
+    project = DbtProject.locate(project_dir)
+    if not isinstance(manifest, LineageGraph):
+        manifest = build_lineage(load_manifest(manifest) if isinstance(manifest, Path) else manifest)
+    return propagate(project, manifest, load_policy(project))

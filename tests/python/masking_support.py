@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from governance.dbt_yaml import YamlFile, column_node, set_classification
+from governance.project.yaml_io import YamlFile, column_node, set_classification
 
 HASH_KEY = "test-only-masking-key"  # the key of the keyed hash in tests (env var, never in the repo)
 

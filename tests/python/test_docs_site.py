@@ -13,7 +13,7 @@ import pytest
 from cdp_browser import Browser, chromium_path
 from conftest import BIN_DIR, PROJECT_DIR, Warehouse, copy_project, dbt_env, run_dbt, strip_classification
 
-from governance.dbt_yaml import YamlFile, column_node, set_classification
+from governance.project.yaml_io import YamlFile, column_node, set_classification
 
 ARTIFACTS = PROJECT_DIR / "test-artifacts"
 MODEL_ID = "model.analytics.dim_customers"

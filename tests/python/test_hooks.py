@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import BIN_DIR, Warehouse, copy_project
 
-from governance.commands.lint_project import check_project, read_project
+from governance.lint.project import check_project, read_project
 
 # Hooks whose `governance` subcommand is built in parallel (issues 5 and 6); skipped only while the
 # installed CLI lacks the subcommand, so they run as soon as it exists.

@@ -14,17 +14,18 @@ import duckdb
 import pytest
 from lineage_helpers import FIXTURE_PROJECT, root_sources, upstream
 
-from governance.lineage import LineageGraph, build_lineage, columns_from_duckdb, sql_lineage
+from governance.lineage.graph import LineageGraph, build_lineage, columns_from_duckdb, sql_lineage
+from governance.project import load_manifest
 
 
 @pytest.fixture(scope="module")
 def fixture_graph(compiled_manifest) -> LineageGraph:
-    return build_lineage(compiled_manifest(FIXTURE_PROJECT))
+    return build_lineage(load_manifest(compiled_manifest(FIXTURE_PROJECT)))
 
 
 @pytest.fixture(scope="module")
 def project_graph(compiled_manifest) -> LineageGraph:
-    return build_lineage(compiled_manifest())
+    return build_lineage(load_manifest(compiled_manifest()))
 
 
 # Every output column of the tricky models -> its direct upstream columns, by hand.

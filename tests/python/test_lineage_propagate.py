@@ -10,14 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from lineage_helpers import FIXTURE_PROJECT, copy_fixture
+from lineage_helpers import FIXTURE_PROJECT, copy_fixture, propagated
 from ruamel.yaml import YAML
 
-from governance.dbt_yaml import YamlFile, column_node, set_classification
 from governance.errors import PolicyError
-from governance.lineage import build_lineage
-from governance.policy import load_policy
-from governance.propagate import Classification, PropagationResult, check, parse_rules, propagate, write_back
+from governance.lineage import PropagationResult, build_lineage, check, write_back
+from governance.policy import Classification, load_policy
+from governance.project.yaml_io import YamlFile, column_node, set_classification
 
 
 @pytest.fixture
@@ -71,7 +70,7 @@ EXPECTED_LEVELS = {
 
 
 def test_propagated_levels(fixture_copy: Path, compiled_manifest) -> None:
-    result = propagate(fixture_copy, compiled_manifest(FIXTURE_PROJECT))
+    result = propagated(fixture_copy, compiled_manifest(FIXTURE_PROJECT))
     assert {name: level(result, name) for name in EXPECTED_LEVELS} == EXPECTED_LEVELS
 
 
@@ -84,7 +83,7 @@ def test_rules_come_from_the_policy(fixture_copy: Path, compiled_manifest) -> No
             '      count: {level: 1, pii: drop, description: "A count tells how many, not which."}\n', ""
         ).replace("predicate: {level: 1,", "predicate: {level: 2,")
     )
-    result = propagate(fixture_copy, compiled_manifest(FIXTURE_PROJECT))
+    result = propagated(fixture_copy, compiled_manifest(FIXTURE_PROJECT))
     assert level(result, "user_metrics.card_count") == Classification(4, ("CREDIT_CARD",))
     assert level(result, "user_metrics.has_email") == Classification(2)
 
@@ -106,7 +105,7 @@ def test_invalid_rules_name_the_key(fixture_copy: Path, rule: str, message: str)
     text = project.read_text()  # the rules are the last block of the fixture's policy
     project.write_text(text[: text.index("    lineage_rules:\n")] + f"    lineage_rules:\n      {rule}\n")
     with pytest.raises(PolicyError, match=r"dbt_project\.yml") as error:
-        parse_rules(load_policy(fixture_copy))
+        load_policy(fixture_copy)
     assert message in str(error.value)
 
 
@@ -115,11 +114,11 @@ def test_write_back_round_trip_idempotent_and_manual_wins(fixture_copy: Path, co
     models_yml = fixture_copy / "models" / "marts" / "_marts__models.yml"
     before = models_yml.read_text()
 
-    dry = write_back(propagate(fixture_copy, manifest), dry_run=True)
+    dry = write_back(propagated(fixture_copy, manifest), dry_run=True)
     assert dry.written == [] and models_yml.read_text() == before
     assert "+            classified_by: lineage" in dry.diffs[models_yml]
 
-    report = write_back(propagate(fixture_copy, manifest))
+    report = write_back(propagated(fixture_copy, manifest))
     assert models_yml in report.written
     after = models_yml.read_text()
     # comments and the rest of the file kept; other meta kept; manual entries untouched
@@ -160,18 +159,18 @@ def test_write_back_round_trip_idempotent_and_manual_wins(fixture_copy: Path, co
     assert lowered == ["contact_email"]
 
     stamps = {p: p.stat().st_mtime_ns for p in fixture_copy.rglob("*.yml")}
-    again = write_back(propagate(fixture_copy, manifest))
+    again = write_back(propagated(fixture_copy, manifest))
     assert again.changes == [] and again.written == [] and again.diffs == {}
     assert {p: p.stat().st_mtime_ns for p in fixture_copy.rglob("*.yml")} == stamps
-    assert check(propagate(fixture_copy, manifest)) != []  # the manual_lower warning stays
-    assert [f for f in check(propagate(fixture_copy, manifest)) if f.severity == "error"] == []
+    assert check(propagated(fixture_copy, manifest)) != []  # the manual_lower warning stays
+    assert [f for f in check(propagated(fixture_copy, manifest)) if f.severity == "error"] == []
 
 
 def test_lineage_entries_removed_when_upstream_loses_classification(
     fixture_copy: Path, compiled_manifest
 ) -> None:
     manifest = compiled_manifest(FIXTURE_PROJECT)
-    write_back(propagate(fixture_copy, manifest))
+    write_back(propagated(fixture_copy, manifest))
     models_yml = fixture_copy / "models" / "marts" / "_marts__models.yml"
     assert meta(models_yml, "user_metrics", "email_key")["classified_by"] == "lineage"
 
@@ -181,7 +180,7 @@ def test_lineage_entries_removed_when_upstream_loses_classification(
             "meta: {classification: 3, pii: [EMAIL_ADDRESS], classified_by: scan}", "meta: {}"
         )
     )
-    report = write_back(propagate(fixture_copy, manifest))
+    report = write_back(propagated(fixture_copy, manifest))
     cleared = {(c.node, c.column) for c in report.changes if c.action == "clear"}
     assert {
         ("user_metrics", "email_key"),
@@ -205,10 +204,10 @@ def test_model_that_cannot_be_analysed_keeps_its_yaml(fixture_copy: Path, compil
     import json
 
     manifest = json.loads(compiled_manifest(FIXTURE_PROJECT).read_text())
-    write_back(propagate(fixture_copy, manifest))
+    write_back(propagated(fixture_copy, manifest))
     models_yml = fixture_copy / "models" / "marts" / "_marts__models.yml"
     manifest["nodes"]["model.lineage_fixture.user_metrics"]["compiled_code"] = "select from where ((("
-    result = propagate(fixture_copy, build_lineage(manifest))
+    result = propagated(fixture_copy, build_lineage(manifest))
     report = write_back(result)
     assert meta(models_yml, "user_metrics", "email_key")["classification"] == 3
     assert any("user_metrics" in line for line in report.skipped)
@@ -251,7 +250,7 @@ def classify_sources_by_hand(project: Path) -> None:
 def test_real_project_propagation(project_copy: Path, compiled_manifest) -> None:
     classify_sources_by_hand(project_copy)
     manifest = compiled_manifest()
-    result = propagate(project_copy, manifest)
+    result = propagated(project_copy, manifest)
     assert result.graph.problems == []
     write_back(result)
     core = project_copy / "models" / "marts" / "core" / "_core__models.yml"
@@ -283,5 +282,5 @@ def test_real_project_propagation(project_copy: Path, compiled_manifest) -> None
     assert (
         meta(project_copy / "snapshots" / "_snapshots.yml", "snap_customers", "email")["classification"] == 3
     )
-    assert [f for f in check(propagate(project_copy, manifest)) if f.severity == "error"] == []
-    assert write_back(propagate(project_copy, manifest)).diffs == {}
+    assert [f for f in check(propagated(project_copy, manifest)) if f.severity == "error"] == []
+    assert write_back(propagated(project_copy, manifest)).diffs == {}

@@ -26,9 +26,11 @@ import pytest
 from conftest import AS_OF, BIN_DIR, copy_project, load_raw, run_dbt
 from masking_support import HASH_KEY, add_view_model, inject_classification
 
-from governance.dbt_yaml import YamlFile, clear_classification, column_node
-from governance.masking import category_for, classified_nodes, column_meta, type_family
+from governance.masking.rules import classified_nodes
 from governance.policy import Policy, load_policy
+from governance.policy.masking import category_for, type_family
+from governance.project import column_meta
+from governance.project.yaml_io import YamlFile, clear_classification, column_node
 
 pytestmark = pytest.mark.slow
 

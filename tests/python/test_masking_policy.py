@@ -12,8 +12,8 @@ from conftest import BIN_DIR, PROJECT_DIR
 from ruamel.yaml import YAML
 
 from governance.errors import PolicyError
-from governance.masking import category_for, snowflake_policy_name, type_family
 from governance.policy import MASK_CATEGORIES, load_policy, parse_policy
+from governance.policy.masking import category_for, snowflake_policy_name, type_family
 
 SOURCE = PROJECT_DIR / "dbt_project.yml"
 

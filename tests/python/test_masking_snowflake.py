@@ -21,8 +21,10 @@ from conftest import copy_project, run_dbt
 from masking_support import HASH_KEY, add_view_model, inject_classification
 from sqlglot import exp
 
-from governance.masking import category_for, classified_nodes, column_meta, snowflake_policy_name, type_family
+from governance.masking.rules import classified_nodes
 from governance.policy import MASK_CATEGORIES, Policy, load_policy
+from governance.policy.masking import category_for, snowflake_policy_name, type_family
+from governance.project import column_meta
 
 pytestmark = pytest.mark.slow
 

@@ -221,7 +221,7 @@ def test_uncleared_role_reads_masked_values(live: Live) -> None:
 
 def test_removed_classification_is_unset(live: Live) -> None:
     yml = live.project / "models/masking_live/_masking_live.yml"
-    from governance.dbt_yaml import YamlFile, clear_classification, column_node
+    from governance.project.yaml_io import YamlFile, clear_classification, column_node
 
     document = YamlFile.load(yml)
     assert clear_classification(

@@ -7,6 +7,7 @@ policy in dbt_project.yml, Permifrost's own offline loader and entity checks.
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 
 import pytest
@@ -16,11 +17,12 @@ from permifrost.entities import EntityGenerator
 from permifrost.spec_file_loader import load_spec
 
 from governance.cli import main
-from governance.dbt_yaml import YamlFile, column_node
 from governance.errors import PolicyError
 from governance.policy import load_policy
-from governance.roles import generate, read_manifest
-from governance.roles_checks import check_spec, permifrost_errors
+from governance.project import load_manifest
+from governance.project.yaml_io import YamlFile, column_node
+from governance.roles.checks import check_spec, permifrost_errors
+from governance.roles.spec import generate, read_manifest
 
 # Permifrost's cerberus schema uses a rule name cerberus deprecates; not ours to fix
 pytestmark = pytest.mark.filterwarnings("ignore:The rule 'keyschema' was renamed:DeprecationWarning")
@@ -48,7 +50,7 @@ def schema_readers(spec: dict, fqn: str) -> set[str]:
 
 def generated_for(project_dir: Path, manifest_path: Path):
     policy = load_policy(project_dir)
-    return policy, generate(policy, read_manifest(manifest_path, policy))
+    return policy, generate(policy, read_manifest(load_manifest(manifest_path), manifest_path, policy))
 
 
 def check_args(generated) -> tuple[dict[str, int], set[str]]:
@@ -293,10 +295,15 @@ def test_policy_errors_name_file_and_key(project_copy: Path, old: str, new: str,
     policy_file.write_text(text.replace(old, new))
     with pytest.raises(PolicyError) as caught:
         load_policy(project_copy)
-    assert str(caught.value).startswith(f"{policy_file}: {key}: ")
+    location, _, rest = str(caught.value).partition(f": {key}: ")
+    file, _, line = location.rpartition(":")
+    assert file == str(policy_file) and rest, caught.value
+    # the line named is the line of the key at fault
+    named = text.replace(old, new).splitlines()[int(line) - 1]
+    assert re.sub(r"\[\d+\]$", "", key.rsplit(".", 1)[-1]) in named, (line, named, caught.value)
     assert message in str(caught.value)
     assert main(["roles", "--project-dir", str(project_copy), "--manifest", "unused.json"]) == 2
-    assert f"{policy_file}: {key}" in capsys.readouterr().err
+    assert re.search(rf"{re.escape(str(policy_file))}:\d+: {re.escape(key)}", capsys.readouterr().err)
 
 
 def test_policy_naming_a_schema_missing_from_the_project_is_an_error(

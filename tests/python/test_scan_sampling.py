@@ -14,8 +14,10 @@ import snowflake.connector
 from ruamel.yaml import YAML
 
 from governance import cli
-from governance.connection import Connection, Target, load_target, snowflake_arguments
-from governance.scan import TableRef, list_columns, row_count, sample_table, sampling_sql
+from governance.project import DbtProject
+from governance.project.profiles import Target, load_target
+from governance.project.warehouse import Connection, snowflake_arguments
+from governance.scan.sampling import TableRef, list_columns, row_count, sample_table, sampling_sql
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
@@ -114,7 +116,7 @@ def snowflake_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 def test_profile_env_vars_are_rendered_for_the_connector(snowflake_project) -> None:
     project, _ = snowflake_project
-    target = load_target(project)
+    target = load_target(DbtProject.locate(project))
     kwargs = snowflake_arguments(target)
     assert kwargs["account"] == "fakesnow" and kwargs["user"] == "scanner" and kwargs["role"] == "TRANSFORMER"
     assert kwargs["password"] == "not-a-secret" and target.threads == 4

@@ -1,0 +1,93 @@
+"""`governance roles`: Permifrost's roles.yml generated from the policy and the project, or checked."""
+
+from __future__ import annotations
+
+import difflib
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import click
+import yaml
+
+from governance.cli.main import ExitCode
+from governance.cli.options import invocation, manifest_option, project_options
+from governance.policy import load_policy
+from governance.project import load_manifest, write_atomic
+from governance.roles.checks import check_spec, permifrost_errors
+from governance.roles.spec import generate, read_manifest
+
+
+@click.command("roles")
+@project_options
+@manifest_option
+@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="spec file to write (default: <project>/roles.yml)")
+@click.option("--check", is_flag=True, help="write nothing; exit 1 with a unified diff when the file is not what "
+              "would be generated")
+@click.option("--quiet", "-q", is_flag=True, help="print only problems")
+def roles_command(output: Path | None, check: bool, **options: Any) -> int:
+    """Generate Permifrost's roles.yml from the policy and the dbt project (or --check it).
+
+    Writes roles.yml (Permifrost's spec: databases, warehouses, roles, users) at the project root from
+    vars.governance (roles, clearances and, under `grants`, the databases, warehouses, schemas each
+    role reads and writes, and service users) and from the dbt manifest (the schemas models, seeds,
+    snapshots and sources land in, and the highest column classification in each). A schema holding
+    data at or above grants.restrict_schemas_from_level is readable only by roles cleared for it.
+    Every run checks least privilege (only the loader writes raw; no role reaches a schema above its
+    clearance; every role the masking policies check exists; no system admin roles; every member_of
+    reference defined) and validates the file with Permifrost's own offline loader.
+
+    Exit codes: 0 written or up to date; 1 a least-privilege check failed, or with --check the file is
+    out of date (a diff is printed); 2 bad policy, manifest or project."""
+    run = invocation("roles", **options)
+    project_dir = run.project.root
+    policy = load_policy(run.project)
+    output = output or project_dir / "roles.yml"
+    with tempfile.TemporaryDirectory(prefix="governance-roles-") as workdir:
+        manifest = run.project.manifests.path("parse", run.manifest)
+        parsed = run.project.manifests.last_was_cached is False
+        project = read_manifest(load_manifest(manifest), manifest, policy)
+        generated = generate(policy, project)
+        candidate = Path(workdir) / "roles.yml"
+        candidate.write_text(generated.text, encoding="utf-8")
+        spec_errors = permifrost_errors(candidate)
+    required = {fqn: g.required for fqn, g in generated.schemas.items() if g.required}
+    sources = {fqn for fqn, g in generated.schemas.items() if g.kind == "source"}
+    findings = check_spec(yaml.safe_load(generated.text), policy, required, sources)
+
+    if not run.quiet:
+        print(f"manifest: {'fresh `dbt parse`' if parsed else 'unchanged project: cached parse' if run.manifest is None else manifest}")
+    for w in generated.withheld:
+        print(f"withheld: {w.role} read {w.schema} (holds level {w.level}; "
+              f"role sees clear up to {w.clearance})")
+    if spec_errors or findings:
+        for line in spec_errors:
+            print(f"permifrost: {line}")
+        for finding in findings:
+            print(f"least-privilege: {finding}")
+        print(f"roles: {len(findings)} least-privilege finding(s), {len(spec_errors)} Permifrost error(s); "
+              f"{output} not written", file=sys.stderr)
+        return ExitCode.FINDINGS
+
+    roles, users = len(generated.spec["roles"]), len(generated.spec["users"])
+    current = output.read_text(encoding="utf-8") if output.is_file() else None
+    if check:
+        if current == generated.text:
+            print(f"roles: {output} is up to date ({roles} roles, {users} users, checks passed)")
+            return ExitCode.OK
+        diff = difflib.unified_diff(
+            (current or "").splitlines(keepends=True), generated.text.splitlines(keepends=True),
+            fromfile=f"{output.name} (committed)", tofile=f"{output.name} (generated)")
+        sys.stdout.writelines(diff)
+        state = "missing" if current is None else "out of date"
+        print(f"roles: {output} is {state}; run `governance roles` and commit it", file=sys.stderr)
+        return ExitCode.FINDINGS
+    if current == generated.text:
+        print(f"roles: {output} unchanged ({roles} roles, {users} users, checks passed)")
+    else:
+        write_atomic(output, generated.text)
+        print(f"roles: wrote {output} ({roles} roles, {users} users, "
+              f"{len(generated.schemas)} schemas, checks passed)")
+    return ExitCode.OK

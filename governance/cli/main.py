@@ -1,0 +1,95 @@
+"""The `governance` command line: a thin click layer over the capability packages.
+
+Exit codes (one enum, every command): 0 ok; 1 findings (a check failed: scripts should act);
+2 bad input or configuration (the message names the file, key or line); 3 an internal error (a bug:
+one line, no traceback unless GOVERNANCE_DEBUG=1); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import IntEnum
+from pathlib import Path
+
+import click
+
+from governance import __version__
+from governance.errors import GovernanceError
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    FINDINGS = 1
+    BAD_INPUT = 2
+    INTERNAL = 3
+    INTERRUPTED = 130
+
+
+EPILOG = ("Exit codes: 0 ok, 1 findings (a check failed), 2 bad input or configuration, 3 internal error. "
+          "Shell completion: `governance completion bash|zsh|fish`.")
+
+
+class Group(click.Group):
+    """Commands listed in the order they are added (the daily loop's order)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110},
+             epilog=EPILOG)
+@click.version_option(__version__, prog_name="governance")
+def cli() -> None:
+    """Data governance for a dbt project: scan raw tables for personal data (PII), write
+    classifications into the dbt YAML, carry them downstream through column lineage, check that
+    nothing personal is unclassified, mask it, and generate Permifrost roles.
+
+    The policy (levels, entities, roles, clearances, masking, grants) lives in dbt_project.yml
+    under vars.governance."""
+
+
+def _register() -> None:
+    from governance.cli import commands
+
+    for command in commands.ALL:
+        cli.add_command(command)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the exit code (never raises, never prints a traceback)."""
+    if not cli.commands:
+        _register()
+    try:
+        result = cli.main(args=argv, prog_name="governance", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        return ExitCode.BAD_INPUT
+    except (click.Abort, KeyboardInterrupt):
+        print("interrupted", file=sys.stderr)
+        return ExitCode.INTERRUPTED
+    except GovernanceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return ExitCode.BAD_INPUT
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return ExitCode.BAD_INPUT
+    except Exception as exc:
+        if os.environ.get("GOVERNANCE_DEBUG") == "1":
+            raise
+        # the message of an unexpected error may quote data (a database error can): name only where it was
+        frame = exc.__traceback__
+        while frame is not None and frame.tb_next is not None:
+            frame = frame.tb_next
+        where = f" at {Path(frame.tb_frame.f_code.co_filename).name}:{frame.tb_lineno}" if frame else ""
+        print(f"internal error: {type(exc).__name__}{where} (set GOVERNANCE_DEBUG=1 for the traceback)",
+              file=sys.stderr)
+        return ExitCode.INTERNAL
+    return int(result or 0)
+
+
+def entry_point() -> None:
+    sys.exit(main())

@@ -1,1 +1,0 @@
-"""CLI subcommands of `governance`, one module each."""

@@ -1,0 +1,181 @@
+"""The protection report: every column at a masked level, its mask or policy, and whether it is
+applied in the warehouse as the policy says (`governance protected`)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from governance.errors import ProjectError
+from governance.masking.rules import ProtectedColumn, classified_nodes, masked_in_view, protected_columns
+from governance.policy.masking import snowflake_policy_name
+from governance.project.warehouse import Connection
+
+
+def duckdb_rows(manifest: dict[str, Any], policy: Any, database: Path) -> list[dict[str, Any]]:
+    import duckdb
+
+    if not database.is_file():
+        raise ProjectError(f"{database}: DuckDB file not found; build the project first (make build)")
+    try:
+        con = duckdb.connect(str(database), read_only=True)
+    except duckdb.Error as exc:
+        raise ProjectError(f"{database}: cannot open the DuckDB file read-only ({type(exc).__name__}: a running "
+                           "dbt may hold its lock; retry when it has finished)") from exc
+    with con:
+        types = {
+            (s.lower(), t.lower(), c.lower()): d
+            for s, t, c, d in con.execute(
+                "select table_schema, table_name, column_name, data_type from information_schema.columns"
+            ).fetchall()
+        }
+        views = {
+            (s.lower(), v.lower()): sql
+            for s, v, sql in con.execute(
+                "select schema_name, view_name, sql from duckdb_views() where not internal"
+            ).fetchall()
+        }
+    rows = []
+    for column in protected_columns(manifest, policy, types):
+        view_sql = views.get((f"{column.schema}_protected".lower(), column.relation.lower()))
+        applied = masked_in_view(view_sql).get(column.column.lower()) if view_sql else None
+        if view_sql is None:
+            status = "missing: no protected view"
+        elif applied is None:
+            status = "missing: column not masked"
+        elif applied != (column.level, column.category):
+            status = f"stale: view masks it as level {applied[0]} {applied[1]}"
+        else:
+            status = "applied"
+        rows.append(
+            {
+                **_base(column),
+                "protected_relation": column.protected_relation,
+                "policy": f"{policy.masking.schema}.mask_l{column.level}_{column.category}",
+                "status": status,
+            }
+        )
+    # a protected view that masks a column the manifest no longer classifies (unset not applied)
+    wanted = {
+        (c.schema.lower(), c.relation.lower(), c.column.lower())
+        for c in protected_columns(manifest, policy, types)
+    }
+    for node in classified_nodes(manifest):
+        relation = (node.get("alias") or node["name"]).lower()
+        view_sql = views.get((f"{node['schema']}_protected".lower(), relation))
+        for name, (level, category) in masked_in_view(view_sql).items() if view_sql else []:
+            if (node["schema"].lower(), relation, name) not in wanted:
+                rows.append(
+                    {
+                        "unique_id": node["unique_id"],
+                        "relation": f"{node['schema']}.{relation}",
+                        "column": name,
+                        "level": level,
+                        "category": category,
+                        "mask": "",
+                        "materialized": (node.get("config") or {}).get("materialized", ""),
+                        "data_type": types.get((node["schema"].lower(), relation, name)),
+                        "protected_relation": f"{node['schema']}_protected.{relation}",
+                        "policy": f"{policy.masking.schema}.mask_l{level}_{category}",
+                        "status": "stale: masked but no longer classified",
+                    }
+                )
+    return rows
+
+
+def _base(column: ProtectedColumn) -> dict[str, Any]:
+    return {
+        "unique_id": column.unique_id,
+        "relation": f"{column.schema}.{column.relation}",
+        "column": column.column,
+        "level": column.level,
+        "category": column.category,
+        "mask": column.mask,
+        "materialized": column.materialized,
+        "data_type": column.data_type,
+    }
+
+
+def snowflake_rows(manifest: dict[str, Any], policy: Any, connection: Connection | None) -> list[dict[str, Any]]:
+    """What each protected column must carry on Snowflake; with a connection, what it carries."""
+    columns = protected_columns(manifest, policy)
+    attached: dict[tuple[str, str], str] | None = None
+    if connection is not None:
+        attached = _snowflake_policy_references(connection, {(c.database, c.schema, c.relation) for c in columns})
+    rows = []
+    for column in columns:
+        if column.data_type is None:
+            policy_name, status = "(type known at build)", "expected"
+        else:
+            policy_name = f"{policy.masking.schema.upper()}." + snowflake_policy_name(
+                column.level, column.data_type, column.category, column.mask
+            )
+            status = "expected"
+        if attached is not None:
+            fqn = f"{column.database}.{column.schema}.{column.relation}".upper()
+            found = attached.get((fqn, column.column.upper()))
+            status = (
+                "applied"
+                if found and found.endswith(policy_name.split(".")[-1])
+                else (f"wrong policy {found}" if found else "missing: no policy attached")
+            )
+        rows.append(
+            {
+                **_base(column),
+                "protected_relation": f"{column.database}.{column.schema}.{column.relation}",
+                "policy": policy_name,
+                "status": status,
+            }
+        )
+    return rows
+
+
+def _snowflake_policy_references(connection: Connection, relations: set[tuple[str, str, str]]
+                                 ) -> dict[tuple[str, str], str]:
+    found: dict[tuple[str, str], str] = {}
+    cursor = connection.cursor()
+    for database, schema, relation in sorted(relations):
+        fqn = f"{database}.{schema}.{relation}".upper()
+        cursor.execute(
+            f"select ref_column_name, policy_db || '.' || policy_schema || '.' || policy_name "
+            f"from table({database}.information_schema.policy_references("
+            f"ref_entity_name => %s, ref_entity_domain => 'table')) where policy_kind = 'MASKING_POLICY'",
+            (fqn,),
+        )
+        for column, policy_name in cursor.fetchall():
+            found[(fqn, column.upper())] = policy_name.upper()
+    return found
+
+
+def print_table(rows: list[dict[str, Any]], target: str, problems: int) -> None:
+    console = Console(width=None if sys.stdout.isatty() else 160)
+    read_as = "policy" if target == "snowflake" else "consumers read"
+    table = Table(title=f"Protected columns ({target})", show_lines=False)
+    for header in ("relation", "column", "level", "type", "category: mask", read_as, "status"):
+        table.add_column(header, overflow="fold")
+    for row in rows:
+        where = row["policy"] if target == "snowflake" else row["protected_relation"]
+        status = row["status"]
+        table.add_row(
+            row["relation"],
+            row["column"],
+            str(row["level"]),
+            str(row["data_type"] or "?"),
+            f"{row['category']}: {row['mask']}",
+            where,
+            status if status in ("applied", "expected") else f"[red]{status}[/red]",
+        )
+    console.print(table)
+    relations = len({r["relation"] for r in rows})
+    console.print(
+        f"{len(rows)} protected column(s) in {relations} relation(s); "
+        + (
+            f"[red]{problems} not protected as the policy says[/red]"
+            if problems
+            else "all as the policy says"
+        )
+    )

@@ -1,0 +1,124 @@
+"""The masking rules of the policy, implemented once (in Python).
+
+A column is masked when its meta `classification` is a `masked: true` level. Its category comes from
+meta `mask_as`, else its PII entities (`masking.entity_categories`), else its type family; its mask is
+`masking.levels[level][category]`. On Snowflake it carries the policy `MASK_L<level>_<type>[_<category>]`.
+The dbt macros do not re-implement these rules: `governance policy --write` renders them, resolved
+for every level, category, role and type, into a generated macro file (governance.policy.resolved).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from governance.policy.schema import TEXT_CATEGORIES
+
+if TYPE_CHECKING:
+    from governance.policy.schema import Policy
+
+TEXT_TYPES = {
+    "VARCHAR",
+    "TEXT",
+    "STRING",
+    "CHAR",
+    "CHARACTER",
+    "CHARACTER VARYING",
+    "BPCHAR",
+    "NVARCHAR",
+    "NCHAR",
+}
+NUMBER_TYPES = {
+    "NUMBER",
+    "DECIMAL",
+    "NUMERIC",
+    "INT",
+    "INTEGER",
+    "BIGINT",
+    "SMALLINT",
+    "TINYINT",
+    "BYTEINT",
+    "HUGEINT",
+    "UBIGINT",
+    "UINTEGER",
+    "USMALLINT",
+    "UTINYINT",
+    "UHUGEINT",
+    "FLOAT",
+    "FLOAT4",
+    "FLOAT8",
+    "DOUBLE",
+    "DOUBLE PRECISION",
+    "REAL",
+}
+FLOAT_TYPES = {"FLOAT", "FLOAT4", "FLOAT8", "DOUBLE", "DOUBLE PRECISION", "REAL"}
+MASK_MAX_LENGTH = {"redact": 5, "keep_domain": 5, "hash": 64}
+
+
+def _base_type(data_type: str | None) -> str:
+    return (data_type or "").upper().strip().split("(")[0].strip()
+
+
+def type_family(data_type: str | None) -> str:
+    """text, number, date, timestamp, boolean or other (DuckDB or Snowflake spelling)."""
+    base = _base_type(data_type)
+    if base in TEXT_TYPES:
+        return "text"
+    if base in NUMBER_TYPES:
+        return "number"
+    if base == "DATE":
+        return "date"
+    if base.startswith("TIMESTAMP") or base == "DATETIME":
+        return "timestamp"
+    if base in ("BOOLEAN", "BOOL"):
+        return "boolean"
+    return "other"
+
+
+def category_for(meta: dict[str, Any], family: str, policy: Policy) -> str:
+    """The masking category of a column: meta `mask_as`, else the one category all its PII entities
+    map to (`masking.entity_categories`), else `text` -- for text columns; else its type family."""
+    if family != "text":
+        return family
+    category = "text"
+    mapped = {policy.masking.entity_categories.get(entity, "text") for entity in meta.get("pii") or []}
+    if len(mapped) == 1:
+        category = mapped.pop()
+    if meta.get("mask_as") in TEXT_CATEGORIES:
+        category = meta["mask_as"]
+    return category
+
+
+def snowflake_policy_type(data_type: str | None) -> str:
+    base = _base_type(data_type)
+    family = type_family(base)
+    if family == "text":
+        return "VARCHAR"
+    if base in FLOAT_TYPES:
+        return "FLOAT"
+    if family == "number":
+        return "NUMBER"
+    if base in ("TIMESTAMP", "DATETIME", "TIMESTAMP_NTZ", "TIMESTAMPNTZ", "TIMESTAMP WITHOUT TIME ZONE"):
+        return "TIMESTAMP_NTZ"
+    if base in ("TIMESTAMP_LTZ", "TIMESTAMPLTZ", "TIMESTAMP WITH LOCAL TIME ZONE"):
+        return "TIMESTAMP_LTZ"
+    if base in ("TIMESTAMP_TZ", "TIMESTAMPTZ", "TIMESTAMP WITH TIME ZONE"):
+        return "TIMESTAMP_TZ"
+    if family in ("date", "boolean"):
+        return base
+    if base in ("VARIANT", "OBJECT", "ARRAY", "BINARY", "TIME", "GEOGRAPHY", "GEOMETRY"):
+        return base
+    return "BINARY" if base == "VARBINARY" else "VARIANT"
+
+
+def snowflake_policy_name(
+    level: int, data_type: str | None, category: str, mask: str, char_size: int | None = None
+) -> str:
+    """The unqualified policy name the Snowflake macros attach to such a column."""
+    policy_type = snowflake_policy_type(data_type)
+    name = f"MASK_L{level}_{policy_type}"
+    if policy_type == "VARCHAR":
+        name += f"_{category.upper()}"
+        longest = MASK_MAX_LENGTH.get(mask)
+        if char_size and longest and char_size < longest:
+            name += f"_LEN{char_size}"
+    return name

@@ -1,0 +1,108 @@
+"""The `lineage_rules` and `scan` sections of the policy: parsed and validated with the rest of it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from governance.policy.location import POLICY_KEY, policy_error
+
+# The transformation kinds column lineage tells apart (governance.lineage.graph), which a lowering rule
+# may name: what flows through such a step may be capped at a lower level.
+LOWERING_KINDS = ("count", "predicate", "length", "hash", "keyed_hash", "year", "window_key", "aggregate",
+                  "transform")
+RULES_KEY = f"{POLICY_KEY}.lineage_rules"
+SCAN_KEY = f"{POLICY_KEY}.scan"
+
+
+@dataclass(frozen=True, order=True)
+class Classification:
+    """A column's level and the PII entities it carries."""
+
+    level: int
+    pii: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return f"{self.level} [{', '.join(self.pii)}]" if self.pii else str(self.level)
+
+
+@dataclass(frozen=True)
+class LineageRule:
+    """`lineage_rules.<kind>`: what flows through a step of this kind is capped at `level`."""
+
+    kind: str
+    level: int
+    drop_pii: bool
+    entities: frozenset[str] | None
+    description: str
+
+    def applies(self, upstream: Classification) -> bool:
+        if self.entities is None:
+            return True
+        return bool(upstream.pii) and set(upstream.pii) <= self.entities
+
+
+@dataclass(frozen=True)
+class ScanSettings:
+    """`scan`: how many rows and distinct values a scan samples per table, with which seed."""
+
+    sample_rows: int = 2000
+    distinct_values: int = 100
+    seed: int = 42
+
+    def as_dict(self) -> dict[str, int]:
+        return {"sample_rows": self.sample_rows, "distinct_values": self.distinct_values, "seed": self.seed}
+
+
+def parse_lineage_rules(raw: Any, levels: dict[int, Any], entity_levels: dict[str, int],
+                        path: Path) -> dict[str, LineageRule]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise policy_error(path, RULES_KEY, "must be a mapping of transformation kind to rule")
+    rules: dict[str, LineageRule] = {}
+    for kind, spec in raw.items():
+        key = f"{RULES_KEY}.{kind}"
+        if kind not in LOWERING_KINDS:
+            raise policy_error(path, key, f"unknown transformation kind (known: {', '.join(LOWERING_KINDS)})")
+        if not isinstance(spec, dict):
+            raise policy_error(path, key, "must be a mapping with `level` (and optional pii, entities)")
+        unknown = sorted(set(spec) - {"level", "pii", "entities", "description"})
+        if unknown:
+            raise policy_error(path, f"{key}.{unknown[0]}", "unknown key (known: description, entities, level, pii)")
+        level = spec.get("level")
+        if isinstance(level, bool) or level not in levels:
+            raise policy_error(path, f"{key}.level", f"unknown level {level!r} (known levels: {sorted(levels)})")
+        pii = spec.get("pii", "drop")
+        if pii not in ("keep", "drop"):
+            raise policy_error(path, f"{key}.pii", f"must be keep or drop; got {pii!r}")
+        entities = spec.get("entities")
+        if entities is not None:
+            if not isinstance(entities, list) or not entities:
+                raise policy_error(path, f"{key}.entities", "must be a non-empty list of entity names")
+            missing = [e for e in entities if e not in entity_levels]
+            if missing:
+                raise policy_error(path, f"{key}.entities", f"not in entity_levels: {', '.join(map(str, missing))}")
+        rules[kind] = LineageRule(kind, int(level), pii == "drop", frozenset(entities) if entities else None,
+                                  " ".join(str(spec.get("description", "")).split()))
+    return rules
+
+
+def parse_scan_settings(raw: Any, path: Path) -> ScanSettings:
+    """All keys optional: sample_rows, distinct_values (positive), seed (zero or more)."""
+    if raw is None:
+        return ScanSettings()
+    if not isinstance(raw, dict):
+        raise policy_error(path, SCAN_KEY, "must be a mapping")
+    defaults = ScanSettings().as_dict()
+    unknown = sorted(set(raw) - set(defaults))
+    if unknown:
+        raise policy_error(path, f"{SCAN_KEY}.{unknown[0]}", f"unknown key (known: {', '.join(defaults)})")
+    values = {}
+    for name, default in defaults.items():
+        value = raw.get(name, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < (0 if name == "seed" else 1):
+            raise policy_error(path, f"{SCAN_KEY}.{name}", f"must be a positive integer; got {value!r}")
+        values[name] = value
+    return ScanSettings(**values)

@@ -1,0 +1,166 @@
+"""The dbt manifest: one provider, with a cache keyed on everything that changes a compile.
+
+`ManifestProvider.get(kind)` returns the manifest of a `dbt parse` (kind "parse": nodes, columns,
+meta, no SQL) or a `dbt compile` (kind "compile": also every model's compiled SQL). A compiled
+manifest serves a parse request too. The result is cached under `.governance/manifests/<key>/`,
+where the key is a hash of:
+
+- every file dbt reads in the project folder (path, size and modification time; installed packages
+  under dbt_packages/ included), and the profile file;
+- the dbt target (`--target`), the `--vars`, and the dbt version;
+- the values of the environment variables the project's and the profile's Jinja reads
+  (`env_var('NAME')`), hashed, never stored.
+
+So a second `governance lineage` or `governance check` on an unchanged project reads the cached
+manifest in milliseconds instead of compiling for ten seconds; any edit, another target or other
+vars compile afresh. `--manifest PATH` (every command) reads that file instead and runs no dbt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from governance.errors import ProjectError
+
+if TYPE_CHECKING:
+    from governance.project.dbt_project import DbtProject
+
+KINDS = ("parse", "compile")
+KEEP_CACHED = 4  # cached manifests kept per project (the newest)
+ENV_VAR_CALL = re.compile(r"""env_var\(\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]""")
+INPUT_SUFFIXES = frozenset({".sql", ".yml", ".yaml", ".csv", ".md", ".py", ".jinja", ".json"})
+
+
+def load_manifest(path: Path) -> dict[str, Any]:
+    """Read a manifest.json; errors name the file."""
+    try:
+        with path.open(encoding="utf-8") as handle:
+            data = json.load(handle)
+    except FileNotFoundError as exc:
+        raise ProjectError(f"{path}: manifest not found; run `dbt parse` (or any dbt command) first") from exc
+    except OSError as exc:
+        raise ProjectError(f"{path}: cannot read the dbt manifest ({exc.strerror})") from exc
+    except json.JSONDecodeError as exc:
+        raise ProjectError(f"{path}: not a valid dbt manifest ({exc})") from exc
+    if not isinstance(data, dict) or "nodes" not in data:
+        raise ProjectError(f"{path}: not a dbt manifest (no `nodes`)")
+    return data
+
+
+def project_nodes(manifest: dict[str, Any], resource_types: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The project's own nodes (and sources) of the given resource types, sorted by unique_id."""
+    project = manifest.get("metadata", {}).get("project_name")
+    pool = {**manifest.get("nodes", {}), **manifest.get("sources", {})}
+    return sorted(
+        (node for node in pool.values()
+         if node.get("resource_type") in resource_types and (project is None or node.get("package_name") == project)),
+        key=lambda node: node["unique_id"],
+    )
+
+
+class ManifestProvider:
+    """Manifests of one project (with its target, vars and profile), cached by their inputs."""
+
+    def __init__(self, project: DbtProject, cache_dir: Path | None = None):
+        self.project = project
+        self.cache_dir = cache_dir or project.state_dir / "manifests"
+        self.last_was_cached: bool | None = None
+
+    def path(self, kind: str = "compile", manifest: Path | None = None) -> Path:
+        """The manifest file: `manifest` when given; else a cached one for these inputs; else dbt runs."""
+        if manifest is not None:
+            self.last_was_cached = None
+            return manifest
+        assert kind in KINDS, kind
+        key = self.key()
+        wanted = ("compile",) if kind == "compile" else ("compile", "parse")
+        for candidate in wanted:
+            cached = self.cache_dir / f"{key}-{candidate}" / "manifest.json"
+            if cached.is_file():
+                self.last_was_cached = True
+                os.utime(cached.parent)
+                return cached
+        from governance.project.runner import run_dbt
+
+        folder = self.cache_dir / f"{key}-{kind}"
+        building = folder.with_name(folder.name + ".partial")
+        shutil.rmtree(building, ignore_errors=True)
+        run_dbt(self.project, kind, building)
+        shutil.rmtree(folder, ignore_errors=True)
+        building.rename(folder)
+        self.last_was_cached = False
+        self._prune()
+        return folder / "manifest.json"
+
+    def get(self, kind: str = "compile", manifest: Path | None = None) -> dict[str, Any]:
+        return load_manifest(self.path(kind, manifest))
+
+    # --- the cache key -----------------------------------------------------------------------------
+
+    def key(self) -> str:
+        digest = hashlib.sha256()
+        texts: list[str] = []
+        for path in self._inputs():
+            stat = path.stat()
+            digest.update(f"{path.relative_to(self.project.root)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+            if path.suffix in (".yml", ".yaml", ".sql", ".jinja") and stat.st_size < 2_000_000:
+                texts.append(path.read_text(encoding="utf-8", errors="replace"))
+        profile = self._profile_file()
+        if profile is not None:
+            stat = profile.stat()
+            digest.update(f"profile\0{profile}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+            texts.append(profile.read_text(encoding="utf-8", errors="replace"))
+        names = sorted({name for text in texts for name in ENV_VAR_CALL.findall(text)}
+                       | {"DBT_TARGET_NAME", "DBT_PROFILES_DIR"})
+        for name in names:
+            value = os.environ.get(name)
+            digest.update(f"env\0{name}\0{'-' if value is None else hashlib.sha256(value.encode()).hexdigest()}\n"
+                          .encode())
+        digest.update(f"target\0{self.project.target_name}\nvars\0{json.dumps(self.project.cli_vars, sort_keys=True)}"
+                      f"\ndbt\0{_dbt_version()}\n".encode())
+        return digest.hexdigest()[:20]
+
+    def _inputs(self) -> list[Path]:
+        root = self.project.root
+        target = self.project.target_path
+        found: list[Path] = []
+        for directory, folders, files in os.walk(root):
+            here = Path(directory)
+            folders[:] = sorted(f for f in folders if f not in _skipped_folders() and not f.startswith(".venv")
+                                and here / f != target)
+            found.extend(here / f for f in sorted(files) if Path(f).suffix in INPUT_SUFFIXES)
+        return found
+
+    def _profile_file(self) -> Path | None:
+        from governance.project.profiles import find_profiles
+
+        try:
+            return find_profiles(self.project)
+        except ProjectError:
+            return None
+
+    def _prune(self) -> None:
+        entries = sorted((p for p in self.cache_dir.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime,
+                         reverse=True)
+        for stale in entries[KEEP_CACHED:]:
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _skipped_folders() -> frozenset[str]:
+    from governance.project.dbt_project import NOT_PROJECT_INPUTS
+
+    return NOT_PROJECT_INPUTS
+
+
+def _dbt_version() -> str:
+    try:
+        return metadata.version("dbt-core")
+    except metadata.PackageNotFoundError:
+        return "unknown"

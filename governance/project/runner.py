@@ -1,0 +1,74 @@
+"""Run `dbt parse` or `dbt compile` through dbt's programmatic runner (`dbtRunner`), in this process.
+
+The one place the package runs dbt. Each run writes into a target path of its own (never the user's
+`target/`), keeps dbt's console output off stdout (so `--format json` stays clean) and reports a
+failure with the tail of dbt's own messages. Importing dbt costs about two seconds, so it is imported
+here, only when a run is needed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from governance.errors import ProjectError
+
+if TYPE_CHECKING:
+    from governance.project.dbt_project import DbtProject
+
+COMMANDS = ("parse", "compile")
+
+
+@contextlib.contextmanager
+def _environment(overrides: dict[str, str]) -> Iterator[None]:
+    saved = {key: os.environ.get(key) for key in overrides}
+    os.environ.update(overrides)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def run_dbt(project: DbtProject, command: str, target_path: Path) -> Path:
+    """Run `dbt <command>` (parse or compile) for `project` into `target_path`; return the manifest."""
+    import json
+
+    assert command in COMMANDS, command
+    target_path.mkdir(parents=True, exist_ok=True)
+    args = [command, "--project-dir", str(project.root), "--target-path", str(target_path),
+            "--log-path", str(target_path / "logs"), "--quiet", "--no-use-colors", "--no-send-anonymous-usage-stats"]
+    if project.profiles_dir:
+        args += ["--profiles-dir", str(project.profiles_dir)]
+    elif "DBT_PROFILES_DIR" not in os.environ and (project.root / "profiles.yml").is_file():
+        args += ["--profiles-dir", str(project.root)]
+    if project.target_name:
+        args += ["--target", project.target_name]
+    if project.cli_vars:
+        args += ["--vars", json.dumps(project.cli_vars)]
+    # A DuckDB profile of this layout reads its file from DBT_DUCKDB_PATH. Unless told otherwise, compile
+    # against an empty file of our own: it never waits on the lock of a running dbt and needs no loaded
+    # warehouse (compiled SQL is full-refresh SQL; incremental branches only add filters).
+    overrides = {"DBT_TARGET_PATH": str(target_path), "DBT_LOG_PATH": str(target_path / "logs")}
+    if "DBT_DUCKDB_PATH" not in os.environ:
+        overrides["DBT_DUCKDB_PATH"] = str(target_path / f"{command}.duckdb")
+    output = io.StringIO()
+    from dbt.cli.main import dbtRunner
+
+    with _environment(overrides), contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+        try:
+            result = dbtRunner().invoke(args)
+        except Exception as exc:  # dbt raises only for programming errors; report them as ours
+            raise ProjectError(f"{project.project_file}: dbt {command} failed: {type(exc).__name__}: {exc}") from exc
+    manifest = target_path / "manifest.json"
+    if not result.success or not manifest.is_file():
+        detail = str(result.exception) if result.exception else output.getvalue().strip()[-3000:]
+        raise ProjectError(f"{project.project_file}: dbt {command} failed:\n{detail}")
+    return manifest

@@ -1,0 +1,188 @@
+"""Least-privilege checks on a Permifrost spec (roles.yml), run on every generation and in --check.
+
+They read the spec itself (not the policy's intentions), so a hand edit or a generator bug that
+breaks a rule is caught:
+
+- raw-write:       no role but the policy's raw_writers (the loader) writes a source (raw) schema
+- clearance:       no non-service role reaches (itself or through member_of) a schema above its clearance
+- masking-roles:   every role a masking policy checks (clearance and service roles) exists in the spec
+- admin-roles:     no generated role or user is granted ACCOUNTADMIN/SECURITYADMIN/SYSADMIN/... or defines one
+- only-service-writes: functional and clearance roles write and own nothing
+- references:      every role in a role's or user's member_of, a user's default_role and
+                   default_warehouse is defined (Permifrost's own checks miss member_of)
+
+`permifrost_errors` runs Permifrost's offline loader and entity checks on the file.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from governance.policy import Policy
+from governance.policy.grants import ADMIN_ROLES
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    rule: str
+    subject: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"[{self.rule}] {self.subject}: {self.message}"
+
+
+def _entries(spec: dict[str, Any], section: str) -> dict[str, dict[str, Any]]:
+    result: dict[str, dict[str, Any]] = {}
+    for entry in spec.get(section) or []:
+        for name, config in (entry or {}).items():
+            result[str(name).lower()] = config or {}
+    return result
+
+
+def _member_of(config: dict[str, Any]) -> list[str]:
+    value = config.get("member_of") or []
+    if isinstance(value, dict):
+        value = [*(value.get("include") or []), *(value.get("exclude") or [])]
+    return [str(v).lower() for v in value]
+
+
+def _covers(entry: str, fqn: str) -> bool:
+    """Does a privilege entry (db, db.schema, db.*, db.schema.*, db.*.*, db.schema.table) touch db.schema?"""
+    parts = entry.lower().split(".")
+    db, schema = fqn.lower().split(".")
+    if parts[0] != db:
+        return False
+    return len(parts) == 1 or parts[1] in ("*", schema)
+
+
+def _written(config: dict[str, Any]) -> list[str]:
+    privileges = config.get("privileges") or {}
+    owns = config.get("owns") or {}
+    return [
+        *((privileges.get("schemas") or {}).get("write") or []),
+        *((privileges.get("tables") or {}).get("write") or []),
+        *(owns.get("schemas") or []),
+        *(owns.get("tables") or []),
+    ]
+
+
+def _reached(config: dict[str, Any]) -> list[str]:
+    privileges = config.get("privileges") or {}
+    entries = list(_written(config))
+    for kind in ("schemas", "tables"):
+        entries.extend((privileges.get(kind) or {}).get("read") or [])
+    return entries
+
+
+def _closure(role: str, roles: dict[str, dict[str, Any]]) -> set[str]:
+    seen: set[str] = set()
+    stack = [role]
+    while stack:
+        name = stack.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        stack.extend(_member_of(roles.get(name, {})))
+    return seen
+
+
+def check_spec(spec: dict[str, Any], policy: Policy, required_levels: dict[str, int],
+               source_schemas: set[str]) -> list[Finding]:
+    """All rule violations in `spec`, sorted. `required_levels`: db.schema -> the clearance a
+    reader needs (0 when masking alone protects it); `source_schemas`: the raw db.schema names."""
+    findings: list[Finding] = []
+    roles = _entries(spec, "roles")
+    users = _entries(spec, "users")
+    warehouses = _entries(spec, "warehouses")
+    raw_writers = set(policy.grants.raw_writers) if policy.grants else set()
+    service = set(policy.service_roles)
+    unmasked = [n for n, lv in policy.levels.items() if not lv.masked]
+    baseline = max(unmasked) if unmasked else 0
+
+    for name, config in sorted(roles.items()):
+        # raw-write
+        if name not in raw_writers:
+            for fqn in sorted(source_schemas):
+                hits = sorted({e for e in _written(config) if _covers(e, fqn)})
+                if hits:
+                    findings.append(Finding("raw-write", f"role {name}",
+                                            f"writes or owns raw schema {fqn} ({', '.join(hits)}); "
+                                            f"only {', '.join(sorted(raw_writers))} may"))
+            owned_dbs = (config.get("owns") or {}).get("databases") or []
+            for db in sorted({f.split(".")[0] for f in source_schemas} & {d.lower() for d in owned_dbs}):
+                findings.append(Finding("raw-write", f"role {name}", f"owns raw database {db}"))
+        # only-service-writes
+        if name not in service:
+            written = sorted({*_written(config), *((config.get("privileges") or {}).get("databases") or {})
+                              .get("write", []), *((config.get("owns") or {}).get("databases") or [])})
+            if written:
+                findings.append(Finding("only-service-writes", f"role {name}",
+                                        f"is not a service role but writes or owns {', '.join(written)}"))
+        # clearance
+        if name not in service:
+            reach = _closure(name, roles)
+            clearance = max([baseline, *(policy.roles[r].clearance or 0 for r in reach
+                                         if r in policy.roles and policy.roles[r].kind == "clearance")])
+            for fqn, required in sorted(required_levels.items()):
+                if required <= clearance:
+                    continue
+                via = sorted(r for r in reach if any(_covers(e, fqn) for e in _reached(roles.get(r, {}))))
+                if via:
+                    through = "" if via == [name] else f" (through {', '.join(via)})"
+                    findings.append(Finding("clearance", f"role {name}",
+                                            f"reaches {fqn}, which holds level {required}, but is cleared "
+                                            f"only up to level {clearance}{through}"))
+        # admin-roles and references
+        for parent in _member_of(config):
+            if parent in ADMIN_ROLES:
+                findings.append(Finding("admin-roles", f"role {name}", f"is granted system role {parent}"))
+            elif parent not in roles:
+                findings.append(Finding("references", f"role {name}",
+                                        f"member_of names undefined role {parent!r}"))
+        if name in ADMIN_ROLES:
+            findings.append(Finding("admin-roles", f"role {name}",
+                                    "system roles must not be managed in roles.yml"))
+
+    for name, config in sorted(users.items()):
+        for parent in _member_of(config):
+            if parent in ADMIN_ROLES:
+                findings.append(Finding("admin-roles", f"user {name}", f"is granted system role {parent}"))
+            elif parent not in roles:
+                findings.append(Finding("references", f"user {name}",
+                                        f"member_of names undefined role {parent!r}"))
+        default_role = str(config.get("default_role") or "").lower()
+        if default_role and default_role not in _member_of(config):
+            findings.append(Finding("references", f"user {name}",
+                                    f"default_role {default_role!r} is not one of its roles"))
+        default_wh = str(config.get("default_warehouse") or "").lower()
+        if default_wh and default_wh not in warehouses:
+            findings.append(Finding("references", f"user {name}",
+                                    f"default_warehouse names undefined warehouse {default_wh!r}"))
+
+    # masking-roles
+    masked = policy.masked_levels
+    checked = set(service) | {r for level in masked for r in policy.clearance_roles_for(level)}
+    for name in sorted(checked - set(roles)):
+        findings.append(Finding("masking-roles", f"role {name}",
+                                "is checked by the masking policies but is not defined in roles.yml"))
+    return sorted(set(findings))
+
+
+def permifrost_errors(path: Path) -> list[str]:
+    """Errors from Permifrost's own offline loader (schema) and entity checks (names, references)."""
+    from permifrost.entities import EntityGenerator
+    from permifrost.error import SpecLoadingError
+    from permifrost.logger import GLOBAL_LOGGER
+    from permifrost.spec_file_loader import load_spec
+
+    GLOBAL_LOGGER.setLevel(logging.WARNING)  # its entity walk logs every absent key at DEBUG
+    try:
+        spec = load_spec(str(path))
+        EntityGenerator(spec=spec).inspect_entities()
+    except SpecLoadingError as exc:
+        return [line for line in str(exc).splitlines() if line.strip()]
+    return []
