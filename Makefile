@@ -13,7 +13,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS :=
 export TLDEXTRACT_CACHE := $(CURDIR)/$(VENV)/tldextract-cache
 
-.PHONY: setup build test test-snowflake-emulator lint docs docs-serve bench bench-lineage bench-precommit chromium clean help bench-scan
+.PHONY: setup build test test-snowflake-emulator lint docs docs-serve bench bench-lineage bench-precommit chromium clean help bench-scan bench-commands
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -67,6 +67,9 @@ bench-lineage: setup  ## benchmark: column lineage + classification propagation 
 
 bench-precommit: setup  ## time the pre-commit hooks on one changed model (target <= 10 s)
 	$(BIN)/python -m benchmarks.precommit
+
+bench-commands: setup  ## governance lineage/check cold vs warm (manifest cache) vs compiling every time
+	$(BIN)/python -m benchmarks.commands
 
 bench-scan: setup  ## PII scan benchmark: precision/recall, 10k vs 10M rows, naive Presidio (see BENCHMARKS.md)
 	$(BIN)/python -m benchmarks.scan $(BENCH_SCAN_ARGS)

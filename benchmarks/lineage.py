@@ -23,9 +23,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from governance.propagate import propagate, write_back
-
-from governance.lineage import build_lineage
+from governance.lineage import build_lineage, propagate, write_back
+from governance.policy import load_policy
+from governance.project import DbtProject
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = 10
@@ -234,10 +234,13 @@ def main(argv: list[str] | None = None) -> int:
             return value
 
         graph = timed("lineage: parse, qualify, walk", lambda: build_lineage(manifest))
-        result = timed("propagate: read YAML, classify", lambda: propagate(project, graph))
+        dbt_project = DbtProject.locate(project)
+        policy = load_policy(dbt_project)
+        result = timed("propagate: read YAML, classify", lambda: propagate(dbt_project, graph, policy))
         first = timed("write-back, first run", lambda: write_back(result))
         second = timed(
-            "all again (idempotent rerun)", lambda: write_back(propagate(project, build_lineage(manifest)))
+            "all again (idempotent rerun)",
+            lambda: write_back(propagate(DbtProject.locate(project), build_lineage(manifest), policy)),
         )
         analysed = [n for n in graph.nodes.values() if n.resource_type == "model"]
         columns = sum(len(n.columns) for n in analysed)

@@ -20,19 +20,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from types import SimpleNamespace
 
 import duckdb
-from governance.commands.scan import ScanSettings, scan_tables
-from rich.console import Console
 
 from benchmarks import scan_data
 from governance.policy import load_policy
-from governance.project.profiles import Target
-from governance.project.warehouse import Connection
+from governance.project import DbtProject
 from governance.scan.classifier import Classifier, build_engine
-from governance.scan.sampling import list_tables
-from governance.scan.state import ScanState
+from governance.scan.pipeline import ScanOptions, ScanPipeline
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -112,34 +107,13 @@ def cli_scan(database: Path, schemas: list[str]) -> tuple[float, dict[str, set[s
 
 
 def inprocess_scan(database: Path, schema: str, classifier: Classifier, threads: int = 2) -> float:
-    """Sampling + classification only (engine already built), through the command's own code."""
-    con = duckdb.connect(str(database), read_only=True)
-    target = Target(
-        "bench",
-        "bench",
-        "duckdb",
-        {"path": str(database), "threads": threads},
-        PROJECT_DIR,
-        PROJECT_DIR / "profiles.yml",
-    )
-    connection = Connection(target, con, "duckdb")
-    catalog = con.execute("select current_database()").fetchone()[0]
-    refs = [(ref, None) for ref in list_tables(connection, catalog, schema)]
-    args = SimpleNamespace(threads=threads, quiet=True)
+    """Sampling + classification only (engine already built), through the scan pipeline's own code."""
+    project = DbtProject.locate(PROJECT_DIR)
+    options = ScanOptions(schemas=(schema,), database=str(database), threads=threads, state_file=Path(os.devnull))
+    pipeline = ScanPipeline(project, load_policy(project), options, classifier)
     start = time.perf_counter()
-    scan_tables(
-        connection,
-        refs,
-        classifier,
-        ScanSettings(),
-        ScanState(Path(os.devnull)),
-        {},
-        args,
-        Console(stderr=True, quiet=True),
-    )
-    elapsed = time.perf_counter() - start
-    con.close()
-    return elapsed
+    pipeline.run()
+    return time.perf_counter() - start
 
 
 def naive(database: Path, schemas: list[str], rows: int, entity_levels: dict[str, int]) -> tuple[float, int, dict]:

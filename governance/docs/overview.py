@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from governance.policy import Policy
+from governance.policy import Policy, PolicyError
+from governance.policy.meta import declared_classification
 from governance.project import DbtProject, column_meta, project_nodes, write_atomic
 
 DEFAULT_OUTPUT = Path("docs") / "classification.md"
@@ -30,17 +31,21 @@ class ClassifiedColumn:
     classified_by: str
 
 
-def classified_columns(manifest: dict[str, Any]) -> list[ClassifiedColumn]:
+def classified_columns(manifest: dict[str, Any], policy: Policy) -> list[ClassifiedColumn]:
+    """Every classified column; invalid classification meta is an error naming the file and column."""
     found = []
     for node in project_nodes(manifest, NODE_TYPES):
         name = f"{node['source_name']}.{node['name']}" if node["resource_type"] == "source" else node["name"]
+        where = str(node.get("patch_path") or node.get("original_file_path") or "").split("://", 1)[-1]
         for column_name, column in (node.get("columns") or {}).items():
             meta = column_meta(column)
-            level = meta.get("classification")
-            if level is None:
+            declared, error = declared_classification(meta, policy, f"{where}: {name}.{column_name}")
+            if error:
+                raise PolicyError(error)
+            if declared is None or meta.get("classification") is None:
                 continue
             found.append(ClassifiedColumn(
-                level=int(level), node_type=node["resource_type"], node_name=name, unique_id=node["unique_id"],
+                level=declared.level, node_type=node["resource_type"], node_name=name, unique_id=node["unique_id"],
                 column=column.get("name") or column_name, pii=tuple(meta.get("pii") or ()),
                 classified_by=str(meta.get("classified_by") or "manual")))
     return sorted(found, key=lambda c: (-c.level, c.node_type, c.node_name, c.column))
@@ -57,7 +62,7 @@ def _cell(text: str) -> str:
 def write_overview(project: DbtProject, policy: Policy, manifest: dict[str, Any], output: Path | None = None
                    ) -> tuple[Path, int, bool]:
     """Write the overview docs block; returns (path, classified columns, whether the file changed)."""
-    columns = classified_columns(manifest)
+    columns = classified_columns(manifest, policy)
     output = output or project.root / DEFAULT_OUTPUT
     output.parent.mkdir(parents=True, exist_ok=True)
     text = render_overview(policy, columns, count_columns(manifest), project.name)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from governance.lineage.graph import Node, Relation, build_lineage, columns_from_catalog, columns_from_duckdb
+from governance.lineage.graph import Node, Relation, build_lineage, columns_from_duckdb
 from governance.lineage.propagate import PropagationResult, propagate
 from governance.policy import Policy, load_policy
 from governance.project import DbtProject
+from governance.project.manifest import columns_from_catalog
 
 
 def analyse(

@@ -29,7 +29,6 @@ column's lineage (the usual definition of column lineage).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -750,26 +749,6 @@ def _normalize_sql(sql: str) -> str:
 # --------------------------------------------------------------------------------------------------
 # columns known to the warehouse
 # --------------------------------------------------------------------------------------------------
-
-
-def columns_from_catalog(path: Path) -> dict[Relation, list[str]]:
-    """Columns of every relation in a dbt `catalog.json` (from `dbt docs generate`)."""
-    try:
-        catalog = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise ProjectError(f"{path}: cannot read the catalog: {exc}") from exc
-    out: dict[Relation, list[str]] = {}
-    for section in ("nodes", "sources"):
-        for entry in (catalog.get(section) or {}).values():
-            meta = entry.get("metadata") or {}
-            relation = (
-                str(meta.get("database") or "").lower(),
-                str(meta.get("schema") or "").lower(),
-                str(meta.get("name") or "").lower(),
-            )
-            columns = sorted((entry.get("columns") or {}).values(), key=lambda c: c.get("index", 0))
-            out[relation] = [str(c["name"]).lower() for c in columns]
-    return out
 
 
 def columns_from_duckdb(path: Path) -> dict[Relation, list[str]]:

@@ -141,6 +141,11 @@ class DbtProject:
         return path if path.is_absolute() else self.root / path
 
     @property
+    def built_manifest(self) -> Path:
+        """The manifest the last dbt command wrote in the target path (what was built)."""
+        return self.target_path / "manifest.json"
+
+    @property
     def state_dir(self) -> Path:
         """The package's own gitignored working folder (manifest cache, scan state)."""
         return self.root / ".governance"

@@ -65,6 +65,26 @@ def project_nodes(manifest: dict[str, Any], resource_types: tuple[str, ...]) -> 
     )
 
 
+def columns_from_catalog(path: Path) -> dict[tuple[str, str, str], list[str]]:
+    """Columns of every relation in a dbt `catalog.json` (from `dbt docs generate`)."""
+    try:
+        catalog = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ProjectError(f"{path}: cannot read the catalog: {exc}") from exc
+    out: dict[tuple[str, str, str], list[str]] = {}
+    for section in ("nodes", "sources"):
+        for entry in (catalog.get(section) or {}).values():
+            meta = entry.get("metadata") or {}
+            relation = (
+                str(meta.get("database") or "").lower(),
+                str(meta.get("schema") or "").lower(),
+                str(meta.get("name") or "").lower(),
+            )
+            columns = sorted((entry.get("columns") or {}).values(), key=lambda c: c.get("index", 0))
+            out[relation] = [str(c["name"]).lower() for c in columns]
+    return out
+
+
 class ManifestProvider:
     """Manifests of one project (with its target, vars and profile), cached by their inputs."""
 

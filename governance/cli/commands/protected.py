@@ -38,7 +38,7 @@ def protected_command(database: Path | None, live: bool, **options: Any) -> int:
     its classification was removed); 2 on bad input (no manifest, a locked or missing warehouse)."""
     run = invocation("protected", **options)
     policy = load_policy(run.project)
-    manifest = load_manifest(run.manifest or run.project.target_path / "manifest.json")
+    manifest = load_manifest(run.manifest or run.project.built_manifest)
     adapter = str((manifest.get("metadata") or {}).get("adapter_type") or "duckdb")
     if run.target is not None or live or (adapter == "duckdb" and database is None):
         target = run.project.target()
