@@ -51,7 +51,11 @@ ColumnKey = tuple[str, str]  # (node unique_id, column name lower case)
 
 SQL_NODE_TYPES = ("model", "snapshot")
 ROOT_NODE_TYPES = ("source", "seed")
-STEP_KINDS = ("copy", *LOWERING_KINDS)
+# `row`: a whole row serialised into one value (to_json(t), struct_pack, `select t`): a copy of every
+# column; `unresolved`: a statement lineage could not fully analyse, so every output depends on every
+# column it reads (fail closed). Neither can be named by a lowering rule.
+STEP_KINDS = ("copy", "row", "unresolved", *LOWERING_KINDS)
+WHOLE_RELATION = "*"  # an edge to every column of its relation
 SNAPSHOT_META_COLUMNS = {
     "dbt_scd_id": "dbt_scd_id",
     "dbt_updated_at": "dbt_updated_at",
@@ -154,8 +158,22 @@ _HASH_NAMES = {
     "hmac",
     "hmac_sha256",
 }
-_KEYED_HASH_NAMES = {"hmac", "hmac_sha256"}
-_SESSION_VARIABLE_NAMES = {"getvariable", "current_setting", "getenv", "system$get_tag"}
+APPROVED_KEYED_HASH = "governance_keyed_hash"
+# Conditions (predicates, and CASEs whose branches all return constants) lower an output column only
+# while together they can disclose at most this many bits per row: a CASE of k constants discloses
+# log2(k), a bare predicate 1. More can spell a value out (a binary search over its characters, or one
+# CASE per character concatenated), so past the budget the conditions keep the upstream level.
+MAX_DISCLOSED_BITS = 4.0
+_POSITIONAL: tuple[type[exp.Expression], ...] = tuple(
+    cls for cls in (getattr(exp, n, None) for n in (
+        "Substring", "Left", "Right", "StrPosition", "SplitPart", "RegexpExtract", "RegexpExtractAll", "RegexpLike",
+        "RegexpILike", "SimilarTo", "Ascii", "Unicode", "Bracket")) if cls is not None
+)
+_PATTERNS: tuple[type[exp.Expression], ...] = tuple(
+    cls for cls in (getattr(exp, n, None) for n in ("Like", "ILike", "Glob")) if cls is not None)
+_POSITIONAL_NAMES = {"substr", "substring", "left", "right", "strpos", "instr", "charindex", "position", "split_part",
+                     "regexp_extract", "regexp_substr", "regexp_like", "regexp_matches", "regexp_instr",
+                     "array_extract", "list_extract", "ord", "ascii", "unicode", "mid"}
 _TRUNCS: tuple[type[exp.Expression], ...] = tuple(
     cls
     for cls in (getattr(exp, n, None) for n in ("TimestampTrunc", "DateTrunc", "DatetimeTrunc"))
@@ -166,7 +184,7 @@ _LENGTHS: tuple[type[exp.Expression], ...] = tuple(
 )
 _COPIES: tuple[type[exp.Expression], ...] = (exp.Cast, exp.Coalesce)
 _TRANSPARENT: tuple[type[exp.Expression], ...] = (exp.Alias, exp.Paren, exp.Distinct, exp.Ordered, exp.Order)
-_KEY_LITERAL_MIN_LENGTH = 8
+# a schema-qualified function call (`governance.governance_keyed_hash(x)`) is a Dot around the call
 
 
 def _op_name(node: exp.Expression) -> str:
@@ -192,28 +210,75 @@ def _is_hash(node: exp.Expression) -> bool:
 
 
 def _is_keyed(node: exp.Expression) -> bool:
-    """A hash is keyed when its input carries a secret besides the data: a long string literal or a
-    session variable (a salt/pepper), or the function is an HMAC."""
-    if isinstance(node, exp.Anonymous) and str(node.name).lower() in _KEYED_HASH_NAMES:
-        return True
-    for key, value in node.args.items():
-        if isinstance(node, exp.SHA2) and key == "length":
-            continue
-        for child in value if isinstance(value, list) else [value]:
-            if not isinstance(child, exp.Expression):
-                continue
-            for sub in child.walk():
-                if (
-                    isinstance(sub, exp.Literal)
-                    and sub.is_string
-                    and len(sub.this) >= _KEY_LITERAL_MIN_LENGTH
-                ):
-                    return True
-                if isinstance(sub, (exp.Parameter, exp.Placeholder, exp.SessionParameter)):
-                    return True
-                if isinstance(sub, exp.Anonymous) and str(sub.name).lower() in _SESSION_VARIABLE_NAMES:
-                    return True
+    """A hash is keyed only when it is the project's approved secret reference: the function
+    `governance_keyed_hash(value)` (the dbt macro of the same name compiles to it; its key lives in the
+    warehouse's secret handling, never in model SQL). A salt from a literal or a session variable in
+    model SQL is not a key: whoever reads the repository or sets the variable can rebuild the value."""
+    return isinstance(node, exp.Anonymous) and str(node.name).lower() == APPROVED_KEYED_HASH
+
+
+def _constant(node: exp.Expression | None) -> bool:
+    return node is None or isinstance(node, (exp.Literal, exp.Null, exp.Boolean)) or (
+        isinstance(node, (exp.Paren, exp.Cast)) and _constant(node.this))
+
+
+def _reads_positions(node: exp.Expression) -> bool:
+    """Whether a condition looks at one position of a value (substr, left/right, strpos, regexp, a LIKE
+    pattern with single-character wildcards): such conditions can spell the value out one character at
+    a time, so they remove nothing. Prefix, suffix and containment tests of literals do not."""
+    for sub in node.walk():
+        if isinstance(sub, _POSITIONAL):
+            return True
+        if isinstance(sub, exp.Anonymous) and str(sub.name).lower() in _POSITIONAL_NAMES:
+            return True
+        if isinstance(sub, _PATTERNS):
+            pattern = sub.expression
+            if not (isinstance(pattern, exp.Literal) and pattern.is_string):
+                return True
+            wildcards = "_" if not isinstance(sub, exp.Glob) else "?["
+            if any(w in pattern.this.replace("\\_", "") for w in wildcards) or "%" in pattern.this.strip("%"):
+                return True
     return False
+
+
+def _bounded_case(case: exp.Expression) -> bool:
+    """A CASE (or IF) whose every branch returns a constant and whose conditions do not read parts of
+    a value: its output is one of a few constants, so it reveals a bounded fact, not the value."""
+    if isinstance(case, exp.Case):
+        branches = [branch.args.get("true") for branch in case.args.get("ifs") or []]
+        conditions = [branch.this for branch in case.args.get("ifs") or []]
+        if case.this is not None:
+            conditions.append(case.this)
+        outputs = [*branches, case.args.get("default")]
+    else:
+        outputs = [case.args.get("true"), case.args.get("false")]
+        conditions = [case.this]
+    return all(_constant(o) for o in outputs) and not any(c is not None and _reads_positions(c) for c in conditions)
+
+
+def _distinct_outputs(case: exp.Expression) -> int:
+    if isinstance(case, exp.Case):
+        outputs = [branch.args.get("true") for branch in case.args.get("ifs") or []] + [case.args.get("default")]
+    else:
+        outputs = [case.args.get("true"), case.args.get("false")]
+    return len({"null" if o is None else o.sql() for o in outputs})
+
+
+def disclosed_bits(expression: exp.Expression) -> float:
+    """How many bits per row the conditions of an output expression can disclose at most."""
+    import math
+
+    bits = 0.0
+    stack = [expression]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (exp.Case, exp.If)) and not isinstance(node.parent, exp.Case) and _bounded_case(node):
+            bits += math.log2(max(2, _distinct_outputs(node)))
+            continue
+        if isinstance(node, _PREDICATES) and not isinstance(node.parent, _PREDICATES):
+            bits += 1.0
+        stack.extend(child for child in node.iter_expressions())
+    return bits
 
 
 def _child_step(node: exp.Expression, key: str) -> Step | bool | None:
@@ -221,6 +286,8 @@ def _child_step(node: exp.Expression, key: str) -> Step | bool | None:
     False: the argument is not part of the value (skip it)."""
     if isinstance(node, (_TRANSPARENT, exp.Column)):
         return None
+    if isinstance(node, exp.Dot) and isinstance(node.expression, exp.Func):
+        return None if key == "expression" else False
     if isinstance(node, exp.Window):
         if key in ("partition_by", "order"):
             return Step("window_key", "over")
@@ -229,22 +296,26 @@ def _child_step(node: exp.Expression, key: str) -> Step | bool | None:
         return False
     if isinstance(node, exp.Case):
         if key == "this":
-            return Step("predicate", "case")
+            return Step("predicate" if _bounded_case(node) else "transform", "case")
         if key == "default":
             return Step("copy", "case")
         return None  # ifs: each If decides
     if isinstance(node, exp.If):
+        case = node.parent if isinstance(node.parent, exp.Case) else node
         if key == "this":
-            return Step("predicate", "case when" if isinstance(node.parent, exp.Case) else "if")
-        return Step("copy", "case" if isinstance(node.parent, exp.Case) else "if")
+            return Step("predicate" if _bounded_case(case) else "transform",
+                        "case when" if case is not node else "if")
+        return Step("copy", "case" if case is not node else "if")
     if isinstance(node, _COUNTS):
         return Step("count", _op_name(node))
     if isinstance(node, _PREDICATES):
-        return Step("predicate", _op_name(node))
+        return Step("transform" if _reads_positions(node) else "predicate", _op_name(node))
     if isinstance(node, _LENGTHS):
         return Step("length", _op_name(node))
+    if _is_keyed(node):
+        return Step("keyed_hash", _op_name(node))
     if _is_hash(node):
-        return Step("keyed_hash" if _is_keyed(node) else "hash", _op_name(node))
+        return Step("hash", _op_name(node))
     if isinstance(node, exp.Year):
         return Step("year", "year")
     if isinstance(node, exp.Extract):
@@ -271,11 +342,13 @@ def _child_step(node: exp.Expression, key: str) -> Step | bool | None:
 class _StatementLineage:
     """Lineage of one qualified statement, scope by scope (memoized)."""
 
-    def __init__(self, relation_of: Callable[[exp.Table], Relation]):
+    def __init__(self, relation_of: Callable[[exp.Table], Relation], schema: MappingSchema):
         self.relation_of = relation_of
+        self.schema = schema
         self.memo: dict[int, tuple[list[str], dict[str, list[SqlEdge]]]] = {}
         self.stars: dict[int, list[Any]] = {}
         self.problems: list[str] = []
+        self.table_functions: set[int] = set()
 
     def outputs(self, scope: Scope) -> tuple[list[str], dict[str, list[SqlEdge]]]:
         key = id(scope)
@@ -290,6 +363,8 @@ class _StatementLineage:
         _, edges = self.outputs(scope)
         if name in edges:
             return edges[name]
+        if id(scope) in self.table_functions:  # a table function's columns all read the same inputs
+            return [e for column_edges in edges.values() for e in column_edges]
         for source in self.stars.get(id(scope), []):
             if isinstance(source, Scope):
                 found = self.lookup(source, name)
@@ -303,6 +378,9 @@ class _StatementLineage:
         expression = scope.expression
         if isinstance(expression, exp.SetOperation):
             return self._set_operation(scope)
+        if isinstance(expression, (exp.Unnest, exp.Lateral, exp.Values)) or (
+                isinstance(expression, exp.Func) and not isinstance(expression, exp.Select)):
+            return self._table_function(scope)
         if not isinstance(expression, exp.Select):
             self.problems.append(f"unsupported statement part: {expression.key}")
             return [], {}
@@ -324,12 +402,60 @@ class _StatementLineage:
             name = select.alias_or_name.lower()
             found: dict[SqlEdge, None] = {}
             self._walk(select, [], scope, found)
+            if disclosed_bits(select) > MAX_DISCLOSED_BITS:
+                found = _without_lowering_conditions(found)
             if name not in edges:
                 names.append(name)
                 edges[name] = list(found)
             else:
                 edges[name].extend(e for e in found if e not in edges[name])
         return names, edges
+
+    def _table_function(self, scope: Scope) -> tuple[list[str], dict[str, list[SqlEdge]]]:
+        """UNNEST, LATERAL, FLATTEN, VALUES and other table functions: each output column depends on
+        every column their arguments read (VALUES of constants: on nothing)."""
+        expression = scope.expression
+        alias = expression.args.get("alias")
+        names = [c.name.lower() for c in (alias.columns if alias is not None else [])] or ["value"]
+        found: dict[SqlEdge, None] = {}
+        outer = scope.parent or scope
+        for key, value in expression.args.items():
+            if key == "alias":
+                continue
+            for child in value if isinstance(value, list) else [value]:
+                if isinstance(child, exp.Expression):
+                    self._walk(child, [Step("transform", expression.key)], outer, found)
+        edges = {name: list(found) for name in names}
+        self.table_functions.add(id(scope))
+        return names, edges
+
+    def _whole_row(self, source: Any, outer: list[Step], found: dict[SqlEdge, None]) -> None:
+        """`source` used as a value (a whole row): the value depends on every column of it."""
+        path = _path([*outer, Step("row", "row")])
+        if isinstance(source, Scope):
+            _, edges = self.outputs(source)
+            for column_edges in edges.values():
+                for edge in column_edges:
+                    found.setdefault(SqlEdge(edge.relation, edge.column, _dedupe((*edge.steps, *path))), None)
+            for inner in self.stars.get(id(source), []):
+                self._whole_row(inner, outer, found)
+        elif isinstance(source, exp.Table):
+            found.setdefault(SqlEdge(self.relation_of(source), WHOLE_RELATION, path), None)
+        elif isinstance(source, exp.Expression):
+            self._walk(source, [*outer, Step("row", "row")], None, found)
+
+    def _every_source(self, scope: Scope | None, table: str | None, outer: list[Step],
+                      found: dict[SqlEdge, None]) -> None:
+        """A star inside an expression (`object_construct(*)`, `row(t.*)`, `columns('.*')`)."""
+        if scope is None:
+            self.problems.append("a star outside any query scope")
+            return
+        selected = scope.selected_sources
+        chosen = [selected[table]] if table and table in selected else list(selected.values())
+        if table and table not in selected:
+            self.problems.append(f"`{table}.*`: unknown relation `{table}`")
+        for _, source in chosen:
+            self._whole_row(source, outer, found)
 
     def _set_operation(self, scope: Scope) -> tuple[list[str], dict[str, list[SqlEdge]]]:
         branches = list(scope.set_operation_scopes)
@@ -351,17 +477,26 @@ class _StatementLineage:
         return names, edges
 
     def _walk(
-        self, node: exp.Expression, outer: list[Step], scope: Scope, found: dict[SqlEdge, None]
+        self, node: exp.Expression, outer: list[Step], scope: Scope | None, found: dict[SqlEdge, None]
     ) -> None:
         if isinstance(node, exp.Column):
             if isinstance(node.this, exp.Star):
+                self._every_source(scope, node.table or None, outer, found)
                 return
             self._column(node, outer, scope, found)
+            return
+        if isinstance(node, exp.Star) and isinstance(node.parent, _COUNTS):
+            return  # count(*) counts rows: it reads no column
+        if isinstance(node, exp.Star) or (_COLUMNS is not None and isinstance(node, _COLUMNS)):
+            self._every_source(scope, None, [*outer, Step("row", _op_name(node))], found)
+            return
+        if _TABLE_COLUMN is not None and isinstance(node, _TABLE_COLUMN):
+            self._table_as_value(node.name, outer, scope, found)
             return
         if isinstance(node, (exp.Subquery, exp.Select, exp.SetOperation)):
             self._subquery(node, outer, scope, found)
             return
-        if isinstance(node, (exp.Star, exp.Literal, exp.DataType, exp.Null, exp.Boolean)):
+        if isinstance(node, (exp.Literal, exp.DataType, exp.Null, exp.Boolean)):
             return
         for key, value in node.args.items():
             children = value if isinstance(value, list) else [value]
@@ -374,11 +509,48 @@ class _StatementLineage:
                     break
                 self._walk(child, [*outer, step] if step is not None else outer, scope, found)
 
+    def _table_as_value(self, name: str, outer: list[Step], scope: Scope | None,
+                        found: dict[SqlEdge, None]) -> None:
+        current = scope
+        while current is not None:
+            selected = current.selected_sources.get(name) or current.selected_sources.get(name.lower())
+            if selected:
+                self._whole_row(selected[1], outer, found)
+                return
+            for _, source in current.selected_sources.values():
+                if isinstance(source, exp.Table) and source.name.lower() == name.lower():
+                    self._whole_row(source, outer, found)
+                    return
+            current = current.parent
+        self.problems.append(f"`{name}` used as a value, but it names no relation of the query")
+
+    def _is_column_of(self, source: Any, name: str) -> bool:
+        if isinstance(source, Scope):
+            names, _ = self.outputs(source)
+            return name in names or bool(self.stars.get(id(source))) or id(source) in self.table_functions
+        if isinstance(source, exp.Table):
+            try:
+                known = [c.lower() for c in self.schema.column_names(source)]
+            except Exception:
+                return True
+            return not known or name in known
+        return True
+
     def _column(
-        self, column: exp.Column, outer: list[Step], scope: Scope, found: dict[SqlEdge, None]
+        self, column: exp.Column, outer: list[Step], scope: Scope | None, found: dict[SqlEdge, None]
     ) -> None:
+        if scope is None:
+            self.problems.append(f"column `{column.sql()}` outside any query scope")
+            return
         table = column.table
         name = column.name.lower()
+        if not table:
+            # DuckDB reads a bare relation name as its whole row (`select customers from customers`)
+            names = {alias.lower() for alias in scope.selected_sources} | {
+                s.name.lower() for _, s in scope.selected_sources.values() if isinstance(s, exp.Table)}
+            if name in names and not any(self._is_column_of(s, name) for _, s in scope.selected_sources.values()):
+                self._table_as_value(name, outer, scope, found)
+                return
         path = _path(outer)
         current: Scope | None = scope
         source: Any = None
@@ -424,6 +596,20 @@ class _StatementLineage:
                         )
                 return
         self.problems.append(f"subquery not found in scope: {node.sql()[:60]}")
+
+
+def _without_lowering_conditions(found: dict[SqlEdge, None]) -> dict[SqlEdge, None]:
+    """The edges of an output whose conditions disclose too much: predicate steps read as the value."""
+    kept: dict[SqlEdge, None] = {}
+    for edge in found:
+        steps = tuple(Step("transform", f"{s.op} (conditions over the disclosure budget)") if s.kind == "predicate"
+                      else s for s in edge.steps)
+        kept.setdefault(SqlEdge(edge.relation, edge.column, steps), None)
+    return kept
+
+
+_COLUMNS = getattr(exp, "Columns", None)
+_TABLE_COLUMN = getattr(exp, "TableColumn", None)
 
 
 def _path(outer: list[Step]) -> tuple[Step, ...]:
@@ -477,9 +663,19 @@ def sql_lineage(
         raise LineageError(f"cannot qualify SQL: {str(exc).splitlines()[0]}") from exc
     if root is None:
         raise LineageError("not a query (no SELECT found)")
-    walker = _StatementLineage(relation_of)
+    walker = _StatementLineage(relation_of, schema)
     names, edges = walker.outputs(root)
-    return SqlLineage(names, edges, list(dict.fromkeys(walker.problems)))
+    problems = list(dict.fromkeys(walker.problems))
+    if problems:
+        # fail closed: what could not be analysed may carry anything the statement reads
+        taint = Step("unresolved", "not fully analysed")
+        reads = {relation_of(table) for table in qualified.find_all(exp.Table) if table.name}
+        for name in names:
+            for relation in sorted(reads):
+                edge = SqlEdge(relation, WHOLE_RELATION, (taint,))
+                if edge not in edges[name]:
+                    edges[name].append(edge)
+    return SqlLineage(names, edges, problems)
 
 
 class LineageError(Exception):
@@ -704,6 +900,15 @@ def build_lineage(
                 if upstream is None:
                     unknown.add(edge.relation)
                     continue
+                if edge.column == WHOLE_RELATION:
+                    if not nodes[upstream].columns:
+                        problems.append(Problem(uid, "error", f"column `{column}` reads every column of "
+                                                f"`{nodes[upstream].display}`, whose columns are unknown"))
+                    for upstream_column in nodes[upstream].columns:
+                        ce = ColumnEdge((upstream, upstream_column), edge.steps)
+                        if ce not in column_edges:
+                            column_edges.append(ce)
+                    continue
                 ce = ColumnEdge((upstream, edge.column), edge.steps)
                 if ce not in column_edges:
                     column_edges.append(ce)
@@ -726,7 +931,7 @@ def build_lineage(
             problems.append(
                 Problem(
                     uid,
-                    "warning",
+                    "error",
                     f"reads `{'.'.join(p for p in relation if p)}`, which is "
                     "not a source, seed, model or snapshot of this project",
                 )

@@ -72,13 +72,13 @@ EXPECTED_UPSTREAM: dict[str, dict[str, set[str]]] = {
 
 EXPECTED_KINDS: dict[tuple[str, str], set[str]] = {
     ("int_user_pairs.same_email", "stg_users.email"): {"predicate"},
-    ("user_metrics.email_key", "stg_users.email"): {"transform", "keyed_hash"},
+    ("user_metrics.email_key", "stg_users.email"): {"keyed_hash"},
     ("user_metrics.email_md5", "stg_users.email"): {"hash"},
     ("user_metrics.name_length", "stg_users.full_name"): {"length"},
     ("user_metrics.birth_year", "stg_users.date_of_birth"): {"year"},
     ("user_metrics.birth_month", "stg_users.date_of_birth"): {"transform"},
     ("user_metrics.has_email", "stg_users.email"): {"predicate"},
-    ("user_metrics.display_name", "stg_users.country"): {"predicate"},
+    ("user_metrics.display_name", "stg_users.country"): {"predicate", "transform"},
     ("user_metrics.display_name", "stg_users.full_name"): {"copy"},
     ("user_metrics.card_count", "stg_cards.card_number"): {"count", "copy"},
     ("user_metrics.last_card_number", "stg_cards.card_number"): {"aggregate"},
