@@ -6,35 +6,52 @@ from __future__ import annotations
 from dataclasses import replace
 
 from governance.findings import Finding
+from governance.lineage.declassification import REGISTER_FILE, DeclassificationRegister, load_register
 from governance.lineage.graph import ROOT_NODE_TYPES
 from governance.lineage.propagate import MARKER, PropagationResult
 
 
-def check(result: PropagationResult) -> list[Finding]:
+def check(result: PropagationResult, register: DeclassificationRegister | None = None) -> list[Finding]:
     """Everything `governance check` reports. Errors (exit 1):
     - a model/snapshot column derived from data at a masked level (3-4) with no classification, or a
       lower one than lineage says, that no human set (`unclassified`, `too_low`);
     - a source/seed column with PII entities (found by the scan) but no classification
       (`source_unclassified`); meta that is not valid (`invalid_meta`);
     - a model whose SQL could not be analysed (`lineage_error`).
-    Warnings: a manual classification lower than lineage (`manual_lower`), lineage entries that a
-    new `governance propagate` would change (`stale`), columns lineage could not resolve."""
+    - a part of a model lineage cannot resolve, in a model that handles data at a masked level
+      (`lineage_gap`: what it cannot follow may carry that data);
+    - a documented column the model's SQL does not produce (`not_in_sql`);
+    - a classification lower than lineage set by hand without a `classification_note` and an entry
+      in the declassification register (`declassified`): lowering needs a human and leaves a trail.
+    Warnings: a registered declassification (`manual_lower`), lineage entries that a new
+    `governance propagate` would change (`stale`), unresolved parts of models that handle no masked data."""
     findings: list[Finding] = []
     graph = result.graph
+    register = register if register is not None else load_register(result.project.root)
     masked = (
         min(result.policy.masked_levels) if result.policy.masked_levels else max(result.policy.levels) + 1
     )
+    handles_masked = {uid for (uid, _), state in result.columns.items()
+                      if (state.upstream_level or 0) >= masked or (state.lineage and state.lineage.level >= masked)}
     for problem in graph.problems:
         node = graph.nodes[problem.unique_id]
-        findings.append(
-            Finding(
-                "error" if problem.severity == "error" else "warning",
-                "lineage_error" if problem.severity == "error" else "lineage_warning",
-                node.display,
-                None,
-                problem.message,
-            )
-        )
+        if problem.severity == "error":
+            severity, code = "error", "lineage_error"
+        elif problem.unique_id in handles_masked:
+            severity, code = "error", "lineage_gap"
+        else:
+            severity, code = "warning", "lineage_warning"
+        findings.append(Finding(severity, code, node.display, None, problem.message))
+    for uid in graph.order:
+        node = graph.nodes[uid]
+        if node.resource_type in ROOT_NODE_TYPES or uid in result.skipped_nodes or not node.columns:
+            continue
+        produced = set(node.columns)
+        for (column_uid, name), state in result.columns.items():
+            if column_uid == uid and name not in produced and state.documented:
+                findings.append(Finding("error", "not_in_sql", node.display, name,
+                                        f"documented in {node.yaml_path} but the model's SQL produces no such column "
+                                        "(a renamed or removed column keeps no protection)"))
     for (uid, name), state in result.columns.items():
         node = graph.nodes[uid]
         if state.meta_error:
@@ -57,6 +74,13 @@ def check(result: PropagationResult) -> list[Finding]:
             continue
         lineage, declared = state.lineage, state.declared
         if state.manual:
+            if lineage and declared and declared.level < lineage.level and not register.allows(state, node.display, name):
+                findings.append(Finding(
+                    "error", "declassified", node.display, name,
+                    f"classification {declared.level} set by hand is lower than lineage says ({lineage}): it lost "
+                    f"level {lineage.level}. Lowering needs `classified_by: manual`, a `classification_note` and an "
+                    f"entry in {REGISTER_FILE} (reviewed by the security owner)"))
+                continue
             if lineage and declared and declared.level < lineage.level:
                 findings.append(
                     Finding(
@@ -76,8 +100,8 @@ def check(result: PropagationResult) -> list[Finding]:
                         "stale",
                         node.display,
                         name,
-                        "lineage classification no longer derived from any classified column; "
-                        "run `governance propagate`",
+                        "lineage no longer derives a classification for it; it keeps its level until a human "
+                        "lowers it (classified_by: manual, a classification_note and a register entry)",
                     )
                 )
             continue
@@ -103,7 +127,9 @@ def check(result: PropagationResult) -> list[Finding]:
                     "stale",
                     node.display,
                     name,
-                    f"classification {declared} differs from lineage {lineage}; run `governance propagate`",
+                    f"classification {declared} differs from lineage {lineage}; "
+                    + ("it is kept until a human lowers it" if declared.level > lineage.level
+                       else "run `governance propagate`"),
                 )
             )
     return [_located(result, finding) for finding in findings]

@@ -53,6 +53,7 @@ class ColumnState:
 
     key: ColumnKey
     meta: dict[str, Any]  # its YAML config.meta (empty when not documented)
+    documented: bool = False  # listed in the node's property YAML
     lineage: Classification | None = None  # what lineage says (derived columns only)
     contributions: list[Contribution] = field(default_factory=list)
     declared: Classification | None = None  # what the YAML says
@@ -153,7 +154,7 @@ def propagate(project: DbtProject, graph: LineageGraph, policy: Policy,
             meta = metas.get(name, {})
             declared, error = declared_classification(meta, policy, f"{node.yaml_path}: {node.display}.{name}")
             derived = node.resource_type not in ROOT_NODE_TYPES and uid not in failed
-            state = ColumnState((uid, name), meta, declared=declared, meta_error=error, derived=derived)
+            state = ColumnState((uid, name), meta, name in metas, declared=declared, meta_error=error, derived=derived)
             columns[(uid, name)] = state
             if not derived:
                 continue

@@ -43,6 +43,7 @@ class WriteReport:
     written: list[Path] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # why a column could not be written
     manual_lower: list[ColumnState] = field(default_factory=list)
+    kept: list[ColumnState] = field(default_factory=list)  # lineage says less: kept until a human lowers it
 
 
 def _models_file_for(result: PropagationResult, node: Node, cache: PropertyIndex) -> str:
@@ -88,7 +89,8 @@ def write_back(result: PropagationResult, dry_run: bool = False, only: set[str] 
                 and state.declared.level < state.lineage.level
             ):
                 report.manual_lower.append(state)
-        pending = [state for state in states if _needs_write(state)]
+        report.kept += [state for state in states if _kept(state)]
+        pending = [state for state in states if not _kept(state) and _needs_write(state)]
         if not pending:
             continue  # nothing to change: the file is not even loaded round-trip
         changes_before = len(report.changes)
@@ -115,7 +117,7 @@ def write_back(result: PropagationResult, dry_run: bool = False, only: set[str] 
                 if clear_classification(column, MARKER, OWNED_KEYS):
                     report.changes.append(Change(node.display, state.key[1], "clear", state.declared, None))
             else:
-                values = {"classification": state.lineage.level, "pii": list(state.lineage.pii)}
+                values = {"classification": state.lineage.level, "pii": list(_pii_kept(state))}
                 if set_classification(column, values, MARKER):
                     report.changes.append(
                         Change(node.display, state.key[1], "set", state.declared, state.lineage)
@@ -135,6 +137,23 @@ def write_back(result: PropagationResult, dry_run: bool = False, only: set[str] 
     return report
 
 
+def _kept(state: ColumnState) -> bool:
+    """Propagate never lowers on its own: a lineage entry whose upstream now says less (or nothing)
+    keeps its level until a human lowers it (classified_by: manual, a note and a register entry)."""
+    if state.manual or state.marker != MARKER or state.declared is None:
+        return False
+    return state.lineage is None or state.lineage.level < state.declared.level
+
+
+def _pii_kept(state: ColumnState) -> tuple[str, ...]:
+    """Entities lineage says, plus those the entry carries at the same level (none is dropped silently)."""
+    lineage = state.lineage
+    assert lineage is not None
+    if state.marker == MARKER and state.declared is not None and state.declared.level == lineage.level:
+        return tuple(sorted({*lineage.pii, *state.declared.pii}))
+    return lineage.pii
+
+
 def _needs_write(state: ColumnState) -> bool:
     """Whether the write-back would change this column's YAML (decided on the plain meta)."""
     if state.manual:
@@ -145,7 +164,7 @@ def _needs_write(state: ColumnState) -> bool:
     return not (
         meta.get("classification") == state.lineage.level
         and isinstance(meta.get("pii"), list)
-        and list(meta["pii"]) == list(state.lineage.pii)
+        and list(meta["pii"]) == list(_pii_kept(state))
         and meta.get(MARKER_KEY) == MARKER
     )
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from governance.policy import Policy
 from governance.policy.masking import category_for, type_family
+from governance.policy.meta import declared_classification
 from governance.project import column_meta
 
 RESOURCE_TYPES = ("model", "snapshot", "seed")
@@ -63,8 +64,12 @@ def protected_columns(
         relation = node.get("alias") or node["name"]
         for name, column in (node.get("columns") or {}).items():
             meta = column_meta(column)
-            level = meta.get("classification")
-            if isinstance(level, bool) or not isinstance(level, int) or level not in masked:
+            if meta.get("classification") is None:
+                continue
+            # an invalid level reads as the highest one: it must be protected (and `check` fails on it)
+            declared, _ = declared_classification(meta, policy, name)
+            level = declared.level if declared else max(policy.levels)
+            if level not in masked:
                 continue
             data_type = column.get("data_type")
             if types is not None:

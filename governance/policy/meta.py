@@ -44,17 +44,22 @@ def meta_problems(meta: dict[str, Any], policy: Policy) -> list[str]:
 def declared_classification(meta: dict[str, Any], policy: Policy, where: str
                             ) -> tuple[Classification | None, str | None]:
     """The classification a column's meta declares (`classification`, else the highest level of its
-    `pii`), and an error naming `where` when the meta is invalid."""
+    `pii`), and an error naming `where` when the meta is invalid.
+
+    Fails closed: a `classification` that is not a level of the policy (7, "high", "3") reads as the
+    highest level, so an invalid value can only over-protect, never unmask, while the error stands."""
     problems = meta_problems(meta, policy)
     pii_raw = meta.get("pii") or []
     if not isinstance(pii_raw, (list, tuple)):
         pii_raw = [pii_raw]
     pii = tuple(sorted({str(p) for p in pii_raw}))
+    error = f"{where}: {'; '.join(problems)}" if problems else None
     level = meta.get("classification")
-    if level is not None and not (isinstance(level, bool) or level not in policy.levels):
-        return Classification(int(level), pii), (f"{where}: {'; '.join(problems)}" if problems else None)
+    if level is not None:
+        valid = not isinstance(level, bool) and level in policy.levels
+        return Classification(int(level) if valid else max(policy.levels), pii), error
     if problems:
-        return None, f"{where}: {'; '.join(problems)}"
+        return Classification(max(policy.levels), pii), error
     if pii:
         derived = policy.level_for_entities(pii)
         if derived is None:

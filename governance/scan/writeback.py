@@ -63,17 +63,22 @@ def apply(table_node: Any, result: ColumnResult, add_missing: bool) -> tuple[str
     if dbt_yaml.is_manual(meta):
         return "manual (kept)", before, before
     if not result.pii:
-        # nothing personal: leave the column unclassified (remove what an earlier scan wrote)
-        changed = dbt_yaml.clear_classification(column, "scan", SCAN_KEYS)
+        # nothing personal found now: an earlier classification stays (a scan never lowers; the table may
+        # just hold too little data today). Lowering is a human's decision (classified_by: manual).
         if added:
             return "added", None, None
-        return ("updated" if changed else "unchanged"), before, None
-    values: dict[str, Any] = {"classification": result.classification, "pii": result.pii}
+        return ("kept: lowering needs a human" if before is not None else "unchanged"), before, before
+    level = result.classification
+    pii = list(result.pii)
+    if isinstance(before, int) and not isinstance(before, bool) and level is not None and before > level:
+        level = before  # only add or raise
+        pii = sorted({*pii, *(str(e) for e in (meta.get("pii") or []))})
+    values: dict[str, Any] = {"classification": level, "pii": pii}
     if result.decided_by:
         values["scan_decided_by"] = result.decided_by
     changed = dbt_yaml.set_classification(column, values, "scan")
     if added:
-        return "added", None, result.classification
-    return ("updated" if changed else "unchanged"), before, result.classification
+        return "added", None, level
+    return ("updated" if changed else "unchanged"), before, level
 
 

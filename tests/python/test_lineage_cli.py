@@ -81,12 +81,20 @@ def test_check_fails_on_a_lower_classification_without_manual_override(
         "column": "email_key",
     }.items() <= next(f for f in findings if f["column"] == "email_key").items()
 
-    models.write_text(
-        lowered.replace(
-            "classification: 2\n            pii: [EMAIL_ADDRESS]\n            classified_by: lineage",
-            "classification: 2\n            pii: [EMAIL_ADDRESS]\n            classified_by: manual",
-        )
+    # marking it manual is not enough: lowering needs a note and the security owner's register entry
+    manual = lowered.replace(
+        "classification: 2\n            pii: [EMAIL_ADDRESS]\n            classified_by: lineage",
+        "classification: 2\n            pii: [EMAIL_ADDRESS]\n            classified_by: manual",
     )
+    models.write_text(manual)
+    code, out, _ = run(capsys, "check", *args(fixture_copy, manifest))
+    assert code == 1 and "declassified        user_metrics.email_key" in out and "it lost level 3" in out
+    models.write_text(manual.replace(
+        "pii: [EMAIL_ADDRESS]\n            classified_by: manual\n", "pii: [EMAIL_ADDRESS]\n            classified_by: manual\n"
+        "            classification_note: Pseudonymous join key, decided with the DPO.\n", 1))
+    register = fixture_copy / "governance_declassifications.yml"
+    register.write_text(register.read_text() + "  - column: user_metrics.email_key\n    from_level: 3\n    to_level: 2\n"
+                        "    approved_by: security-owner\n    reason: Pseudonymous join key.\n")
     code, out, _ = run(capsys, "check", *args(fixture_copy, manifest))
     assert code == 0, out
     assert "manual_lower        user_metrics.email_key" in out

@@ -365,11 +365,15 @@ def test_help_explains_the_command(capsys) -> None:
     assert "--fail-on-unclassified" in out and "Exit codes" in out and "ever printed" in out
 
 
-def test_an_earlier_scan_classification_is_removed_when_nothing_personal_is_found(scan_project) -> None:
+def test_a_scan_never_lowers_an_earlier_classification(scan_project, capsys) -> None:
+    """Declassification needs a human: a column an earlier scan classified keeps its level when the
+    data no longer shows it (a purged or sparse table), and the scan says so."""
     project, _ = scan_project
     path = sources_file(project)
     stale = "            config:\n              meta: {classification: 3, pii: [PERSON], classified_by: scan}\n"
     path.write_text(path.read_text().replace("description: Enum.\n", "description: Enum.\n" + stale))
     assert meta(project, "people", "status")["classification"] == 3
+    capsys.readouterr()
     assert scan(project, "--select", "crm.people") == 0
-    assert meta(project, "people", "status") == {}
+    assert meta(project, "people", "status") == {"classification": 3, "pii": ["PERSON"], "classified_by": "scan"}
+    assert "kept: lowering needs a human" in capsys.readouterr().out

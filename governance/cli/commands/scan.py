@@ -95,6 +95,11 @@ def print_summary(outcomes: list[TableOutcome], elapsed: float, report_only: boo
             table.add_row(outcome.ref.display, "-", "-", "no columns", "-", "-", "-")
         for result in outcome.results:
             columns += 1
+            action = outcome.actions.get(result.column, "")
+            if not result.pii and action.startswith("kept"):
+                table.add_row(outcome.ref.display, result.column, result.data_type, "none found now",
+                              str(outcome.yaml_levels.get(result.column)), "", action)
+                continue
             if not result.pii:
                 continue
             personal += 1
@@ -124,6 +129,7 @@ def print_summary(outcomes: list[TableOutcome], elapsed: float, report_only: boo
     pending = sum(1 for o in outcomes for a in o.actions.values() if a.startswith("would"))
     manual = sum(1 for o in outcomes for a in o.actions.values() if a == "manual (kept)")
     missing = sum(1 for o in outcomes for a in o.actions.values() if a == "not in YAML")
+    kept = sum(1 for o in outcomes for a in o.actions.values() if a.startswith("kept"))
     errors = sum(1 for o in outcomes if o.error)
     parts = [
         f"{len(outcomes)} tables ({unchanged} unchanged since the last scan)",
@@ -138,6 +144,8 @@ def print_summary(outcomes: list[TableOutcome], elapsed: float, report_only: boo
         parts.append(f"{written} column(s) written")
     if manual:
         parts.append(f"{manual} manual kept")
+    if kept:
+        parts.append(f"{kept} kept: lowering needs a human (classified_by: manual)")
     if missing:
         parts.append(f"{missing} not in YAML (use --add-missing-columns)")
     if errors:
