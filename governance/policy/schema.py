@@ -154,10 +154,22 @@ def parse_policy(raw: dict[str, Any], path: Path, where: Any = None) -> Policy:
         masking = _parse_masking(raw.get("masking"), levels, path)
         rules = parse_lineage_rules(raw.get("lineage_rules"), levels, entity_levels, path)
         scan = parse_scan_settings(raw.get("scan"), path)
+        _check_service_roles(roles, grants, path)
         unknown = sorted(str(k) for k in raw if k not in SECTIONS)
         if unknown:
             raise _fail(path, f"{POLICY_KEY}.{unknown[0]}", f"unknown section (known: {', '.join(SECTIONS)})")
     return Policy(path, levels, entity_levels, roles, default_role, raw, grants, masking, rules, scan)
+
+
+def _check_service_roles(roles: dict[str, Role], grants: GrantsPolicy | None, path: Path) -> None:
+    """A service role sees every level in clear, so it must be what a declared service user runs as
+    (grants.users): a person's role relabelled `kind: service` is refused."""
+    users_of = {user.role for user in (grants.users.values() if grants else [])}
+    for role in roles.values():
+        if role.kind == "service" and role.name not in users_of:
+            raise _fail(path, f"{POLICY_KEY}.roles.{role.name}.kind",
+                        "a service role sees every level in clear, so it must be the role of a service user "
+                        f"declared under {POLICY_KEY}.grants.users (none runs as {role.name!r})")
 
 
 def _parse_masking(raw: Any, levels: dict[int, Level], path: Path) -> Masking:
