@@ -21,6 +21,8 @@ def check(result: PropagationResult, register: DeclassificationRegister | None =
     - a part of a model lineage cannot resolve, in a model that handles data at a masked level
       (`lineage_gap`: what it cannot follow may carry that data);
     - a documented column the model's SQL does not produce (`not_in_sql`);
+    - a model column reading a source column the YAML does not declare, seen in the warehouse
+      (`undeclared_column`: `select *` would carry it unclassified);
     - a classification lower than lineage set by hand without a `classification_note` and an entry
       in the declassification register (`declassified`): lowering needs a human and leaves a trail.
     Warnings: a registered declassification (`manual_lower`), lineage entries that a new
@@ -42,6 +44,19 @@ def check(result: PropagationResult, register: DeclassificationRegister | None =
         else:
             severity, code = "warning", "lineage_warning"
         findings.append(Finding(severity, code, node.display, None, problem.message))
+    undeclared = {(uid, c) for uid, n in graph.nodes.items() if n.resource_type == "source"
+                  for c in n.columns if c not in n.documented_columns}
+    reported: set[tuple[str, str]] = set()
+    for (uid, name), edges in graph.edges.items():
+        for edge in edges:
+            if edge.source in undeclared and (uid, name) not in reported:
+                reported.add((uid, name))
+                source = graph.nodes[edge.source[0]]
+                findings.append(Finding(
+                    "error", "undeclared_column", graph.nodes[uid].display, name,
+                    f"reads `{source.display}.{edge.source[1]}`, a column of the warehouse table that "
+                    f"{source.yaml_path} does not declare: its classification is unknown (declare it, then run "
+                    "`governance scan`)"))
     for uid in graph.order:
         node = graph.nodes[uid]
         if node.resource_type in ROOT_NODE_TYPES or uid in result.skipped_nodes or not node.columns:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from governance.errors import ProjectError
+from governance.project.dbt_project import NOT_PROJECT_INPUTS, PATH_KEYS
 
 if TYPE_CHECKING:
     from governance.project.dbt_project import DbtProject
@@ -35,7 +36,8 @@ if TYPE_CHECKING:
 KINDS = ("parse", "compile")
 KEEP_CACHED = 4  # cached manifests kept per project (the newest)
 ENV_VAR_CALL = re.compile(r"""env_var\(\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]""")
-INPUT_SUFFIXES = frozenset({".sql", ".yml", ".yaml", ".csv", ".md", ".py", ".jinja", ".json"})
+ROOT_FILES = ("dbt_project.yml", "packages.yml", "dependencies.yml", "selectors.yml", "package-lock.yml")
+INPUT_SUFFIXES = frozenset({".sql", ".yml", ".yaml", ".csv", ".md", ".jinja", ".json"})
 
 
 def load_manifest(path: Path) -> dict[str, Any]:
@@ -92,6 +94,7 @@ class ManifestProvider:
         self.project = project
         self.cache_dir = cache_dir or project.state_dir / "manifests"
         self.last_was_cached: bool | None = None
+        self._key: str | None = None
 
     def path(self, kind: str = "compile", manifest: Path | None = None) -> Path:
         """The manifest file: `manifest` when given; else a cached one for these inputs; else dbt runs."""
@@ -125,6 +128,30 @@ class ManifestProvider:
     # --- the cache key -----------------------------------------------------------------------------
 
     def key(self) -> str:
+        """The hash of everything that changes a compile (computed once per provider)."""
+        if self._key is None:
+            self._key = self._compute_key()
+        return self._key
+
+    def local_warehouse(self) -> Path | None:
+        """The DuckDB file of the project's target, when it is a DuckDB target and the file exists
+        (None otherwise). Cached beside the manifests under the same key (type and path only, never a
+        credential), so a warm command does not import dbt to render the profile."""
+        record = self.cache_dir / f"{self.key()}-target.json"
+        if record.is_file():
+            data = json.loads(record.read_text(encoding="utf-8"))
+        else:
+            try:
+                target = self.project.target()
+            except ProjectError:
+                return None
+            data = {"type": target.type, "path": target.duckdb_path() if target.type == "duckdb" else None}
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            record.write_text(json.dumps(data), encoding="utf-8")
+        path = Path(data["path"]) if data.get("type") == "duckdb" and data.get("path") else None
+        return path if path is not None and path.is_file() else None
+
+    def _compute_key(self) -> str:
         digest = hashlib.sha256()
         texts: list[str] = []
         for path in self._inputs():
@@ -148,14 +175,18 @@ class ManifestProvider:
         return digest.hexdigest()[:20]
 
     def _inputs(self) -> list[Path]:
+        """Every file dbt reads: the project files at the root and the folders its `*-paths` name
+        (installed packages included), never the rest of the repository."""
         root = self.project.root
-        target = self.project.target_path
-        found: list[Path] = []
-        for directory, folders, files in os.walk(root):
-            here = Path(directory)
-            folders[:] = sorted(f for f in folders if f not in _skipped_folders() and not f.startswith(".venv")
-                                and here / f != target)
-            found.extend(here / f for f in sorted(files) if Path(f).suffix in INPUT_SUFFIXES)
+        found = [root / name for name in ROOT_FILES if (root / name).is_file()]
+        python_models = set(self.project.paths("model-paths"))
+        folders = {path for key in PATH_KEYS for path in self.project.paths(key)}
+        folders.add(root / str(self.project.config.get("packages-install-path") or "dbt_packages"))
+        for folder in sorted(folders):
+            suffixes = INPUT_SUFFIXES | ({".py"} if folder in python_models else set())
+            for directory, subfolders, files in os.walk(folder):
+                subfolders[:] = sorted(f for f in subfolders if f not in NOT_PROJECT_INPUTS)
+                found.extend(Path(directory) / f for f in sorted(files) if Path(f).suffix in suffixes)
         return found
 
     def _profile_file(self) -> Path | None:
@@ -171,12 +202,6 @@ class ManifestProvider:
                          reverse=True)
         for stale in entries[KEEP_CACHED:]:
             shutil.rmtree(stale, ignore_errors=True)
-
-
-def _skipped_folders() -> frozenset[str]:
-    from governance.project.dbt_project import NOT_PROJECT_INPUTS
-
-    return NOT_PROJECT_INPUTS
 
 
 def _dbt_version() -> str:

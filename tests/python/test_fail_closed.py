@@ -14,11 +14,12 @@ from lineage_helpers import copy_fixture, propagated
 from sqlglot.schema import MappingSchema
 
 import governance.lineage.graph as g
-from governance.lineage import check
-from governance.lineage.graph import STEP_KINDS, sql_lineage
+from governance.lineage import build_lineage, check, propagate
+from governance.lineage.graph import STEP_KINDS, parse_relation, sql_lineage
 from governance.policy import PolicyError, load_policy
 from governance.policy.meta import declared_classification
 from governance.policy.sections import LOWERING_KINDS
+from governance.project import DbtProject, load_manifest
 
 SCHEMA = {"db": {"raw": {"customers": {"id": "int", "email": "varchar", "name": "varchar", "card": "varchar",
                                        "country": "varchar"}}}}
@@ -98,6 +99,7 @@ def test_unresolvable_statement_depends_on_everything_it_reads() -> None:
 # --- the project's gates ---------------------------------------------------------------------------
 
 PROBES = {
+    "probe_star.sql": "select * from {{ source('app', 'users') }}",
     "probe_row_leak.sql": "select to_json(u) as payload from {{ ref('stg_users') }} as u",
     "probe_spelled.sql": (
         "select " + " || ".join(f"case when substr(email, {i}, 1) = 'a' then 'a' else 'b' end" for i in range(1, 6))
@@ -140,7 +142,25 @@ def test_project_gates_block_the_probes(probed) -> None:
     assert spelled.declared is not None and spelled.declared.level == 4  # an invalid level over-protects
 
 
-def test_invalid_levels_over_protect(fixture_policy=None) -> None:
+def test_an_undeclared_warehouse_column_reaching_a_model_fails_the_check(probed) -> None:
+    """`select *` over a source whose live table has a column the YAML does not declare: before, star
+    expansion used only documented columns and the column passed through unclassified and silently."""
+    project, manifest_path = probed
+    manifest = load_manifest(manifest_path)
+    users = next(n for n in manifest["sources"].values() if n["name"] == "users")
+    relation = parse_relation(users["relation_name"], "duckdb")
+    live = {relation: [*[c.lower() for c in users["columns"]], "national_id"]}
+    project_handle = DbtProject.locate(project)
+    result = propagate(project_handle, build_lineage(manifest, live), load_policy(project_handle))
+    findings = {(f.code, f.subject): f for f in check(result) if f.severity == "error"}
+    assert ("undeclared_column", "probe_star.national_id") in findings
+    assert "app.users.national_id" in findings[("undeclared_column", "probe_star.national_id")].message
+    # without the live columns (warehouse not reachable) the documented ones pass as before
+    quiet = propagate(project_handle, build_lineage(manifest), load_policy(project_handle))
+    assert not any(f.code == "undeclared_column" for f in check(quiet))
+
+
+def test_invalid_levels_over_protect() -> None:
     policy = load_policy(Path(__file__).parent / "fixtures" / "lineage_project")
     for bad in (7, "high", "3", True, 0):
         declared, error = declared_classification({"classification": bad}, policy, "x.yml: m.c")

@@ -33,11 +33,12 @@ def lineage_options(func: Any) -> Any:
     return project_options(manifest_option(selection_options(func)))
 
 
-def compute(run: Invocation, catalog: Path | None, database: Path | None) -> PropagationResult:
+def compute(run: Invocation, catalog: Path | None, database: Path | None,
+            live_columns: bool = False) -> PropagationResult:
     with progress_bar(run, "column lineage") as bar:
         return analyse(run.project, manifest=run.manifest, catalog=catalog, database=database,
                        on_compile=lambda: run.log("compiling", detail="dbt compile (cached when nothing changed)"),
-                       progress=bar)
+                       progress=bar, live_columns=live_columns)
 
 
 def selected_nodes(run: Invocation, result: PropagationResult) -> set[str] | None:
@@ -76,7 +77,7 @@ def check_command(catalog: Path | None, database: Path | None, **options: Any) -
     analysed. Manual classifications lower than lineage, and entries `governance propagate` would
     change, are warnings; a warning can be acknowledged in governance_acknowledgements.yml."""
     run = invocation("check", **options)
-    result = compute(run, catalog, database)
+    result = compute(run, catalog, database, live_columns=True)
     findings = check(result)
     chosen = selected_nodes(run, result)
     if chosen is not None:
