@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from governance.findings import Finding as FindingOut
 from governance.policy import Policy
 from governance.policy.grants import ADMIN_ROLES
 
@@ -186,3 +187,45 @@ def permifrost_errors(path: Path) -> list[str]:
     except SpecLoadingError as exc:
         return [line for line in str(exc).splitlines() if line.strip()]
     return []
+
+
+def clearance_drift(policy: Policy, spec: dict[str, Any]) -> list[str]:
+    """Roles whose effective clearance under the policy differs from what the committed roles.yml
+    grants them (the clearance roles reachable through its member_of): a raised clearance must pass
+    through `governance roles` and the security owner's review of roles.yml."""
+    roles = _entries(spec, "roles")
+    drift = []
+    for name, role in sorted(policy.roles.items()):
+        if role.kind != "functional" or name.lower() not in roles:
+            continue
+        reached = _closure(name.lower(), roles)
+        granted = max([policy.roles[r].clearance or 0 for r in policy.roles
+                       if r.lower() in reached and policy.roles[r].kind == "clearance"] or [0])
+        wanted = max([policy.roles[r].clearance or 0 for r in _policy_closure(policy, name)
+                      if policy.roles[r].kind == "clearance"] or [0])
+        if granted != wanted:
+            drift.append(f"role {name}: cleared for level {wanted} by the policy, for level {granted} by the committed "
+                         "roles.yml; run `governance roles` and have the change reviewed")
+    return drift
+
+
+def _policy_closure(policy: Policy, name: str) -> set[str]:
+    found, stack = set(), [name]
+    while stack:
+        current = stack.pop()
+        if current not in found:
+            found.add(current)
+            stack.extend(policy.roles[current].member_of)
+    return found
+
+
+def committed_clearance_findings(project_dir: Path, policy: Policy) -> list[FindingOut]:
+    """`governance check`'s view of roles: a clearance the policy changed since roles.yml was committed."""
+    from governance.project.dbt_project import load_yaml_document
+
+    path = project_dir / "roles.yml"
+    if policy.grants is None or not path.is_file():
+        return []
+    spec = load_yaml_document(path) or {}
+    return [FindingOut("error", "clearance_changed", message.split(":", 1)[0].removeprefix("role "), None,
+                       message.split(": ", 1)[1], file="roles.yml") for message in clearance_drift(policy, spec)]

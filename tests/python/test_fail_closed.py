@@ -209,3 +209,19 @@ def test_each_fix_is_held_by_a_probe(mutation: str, monkeypatch: pytest.MonkeyPa
     owner, _, name = attribute.rpartition(".")
     monkeypatch.setattr(getattr(g, owner) if owner else g, name, value)
     assert leaks(), f"undoing '{mutation}' leaks nothing: no probe holds that fix"
+
+
+def test_a_raised_clearance_is_reported_against_the_committed_roles(project_copy: Path) -> None:
+    """A one-line policy change (a reporter made a member of the level-3 clearance role) is caught by
+    `governance check` before roles.yml is regenerated and reviewed."""
+    from governance.roles.checks import committed_clearance_findings
+
+    assert committed_clearance_findings(project_copy, load_policy(project_copy)) == []
+    policy_file = project_copy / "dbt_project.yml"
+    text = policy_file.read_text()
+    marker = "      reporter:\n        kind: functional\n"
+    assert marker in text
+    policy_file.write_text(text.replace(marker, marker + "        member_of: [pii_confidential]\n", 1))
+    findings = committed_clearance_findings(project_copy, load_policy(project_copy))
+    assert [(f.code, f.node) for f in findings] == [("clearance_changed", "reporter")]
+    assert "level 3 by the policy, for level 0 by the committed roles.yml" in findings[0].message

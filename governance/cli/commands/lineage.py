@@ -23,6 +23,7 @@ from governance.cli.render import render_findings
 from governance.lineage import PropagationResult, analyse, check, write_back
 from governance.lineage.explain import explain, render
 from governance.project.selection import select
+from governance.roles.checks import committed_clearance_findings
 
 
 def lineage_options(func: Any) -> Any:
@@ -78,7 +79,7 @@ def check_command(catalog: Path | None, database: Path | None, **options: Any) -
     change, are warnings; a warning can be acknowledged in governance_acknowledgements.yml."""
     run = invocation("check", **options)
     result = compute(run, catalog, database, live_columns=True)
-    findings = check(result)
+    findings = check(result) + committed_clearance_findings(run.project.root, result.policy)
     chosen = selected_nodes(run, result)
     if chosen is not None:
         displays = {result.graph.nodes[uid].display for uid in chosen if uid in result.graph.nodes}
