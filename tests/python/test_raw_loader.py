@@ -9,7 +9,7 @@ import duckdb
 import pytest
 from conftest import BIN_DIR, load_raw
 
-from raw_loader.generate import SHOP_TABLES
+from raw_loader.generate import HEADER_COLUMNS, SHOP_SPECS, SHOP_TABLES
 
 QLIK_HEADER = ["header__change_seq", "header__change_oper", "header__change_mask", "header__stream_position",
                "header__operation", "header__transaction_id", "header__timestamp"]
@@ -62,9 +62,10 @@ def test_change_tables_have_the_qlik_header_and_operations(tmp_path: Path) -> No
     load_raw(database, "--change-rows", "3000", "--as-of", "2026-06-01")
     load_raw(database, "--append-batch", "--fraction", "0.05")
     with duckdb.connect(str(database), read_only=True) as con:
-        for table in SHOP_TABLES:
-            columns = [r[0] for r in con.execute(f"describe raw.shop_{table}__ct").fetchall()]
+        for spec in SHOP_SPECS:
+            columns = [r[0] for r in con.execute(f"describe {spec.relation}").fetchall()]
             assert columns[:len(QLIK_HEADER)] == QLIK_HEADER
+            assert columns == [c.name for c in HEADER_COLUMNS] + spec.column_names  # the DDL is the spec's
         operations = dict(con.execute(
             "select header__change_oper, count(*) from raw.shop_orders__ct group by 1").fetchall())
         assert set(operations) == {"I", "U", "D", "B"}
