@@ -1,9 +1,13 @@
 {#
     Helpers for Qlik Replicate "store changes" tables (<table>__ct).
 
-    A change row is valid when its operation is I (insert), U (update after-image) or D (delete)
-    and its key is present. B rows (update before-images) are ignored. Anything else is
-    quarantined by stg_shop__rejected_changes and never merged.
+    Every change row is exactly one of (each predicate below is true or false, never null):
+      - valid: its operation is I (insert), U (update after-image) or D (delete) and its key is
+        present. Staging merges these.
+      - a before-image: operation B, the row as it was before an update. Ignored.
+      - rejected: anything else (an unknown or missing operation code, or a valid one without its
+        key). Quarantined by stg_shop__rejected_changes and never merged.
+    The data test tests/cdc/assert_cdc_change_predicates_partition_rows.sql holds them to that.
 #}
 
 {% macro cdc_valid_operations() -%}
@@ -11,8 +15,20 @@
 {%- endmacro %}
 
 
+{#- the leading `is not null` makes the predicate false, not null, for a row without an operation #}
 {% macro cdc_is_valid_change(key_column) -%}
-    header__change_oper in {{ cdc_valid_operations() }} and {{ key_column }} is not null
+    (header__change_oper is not null and header__change_oper in {{ cdc_valid_operations() }} and {{ key_column }} is not null)
+{%- endmacro %}
+
+
+{% macro cdc_is_before_image() -%}
+    (header__change_oper is not null and header__change_oper = 'B')
+{%- endmacro %}
+
+
+{#- neither valid nor a before-image; both are true or false, so this is too #}
+{% macro cdc_is_rejected_change(key_column) -%}
+    (not {{ cdc_is_valid_change(key_column) }} and not {{ cdc_is_before_image() }})
 {%- endmacro %}
 
 
