@@ -63,8 +63,8 @@
     {%- set newest = run_query(
         "select max(header__change_seq) from " ~ this ~ " where source_table = '" ~ table ~ "'").rows[0][0] -%}
     {%- set staging = graph.nodes.get('model.' ~ project_name ~ '.stg_shop__' ~ table) -%}
-    {%- set staged = logged_boundaries(staging).get('_cdc_change_seq') if staging is not none
-                     and staging.unique_id in selected_resources and flags.WHICH in ('run', 'build') else none -%}
+    {%- set staged = logged_boundaries(staging).get('_cdc_change_seq')
+                     if staging is not none and incremental_boundaries_log_enabled(staging) else none -%}
     {%- set candidates = [newest or ''] + ([staged['boundary'] or ''] if staged and staged['this_run'] else []) -%}
     {{ return(sql_string_literal(candidates | max)) }}
 {%- endmacro %}

@@ -28,11 +28,12 @@
 {%- endmacro %}
 
 
-{# Whether this node logs its boundaries in this invocation (on-run-start created its log). #}
-{% macro incremental_boundaries_log_enabled() -%}
+{# Whether `node` (default: this one) logs its boundaries in this invocation (on-run-start created its log). #}
+{% macro incremental_boundaries_log_enabled(node=none) -%}
+    {%- set node = node if node is not none else model -%}
     {{ return(
-        flags.WHICH in ('run', 'build') and model.unique_id in selected_resources
-        and keeps_incremental_boundaries(model)
+        flags.WHICH in ('run', 'build') and node.unique_id in selected_resources
+        and keeps_incremental_boundaries(node)
     ) }}
 {%- endmacro %}
 
@@ -63,7 +64,7 @@
         {{ return('') }}
     {%- endif -%}
     {%- set relations = {} -%}
-    {%- for node in graph.nodes.values() if node.unique_id in selected_resources and keeps_incremental_boundaries(node) -%}
+    {%- for node in graph.nodes.values() if incremental_boundaries_log_enabled(node) -%}
         {%- set relation = incremental_boundaries_relation(node) -%}
         {%- do relations.update({relation | string: relation}) -%}
     {%- endfor -%}
@@ -88,11 +89,11 @@
     built from scratch, or tests run outside `dbt build`).
 #}
 {% macro changed_rows_condition(relation) -%}
-    {%- if not execute or flags.WHICH != 'build' or var('test_changed_rows_only', true) in (false, 'false', 'False', 0, '0') -%}
+    {%- if not execute or flags.WHICH != 'build' or not var_is_true('test_changed_rows_only', true) -%}
         {{ return('') }}
     {%- endif -%}
     {%- set node = graph.nodes.get(model.get('attached_node') or '') -%}
-    {%- if node is none or node.unique_id not in selected_resources or not keeps_incremental_boundaries(node)
+    {%- if node is none or not incremental_boundaries_log_enabled(node)
            or (relation.identifier or '') | lower != (node.alias or '') | lower -%}
         {{ return('') }}
     {%- endif -%}

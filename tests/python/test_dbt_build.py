@@ -307,7 +307,8 @@ def test_build_tests_the_rows_it_wrote_and_dbt_test_the_whole_table(tmp_path: Pa
     whole_table = run_dbt(["test", "--select", "fct_orders"], PROJECT_DIR, database, target, check=False)
     assert whole_table.returncode == 1
     assert "FAIL 1 accepted_values_fct_orders_order_status" in whole_table.stdout
-    unwindowed = run_dbt(["build", "--select", "fct_orders", "--vars", "{test_changed_rows_only: false}"],
+    # as a string, as a scheduler's --vars often passes it (var_is_true reads both)
+    unwindowed = run_dbt(["build", "--select", "fct_orders", "--vars", '{test_changed_rows_only: "false"}'],
                          PROJECT_DIR, database, target, check=False)
     assert unwindowed.returncode == 1
     assert "FAIL 1 accepted_values_fct_orders_order_status" in unwindowed.stdout
@@ -334,3 +335,18 @@ def test_build_tests_the_rows_it_wrote_and_dbt_test_the_whole_table(tmp_path: Pa
         invocations = {row[0] for row in con.execute("select invocation_id from marts.dbt_incremental_boundaries").fetchall()}
     assert "old-run" not in invocations and len(invocations) >= 2
 
+
+# a flag as --vars may pass it (YAML), and whether var_is_true takes it for on
+VAR_FLAGS = [("false", False), ('"false"', False), ('"False"', False), ("0", False), ('"0"', False),
+             ("true", True), ('"true"', True), ("1", True)]
+
+
+def test_var_is_true_reads_flags_passed_as_booleans_numbers_or_strings(tmp_path: Path) -> None:
+    names = [f"flag_{n}" for n in range(len(VAR_FLAGS))]
+    inline = ("select {% for name in " + json.dumps([*names, "not_set"]) + " %}"
+              "{{ var_is_true(name, true) }} as {{ name }}{{ ', ' if not loop.last }}{% endfor %}")
+    passed = "{" + ", ".join(f"flag_{n}: {value}" for n, (value, _) in enumerate(VAR_FLAGS)) + "}"
+    result = run_dbt(["compile", "--quiet", "--inline", inline, "--vars", passed], PROJECT_DIR,
+                     tmp_path / "v.duckdb", tmp_path / "target")
+    expected = ", ".join(f"{is_on} as flag_{n}" for n, (_, is_on) in enumerate(VAR_FLAGS))
+    assert result.stdout.strip() == f"select {expected}, True as not_set"
