@@ -6,13 +6,17 @@ load (batch 0) writes two years of history; each later batch appends new rows, u
 before-images), deletes and late-arriving changes whose ``header__timestamp`` is older than the
 change they follow but whose ``header__change_seq`` is newer (the sequence is the order that counts).
 
+What the generator knows about a shop table is in one `TableSpec` (``SHOP_SPECS``): its columns
+with their types (the DDL is built from them), the SQL computing its values, the shape of its
+history and of a batch's new rows, the columns an update keeps, its creation column, whether
+batches delete rows. The code that writes change rows is the same for every table.
+
 Values depend only on (seed, key, version), so the same seed and as-of time give the same data.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -21,44 +25,54 @@ import duckdb
 from raw_loader import pools
 
 RAW_SCHEMA = "raw"
-SHOP_TABLES = ("customers", "customer_addresses", "products", "orders", "order_items", "payments")
 CHANGE_ROWS_PER_CUSTOMER = 35.7  # measured average of the first load, for --change-rows
 HISTORY_DAYS = 730
 BATCH_VERSION_BASE = 10  # versions of batch b are BATCH_VERSION_BASE + b
 
-HEADER_COLUMNS = """
-    header__change_seq varchar not null,
-    header__change_oper varchar,
-    header__change_mask varchar,
-    header__stream_position varchar,
-    header__operation varchar,
-    header__transaction_id varchar,
-    header__timestamp timestamp
-"""
 
-TABLE_COLUMNS = {
-    "customers": """
-        id bigint, first_name varchar, last_name varchar, email varchar, phone varchar,
-        date_of_birth date, country_code varchar, marketing_opt_in boolean, external_ref uuid,
-        created_at timestamp, updated_at timestamp""",
-    "customer_addresses": """
-        id bigint, customer_id bigint, address_type varchar, street_address varchar, city varchar,
-        postal_code varchar, country_code varchar, created_at timestamp, updated_at timestamp""",
-    "products": """
-        id bigint, sku varchar, name varchar, category varchar, unit_price decimal(10, 2),
-        currency varchar, is_active boolean, created_at timestamp, updated_at timestamp""",
-    "orders": """
-        id bigint, customer_id bigint, order_number varchar, status varchar, currency varchar,
-        shipping_address_id bigint, ip_address varchar, user_agent varchar, ordered_at timestamp,
-        updated_at timestamp""",
-    "order_items": """
-        id bigint, order_id bigint, product_id bigint, quantity integer, unit_price decimal(10, 2),
-        discount_amount decimal(10, 2), created_at timestamp, updated_at timestamp""",
-    "payments": """
-        id bigint, order_id bigint, payment_method varchar, card_number varchar, iban varchar,
-        amount decimal(12, 2), currency varchar, status varchar, payment_reference uuid,
-        paid_at timestamp, updated_at timestamp""",
-}
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    constraint: str = ""  # e.g. "not null", "primary key"
+
+    @property
+    def ddl(self) -> str:
+        return f"{self.name} {self.type} {self.constraint}".rstrip()
+
+
+def column_list_ddl(columns: tuple[Column, ...]) -> str:
+    return ", ".join(column.ddl for column in columns)
+
+
+# Qlik Replicate's header, the first columns of every change table
+HEADER_COLUMNS = (
+    Column("header__change_seq", "varchar", "not null"),
+    Column("header__change_oper", "varchar"),
+    Column("header__change_mask", "varchar"),
+    Column("header__stream_position", "varchar"),
+    Column("header__operation", "varchar"),
+    Column("header__transaction_id", "varchar"),
+    Column("header__timestamp", "timestamp"),
+)
+
+SUPPORT_TICKET_COLUMNS = (
+    Column("id", "bigint"), Column("payload", "json"), Column("_batch_id", "integer"),
+    Column("_loaded_at", "timestamp"),
+)
+
+AD_SPEND_COLUMNS = (
+    Column("spend_date", "date"), Column("channel", "varchar"), Column("campaign_id", "varchar"),
+    Column("campaign_name", "varchar"), Column("spend_amount", "decimal(12, 2)"), Column("currency", "varchar"),
+    Column("impressions", "bigint"), Column("clicks", "bigint"), Column("_file_name", "varchar"),
+    Column("_loaded_at", "timestamp"),
+)
+
+LOAD_BATCH_COLUMNS = (
+    Column("batch_id", "integer", "primary key"), Column("seed", "integer"), Column("customers", "bigint"),
+    Column("as_of", "timestamp"), Column("captured_from", "timestamp"), Column("captured_to", "timestamp"),
+    Column("change_rows", "bigint"), Column("loaded_at", "timestamp"),
+)
 
 
 @dataclass(frozen=True)
@@ -253,91 +267,15 @@ def payment_columns() -> str:
         source_ts as updated_at"""
 
 
-# --- change-table plumbing --------------------------------------------------------------------
-
-def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(f"create schema if not exists {RAW_SCHEMA}")
-    for table, columns in TABLE_COLUMNS.items():
-        con.execute(f"create table if not exists {RAW_SCHEMA}.shop_{table}__ct ({HEADER_COLUMNS}, {columns})")
-    con.execute(f"""
-        create table if not exists {RAW_SCHEMA}.support_tickets (
-            id bigint, payload json, _batch_id integer, _loaded_at timestamp)""")
-    con.execute(f"""
-        create table if not exists {RAW_SCHEMA}.marketing_ad_spend (
-            spend_date date, channel varchar, campaign_id varchar, campaign_name varchar,
-            spend_amount decimal(12, 2), currency varchar, impressions bigint, clicks bigint,
-            _file_name varchar, _loaded_at timestamp)""")
-    con.execute(f"""
-        create table if not exists {RAW_SCHEMA}._load_batches (
-            batch_id integer primary key, seed integer, customers bigint, as_of timestamp,
-            captured_from timestamp, captured_to timestamp, change_rows bigint, loaded_at timestamp)""")
-
-
-def column_names(ddl: str) -> list[str]:
-    """Column names of a DDL column list ("a bigint, b decimal(10, 2)" -> ["a", "b"])."""
-    return re.findall(r"(?:^|,)\s*(\w+)\s+\w", re.sub(r"\([^)]*\)", "", ddl))
-
-
-def data_column_names(table: str) -> list[str]:
-    return column_names(TABLE_COLUMNS[table])
-
-
-def header_column_names() -> list[str]:
-    return column_names(HEADER_COLUMNS)
-
-
-def computed_rows(changes: str, columns: str) -> str:
-    """Rows whose values are computed from (key, version): `changes` yields i, v, oper, source_ts,
-    capture_ts, created_ts and any parent columns `columns` needs."""
-    return f"""
-        select changes.i, changes.oper, changes.source_ts, changes.capture_ts, {columns}
-        from ({changes}) changes, p"""
-
-
-def copied_rows(table: str, current: str, keys: str, oper: str, source_ts: str, capture_ts: str) -> str:
-    """Before-images and deletes: the current values of the keys in `keys` (SQL yielding i,
-    source_ts and capture_ts), copied as Qlik copies them."""
-    data = ", ".join(f"c.{name}" for name in data_column_names(table))
-    return f"""
-        select c.id as i, '{oper}' as oper, {source_ts} as source_ts, {capture_ts} as capture_ts, {data}
-        from {current} c join ({keys}) k on k.i = c.id"""
-
-
-def insert_changes(con: duckdb.DuckDBPyConnection, table: str, rows: list[str], batch_id: int,
-                   seed: int) -> int:
-    """Give the change rows their Qlik header (sequence in capture order) and append them."""
-    target = f"{RAW_SCHEMA}.shop_{table}__ct"
-    union = "\nunion all by name\n".join(f"({r})" for r in rows)
-    con.execute(f"create or replace temp table _rows as {union}", {"seed": seed})
-    if table == "customers":
-        con.execute(customer_email_fixup("_rows"), {"seed": seed})
-    data = ", ".join(data_column_names(table))
-    con.execute(f"""
-        insert into {target} ({", ".join(header_column_names())}, {data})
-        select
-            strftime(capture_ts, '%Y%m%d%H%M%S')
-                || lpad((row_number() over (order by capture_ts, i, case oper when 'B' then 0 else 1 end)
-                    + {batch_id} * 1000000000000)::varchar, 21, '0'),
-            oper,
-            case oper when 'U' then upper(printf('%x', hash(i, capture_ts, 'mask', $seed) % 4096 + 1)) end,
-            printf('%08x.%08x.00000001.0000.02.0000:%d.%d.16', epoch(capture_ts)::bigint,
-                coalesce(i, 0) % 4294967296, hash(i, 'sp', $seed) % 100000, coalesce(i, 0) % 10000),
-            case oper when 'I' then 'INSERT' when 'U' then 'UPDATE' when 'D' then 'DELETE'
-                when 'B' then 'BEFOREIMAGE' end,
-            upper(substr(md5(concat_ws('|', epoch(capture_ts)::bigint // 60, coalesce(i, 0) // 50,
-                $seed::varchar)), 1, 32)),
-            source_ts,
-            {data}
-        from _rows
-    """, {"seed": seed})
-    return con.execute("select count(*) from _rows").fetchone()[0]
-
+# --- the first load: two years of history -------------------------------------------------------
 
 def ts(value: dt.datetime) -> str:
     return f"timestamp '{value:%Y-%m-%d %H:%M:%S}'"
 
 
-# --- the first load: two years of history -------------------------------------------------------
+def history_start(as_of: dt.datetime) -> str:
+    return f"({ts(as_of)} - interval {HISTORY_DAYS} days)"
+
 
 def two_version_history(base: str, as_of: dt.datetime, update_pct: int, delete_per_mille: int) -> str:
     """Changes for rows of `base` (i, created_ts, parent columns): every row inserted; `update_pct`%
@@ -368,50 +306,67 @@ def two_version_history(base: str, as_of: dt.datetime, update_pct: int, delete_p
     """
 
 
-def history_rows(table: str, scale: Scale, as_of: dt.datetime) -> list[str]:
-    start = f"({ts(as_of)} - interval {HISTORY_DAYS} days)"
-    span = HISTORY_DAYS * 86400
-    columns = column_builder(table)
-    if table == "customers":
-        base = f"""select i, {start} + to_seconds((hash(i, 'created', $seed) % {span})::bigint) as created_ts
-                   from range(1, {scale.customers + 1}) t(i)"""
-        return [computed_rows(two_version_history(base, as_of, 30, 8), columns)]
-    if table == "customer_addresses":
-        base = f"""select i, {start} + to_seconds((hash((i + 1) // 2, 'created', $seed) % {span})::bigint + 60)
-                       as created_ts
-                   from range(1, 2 * {scale.customers} + 1) t(i)
-                   where i % 2 = 1 or hash((i + 1) // 2, 'addr2', $seed) % 10 < 4"""
-        return [computed_rows(two_version_history(base, as_of, 20, 0), columns)]
-    if table == "products":
-        base = f"""select i, {start} + to_seconds((hash(i, 'created', $seed) % 86400)::bigint) as created_ts
-                   from range(1, {scale.products + 1}) t(i)"""
-        return [computed_rows(two_version_history(base, as_of, 40, 0), columns)]
-    if table == "orders":
-        # placed -> shipped (2 days later) -> delivered (5 days later), each step a B + U pair
-        changes = f"""
-            with o as (
-                select i, 1 + (hash(i, 'cust', $seed) % {scale.customers})::bigint as customer_id,
-                    {order_placed_at(as_of)} as created_ts
-                from range(1, {scale.orders + 1}) t(i)
-            ),
-            steps as (
-                select o.*, s.v, s.oper,
-                    created_ts + to_seconds(s.step_days * 86400
-                        + case when s.step_days > 0 then (hash(i, s.step_days, 'lag', $seed) % 7200)::bigint
-                          else 0 end) as source_ts
-                from o, (values (0, 'I', 0), (0, 'B', 2), (1, 'U', 2), (1, 'B', 5), (2, 'U', 5))
-                    s(v, oper, step_days)
-            )
-            select *, source_ts as capture_ts from steps where source_ts <= {ts(as_of)}"""
-        return [computed_rows(changes, columns)]
-    if table == "order_items":
-        orders = f"""select i as order_id, {order_placed_at(as_of)} as created_ts
-                     from range(1, {scale.orders + 1}) t(i)"""
-        return [computed_rows(new_order_items(orders, scale), columns)]
-    if table == "payments":
-        return [computed_rows(new_payments(f"select id as order_id from {RAW_SCHEMA}.shop_orders__ct", as_of,
-                                           captured_immediately=False), columns)]
-    raise ValueError(table)
+@dataclass(frozen=True)
+class TwoVersionHistory:
+    """The history of a table whose rows are created by `keys` (SQL yielding i and created_ts): see
+    two_version_history."""
+    keys: Callable[[Scale, dt.datetime], str]
+    update_pct: int
+    delete_per_mille: int
+
+    def __call__(self, scale: Scale, as_of: dt.datetime) -> str:
+        return two_version_history(self.keys(scale, as_of), as_of, self.update_pct, self.delete_per_mille)
+
+
+def customer_keys(scale: Scale, as_of: dt.datetime) -> str:
+    return f"""select i, {history_start(as_of)}
+                   + to_seconds((hash(i, 'created', $seed) % {HISTORY_DAYS * 86400})::bigint) as created_ts
+               from range(1, {scale.customers + 1}) t(i)"""
+
+
+def address_keys(scale: Scale, as_of: dt.datetime) -> str:
+    """Addresses 2c-1 and 2c belong to customer c (the second exists for 40% of customers), created
+    a minute after the customer."""
+    return f"""select i, {history_start(as_of)} + to_seconds((hash((i + 1) // 2, 'created', $seed)
+                   % {HISTORY_DAYS * 86400})::bigint + 60) as created_ts
+               from range(1, 2 * {scale.customers} + 1) t(i)
+               where i % 2 = 1 or hash((i + 1) // 2, 'addr2', $seed) % 10 < 4"""
+
+
+def product_keys(scale: Scale, as_of: dt.datetime) -> str:
+    """The catalogue is created on the first day of the history."""
+    return f"""select i, {history_start(as_of)} + to_seconds((hash(i, 'created', $seed) % 86400)::bigint) as created_ts
+               from range(1, {scale.products + 1}) t(i)"""
+
+
+def order_history(scale: Scale, as_of: dt.datetime) -> str:
+    """placed -> shipped (2 days later) -> delivered (5 days later), each step a B + U pair."""
+    return f"""
+        with o as (
+            select i, 1 + (hash(i, 'cust', $seed) % {scale.customers})::bigint as customer_id,
+                {order_placed_at(as_of)} as created_ts
+            from range(1, {scale.orders + 1}) t(i)
+        ),
+        steps as (
+            select o.*, s.v, s.oper,
+                created_ts + to_seconds(s.step_days * 86400
+                    + case when s.step_days > 0 then (hash(i, s.step_days, 'lag', $seed) % 7200)::bigint
+                      else 0 end) as source_ts
+            from o, (values (0, 'I', 0), (0, 'B', 2), (1, 'U', 2), (1, 'B', 5), (2, 'U', 5))
+                s(v, oper, step_days)
+        )
+        select *, source_ts as capture_ts from steps where source_ts <= {ts(as_of)}"""
+
+
+def order_item_history(scale: Scale, as_of: dt.datetime) -> str:
+    orders = f"""select i as order_id, {order_placed_at(as_of)} as created_ts
+                 from range(1, {scale.orders + 1}) t(i)"""
+    return new_order_items(orders, scale)
+
+
+def payment_history(scale: Scale, as_of: dt.datetime) -> str:
+    """Payments of the history's orders (the orders change table is loaded first)."""
+    return new_payments(f"select id as order_id from {RAW_SCHEMA}.shop_orders__ct", as_of, captured_immediately=False)
 
 
 def order_placed_at(as_of: dt.datetime) -> str:
@@ -476,38 +431,282 @@ def new_payments(orders: str, until: dt.datetime, captured_immediately: bool) ->
     """
 
 
+# --- a later batch's new rows ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Batch:
+    """A later batch: its changes are captured in the hour after `window_start`."""
+    id: int
+    scale: Scale
+    window_start: dt.datetime
+
+    @property
+    def window_end(self) -> dt.datetime:
+        return self.window_start + dt.timedelta(hours=1)
+
+    @property
+    def first_change_seq(self) -> str:
+        """A literal at or below this batch's change sequences and above every earlier batch's."""
+        return f"'{self.window_start:%Y%m%d%H%M%S}'"
+
+
+def keys_inserted(batch: Batch, inserted: str) -> str:
+    """The batch's new keys as they are: values computed from the key alone."""
+    return inserted
+
+
+def addresses_of_new_customers(batch: Batch, inserted: str) -> str:
+    """Addresses for the customers this batch added (customers are loaded first)."""
+    return f"""
+        select c.id * 2 - 1 as i, 0 as v, 'I' as oper, c.created_at as capture_ts, c.created_at as source_ts,
+            c.created_at as created_ts
+        from {RAW_SCHEMA}.shop_customers__ct c
+        where c.header__change_oper = 'I' and c.header__change_seq >= {batch.first_change_seq}
+          and c.id * 2 - 1 not in (select id from {RAW_SCHEMA}.shop_customer_addresses__ct)"""
+
+
+def orders_of_any_customer(batch: Batch, inserted: str) -> str:
+    """The batch's new orders, each placed by one of all the customers so far."""
+    customers = f"(select max(id) from {RAW_SCHEMA}.shop_customers__ct)"
+    return f"""
+        select k.*, 1 + (hash(i, 'cust', $seed) % {customers})::bigint as customer_id
+        from ({inserted}) k"""
+
+
+def items_of_new_orders(batch: Batch, inserted: str) -> str:
+    """Items of the orders this batch added (orders are loaded first)."""
+    orders = f"""select id as order_id, ordered_at as created_ts from {RAW_SCHEMA}.shop_orders__ct
+                 where header__change_oper = 'I' and header__change_seq >= {batch.first_change_seq}"""
+    return new_order_items(orders, batch.scale)
+
+
+def payments_of_new_orders(batch: Batch, inserted: str) -> str:
+    """Payments of the orders this batch added (orders and their items are loaded first)."""
+    orders = f"""select id as order_id from {RAW_SCHEMA}.shop_orders__ct
+                 where header__change_oper = 'I' and header__change_seq >= {batch.first_change_seq}"""
+    return new_payments(orders, batch.window_end, captured_immediately=True)
+
+
+# --- one spec per shop table --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TableSpec:
+    """Everything the generator knows about one shop change table."""
+
+    name: str
+    # the data columns (after the Qlik header), with their types: the table's DDL
+    columns: tuple[Column, ...]
+    # the select list computing the data columns from i (key), v (version), created_ts, source_ts
+    # and the parent columns the change rows carry
+    values: Callable[[], str]
+    # the first load's changes: SQL yielding i, v, oper, source_ts, capture_ts, created_ts and the
+    # parent columns `values` reads
+    history: Callable[[Scale, dt.datetime], str]
+    # a later batch's inserts: SQL yielding the same, given the batch and the SQL of its new keys
+    # (i, v, oper, capture_ts, source_ts, created_ts)
+    new_rows: Callable[[Batch, str], str]
+    # the columns an update keeps from the row it updates (parent keys and what `values` reads)
+    parent_columns: tuple[str, ...] = ()
+    # the column holding the row's creation time (kept by updates)
+    creation_column: str = "created_at"
+    # whether later batches delete rows (the history's deletes are part of its shape)
+    deletes_in_batches: bool = True
+    # SQL run on the relation of computed change rows before they are appended, for values
+    # computed from other columns of the same row
+    fixup: Callable[[str], str] | None = None
+
+    @property
+    def relation(self) -> str:
+        return f"{RAW_SCHEMA}.shop_{self.name}__ct"
+
+    @property
+    def column_names(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+    @property
+    def ddl(self) -> str:
+        return f"create table if not exists {self.relation} ({column_list_ddl(HEADER_COLUMNS + self.columns)})"
+
+
+# In load order: a table's new rows may read the change tables before it.
+SHOP_SPECS = (
+    TableSpec(
+        name="customers",
+        columns=(
+            Column("id", "bigint"), Column("first_name", "varchar"), Column("last_name", "varchar"),
+            Column("email", "varchar"), Column("phone", "varchar"), Column("date_of_birth", "date"),
+            Column("country_code", "varchar"), Column("marketing_opt_in", "boolean"), Column("external_ref", "uuid"),
+            Column("created_at", "timestamp"), Column("updated_at", "timestamp"),
+        ),
+        values=customer_columns,
+        history=TwoVersionHistory(customer_keys, update_pct=30, delete_per_mille=8),
+        new_rows=keys_inserted,
+        fixup=customer_email_fixup,
+    ),
+    TableSpec(
+        name="customer_addresses",
+        columns=(
+            Column("id", "bigint"), Column("customer_id", "bigint"), Column("address_type", "varchar"),
+            Column("street_address", "varchar"), Column("city", "varchar"), Column("postal_code", "varchar"),
+            Column("country_code", "varchar"), Column("created_at", "timestamp"), Column("updated_at", "timestamp"),
+        ),
+        values=address_columns,
+        history=TwoVersionHistory(address_keys, update_pct=20, delete_per_mille=0),
+        new_rows=addresses_of_new_customers,
+        deletes_in_batches=False,
+    ),
+    TableSpec(
+        name="products",
+        columns=(
+            Column("id", "bigint"), Column("sku", "varchar"), Column("name", "varchar"), Column("category", "varchar"),
+            Column("unit_price", "decimal(10, 2)"), Column("currency", "varchar"), Column("is_active", "boolean"),
+            Column("created_at", "timestamp"), Column("updated_at", "timestamp"),
+        ),
+        values=product_columns,
+        history=TwoVersionHistory(product_keys, update_pct=40, delete_per_mille=0),
+        new_rows=keys_inserted,
+        deletes_in_batches=False,
+    ),
+    TableSpec(
+        name="orders",
+        columns=(
+            Column("id", "bigint"), Column("customer_id", "bigint"), Column("order_number", "varchar"),
+            Column("status", "varchar"), Column("currency", "varchar"), Column("shipping_address_id", "bigint"),
+            Column("ip_address", "varchar"), Column("user_agent", "varchar"), Column("ordered_at", "timestamp"),
+            Column("updated_at", "timestamp"),
+        ),
+        values=order_columns,
+        history=order_history,
+        new_rows=orders_of_any_customer,
+        parent_columns=("customer_id",),
+        creation_column="ordered_at",
+    ),
+    TableSpec(
+        name="order_items",
+        columns=(
+            Column("id", "bigint"), Column("order_id", "bigint"), Column("product_id", "bigint"),
+            Column("quantity", "integer"), Column("unit_price", "decimal(10, 2)"),
+            Column("discount_amount", "decimal(10, 2)"), Column("created_at", "timestamp"),
+            Column("updated_at", "timestamp"),
+        ),
+        values=order_item_columns,
+        history=order_item_history,
+        new_rows=items_of_new_orders,
+        parent_columns=("order_id", "product_id", "unit_price"),
+    ),
+    TableSpec(
+        name="payments",
+        columns=(
+            Column("id", "bigint"), Column("order_id", "bigint"), Column("payment_method", "varchar"),
+            Column("card_number", "varchar"), Column("iban", "varchar"), Column("amount", "decimal(12, 2)"),
+            Column("currency", "varchar"), Column("status", "varchar"), Column("payment_reference", "uuid"),
+            Column("paid_at", "timestamp"), Column("updated_at", "timestamp"),
+        ),
+        values=payment_columns,
+        history=payment_history,
+        new_rows=payments_of_new_orders,
+        parent_columns=("order_id", "payment_method", "amount", "currency"),
+        creation_column="paid_at",
+    ),
+)
+SHOP_TABLES = tuple(spec.name for spec in SHOP_SPECS)
+SPECS = {spec.name: spec for spec in SHOP_SPECS}
+
+
+# --- change-table plumbing, the same for every shop table ------------------------------------------
+
+def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"create schema if not exists {RAW_SCHEMA}")
+    for spec in SHOP_SPECS:
+        con.execute(spec.ddl)
+    con.execute(f"create table if not exists {RAW_SCHEMA}.support_tickets ({column_list_ddl(SUPPORT_TICKET_COLUMNS)})")
+    con.execute(f"create table if not exists {RAW_SCHEMA}.marketing_ad_spend ({column_list_ddl(AD_SPEND_COLUMNS)})")
+    con.execute(f"create table if not exists {RAW_SCHEMA}._load_batches ({column_list_ddl(LOAD_BATCH_COLUMNS)})")
+
+
+def computed_rows(changes: str, columns: str) -> str:
+    """Rows whose values are computed from (key, version): `changes` yields i, v, oper, source_ts,
+    capture_ts, created_ts and any parent columns `columns` needs."""
+    return f"""
+        select changes.i, changes.oper, changes.source_ts, changes.capture_ts, {columns}
+        from ({changes}) changes, p"""
+
+
+def copied_rows(spec: TableSpec, current: str, keys: str, oper: str, source_ts: str, capture_ts: str) -> str:
+    """Before-images and deletes: the current values of the keys in `keys` (SQL yielding i,
+    source_ts and capture_ts), copied as Qlik copies them."""
+    data = ", ".join(f"c.{name}" for name in spec.column_names)
+    return f"""
+        select c.id as i, '{oper}' as oper, {source_ts} as source_ts, {capture_ts} as capture_ts, {data}
+        from {current} c join ({keys}) k on k.i = c.id"""
+
+
+def insert_changes(con: duckdb.DuckDBPyConnection, spec: TableSpec, rows: list[str], batch_id: int,
+                   seed: int) -> int:
+    """Give the change rows their Qlik header (sequence in capture order) and append them."""
+    union = "\nunion all by name\n".join(f"({r})" for r in rows)
+    con.execute(f"create or replace temp table _rows as {union}", {"seed": seed})
+    if spec.fixup is not None:
+        con.execute(spec.fixup("_rows"), {"seed": seed})
+    data = ", ".join(spec.column_names)
+    con.execute(f"""
+        insert into {spec.relation} ({", ".join(column.name for column in HEADER_COLUMNS)}, {data})
+        select
+            strftime(capture_ts, '%Y%m%d%H%M%S')
+                || lpad((row_number() over (order by capture_ts, i, case oper when 'B' then 0 else 1 end)
+                    + {batch_id} * 1000000000000)::varchar, 21, '0'),
+            oper,
+            case oper when 'U' then upper(printf('%x', hash(i, capture_ts, 'mask', $seed) % 4096 + 1)) end,
+            printf('%08x.%08x.00000001.0000.02.0000:%d.%d.16', epoch(capture_ts)::bigint,
+                coalesce(i, 0) % 4294967296, hash(i, 'sp', $seed) % 100000, coalesce(i, 0) % 10000),
+            case oper when 'I' then 'INSERT' when 'U' then 'UPDATE' when 'D' then 'DELETE'
+                when 'B' then 'BEFOREIMAGE' end,
+            upper(substr(md5(concat_ws('|', epoch(capture_ts)::bigint // 60, coalesce(i, 0) // 50,
+                $seed::varchar)), 1, 32)),
+            source_ts,
+            {data}
+        from _rows
+    """, {"seed": seed})
+    return con.execute("select count(*) from _rows").fetchone()[0]
+
+
+def history_rows(spec: TableSpec, scale: Scale, as_of: dt.datetime) -> list[str]:
+    """Change rows of the first load."""
+    return [computed_rows(spec.history(scale, as_of), spec.values())]
+
+
 # --- later batches: new rows, updates, deletes, late arrivals -------------------------------------
 
-def current_state(con: duckdb.DuckDBPyConnection, table: str) -> str:
+def current_state(con: duckdb.DuckDBPyConnection, spec: TableSpec) -> str:
     """A temp table with the latest valid change per key (deleted keys included, flagged)."""
-    name = f"_current_{table}"
+    name = f"_current_{spec.name}"
     con.execute(f"""
         create or replace temp table {name} as
-        select * from {RAW_SCHEMA}.shop_{table}__ct
+        select * from {spec.relation}
         where header__change_oper in ('I', 'U', 'D') and id is not null
         qualify row_number() over (partition by id order by header__change_seq desc) = 1
     """)
     return name
 
 
-def batch_rows(con: duckdb.DuckDBPyConnection, table: str, scale: Scale, batch_id: int, fraction: float,
-               window_start: dt.datetime, seed: int) -> list[str]:
-    """Change rows for one later batch of `table`, captured in the hour after `window_start`."""
-    current = current_state(con, table)
+def batch_rows(con: duckdb.DuckDBPyConnection, spec: TableSpec, batch: Batch, fraction: float) -> list[str]:
+    """Change rows for one later batch of the table, captured in the hour after the batch's window start."""
+    current = current_state(con, spec)
     live, max_id = con.execute(
         f"select count(*) filter (where header__change_oper <> 'D'), coalesce(max(id), 0) from {current}"
     ).fetchone()
+    batch_id = batch.id
     version = BATCH_VERSION_BASE + batch_id
-    capture = f"{ts(window_start)} + to_seconds((hash(i, 'cap', {batch_id}, $seed) % 3600)::bigint)"
+    capture = f"{ts(batch.window_start)} + to_seconds((hash(i, 'cap', {batch_id}, $seed) % 3600)::bigint)"
     n_new = max(1, round(live * fraction * 0.5))
     n_update = max(1, round(live * fraction * 0.5))
-    n_delete = max(1, round(live * fraction * 0.05)) if table not in ("products", "customer_addresses") else 0
-    columns = column_builder(table)
+    n_delete = max(1, round(live * fraction * 0.05)) if spec.deletes_in_batches else 0
+    columns = spec.values()
     # updates and deletes pick distinct live keys, ordered by a hash of (key, batch)
     picked = f"""
         select id as i, row_number() over (order by hash(id, {batch_id}, 'pick', $seed)) as rank,
             header__timestamp as previous_ts, created_at_col as created_ts
-        from (select *, {creation_column(table)} as created_at_col from {current}
+        from (select *, {spec.creation_column} as created_at_col from {current}
               where header__change_oper <> 'D')
         qualify rank <= {n_update + n_delete}"""
     updates = f"""
@@ -517,64 +716,20 @@ def batch_rows(con: duckdb.DuckDBPyConnection, table: str, scale: Scale, batch_i
                  else {capture} end as source_ts
         from ({picked}) where rank <= {n_update}"""
     deletes = f"select i, {capture} as capture_ts, {capture} as source_ts from ({picked}) where rank > {n_update}"
-    parents = parent_columns(table, current)
+    # an update keeps the parent columns of the row it updates
+    kept = "".join(f", c.{column}" for column in spec.parent_columns)
+    join_current = f"join {current} c on c.id = u.i" if spec.parent_columns else ""
     rows = [
-        copied_rows(table, current, updates, "B", "k.source_ts", "k.capture_ts"),
-        computed_rows(f"select u.*, 'U' as oper{parents[0]} from ({updates}) u {parents[1]}", columns),
+        copied_rows(spec, current, updates, "B", "k.source_ts", "k.capture_ts"),
+        computed_rows(f"select u.*, 'U' as oper{kept} from ({updates}) u {join_current}", columns),
     ]
     if n_delete:
-        rows.append(copied_rows(table, current, deletes, "D", "k.source_ts", "k.capture_ts"))
+        rows.append(copied_rows(spec, current, deletes, "D", "k.source_ts", "k.capture_ts"))
     new_keys = f"select {max_id} + n as i from range(1, {n_new + 1}) r(n)"
-    rows.extend(new_rows(table, scale, new_keys, capture, batch_id, window_start))
-    return rows
-
-
-def creation_column(table: str) -> str:
-    return {"orders": "ordered_at", "payments": "paid_at"}.get(table, "created_at")
-
-
-def parent_columns(table: str, current: str) -> tuple[str, str]:
-    """Columns an update keeps from the current row, for tables whose values need them."""
-    if table == "orders":
-        return ", c.customer_id", f"join {current} c on c.id = u.i"
-    if table == "order_items":
-        return ", c.order_id, c.product_id, c.unit_price", f"join {current} c on c.id = u.i"
-    if table == "payments":
-        return (", c.order_id, c.payment_method, c.amount, c.currency",
-                f"join {current} c on c.id = u.i")
-    return "", ""
-
-
-def new_rows(table: str, scale: Scale, new_keys: str, capture: str, batch_id: int,
-             window_start: dt.datetime) -> list[str]:
-    columns = column_builder(table)
-    window_end = window_start + dt.timedelta(hours=1)
     inserted = f"""select i, 0 as v, 'I' as oper, {capture} as capture_ts, {capture} as source_ts,
                        {capture} as created_ts from ({new_keys})"""
-    if table in ("customers", "products"):
-        return [computed_rows(inserted, columns)]
-    if table == "customer_addresses":
-        # addresses for the customers this batch added (the generator adds customers first)
-        return [computed_rows(f"""
-            select c.id * 2 - 1 as i, 0 as v, 'I' as oper, c.created_at as capture_ts, c.created_at as source_ts,
-                c.created_at as created_ts
-            from {RAW_SCHEMA}.shop_customers__ct c
-            where c.header__change_oper = 'I' and c.header__change_seq >= '{window_start:%Y%m%d%H%M%S}'
-              and c.id * 2 - 1 not in (select id from {RAW_SCHEMA}.shop_customer_addresses__ct)""", columns)]
-    if table == "orders":
-        customers = f"(select max(id) from {RAW_SCHEMA}.shop_customers__ct)"
-        return [computed_rows(f"""
-            select k.*, 1 + (hash(i, 'cust', $seed) % {customers})::bigint as customer_id
-            from ({inserted}) k""", columns)]
-    if table == "order_items":
-        orders = f"""select id as order_id, ordered_at as created_ts from {RAW_SCHEMA}.shop_orders__ct
-                     where header__change_oper = 'I' and header__change_seq >= '{window_start:%Y%m%d%H%M%S}'"""
-        return [computed_rows(new_order_items(orders, scale), columns)]
-    if table == "payments":
-        orders = f"""select id as order_id from {RAW_SCHEMA}.shop_orders__ct
-                     where header__change_oper = 'I' and header__change_seq >= '{window_start:%Y%m%d%H%M%S}'"""
-        return [computed_rows(new_payments(orders, window_end, captured_immediately=True), columns)]
-    raise ValueError(table)
+    rows.append(computed_rows(spec.new_rows(batch, inserted), columns))
+    return rows
 
 
 # --- support tickets (API load, JSON payloads) and marketing spend (file load) --------------------
@@ -670,11 +825,11 @@ def load_initial(con: duckdb.DuckDBPyConnection, scale: Scale, seed: int, as_of:
     create_raw_tables(con)
     create_pools(con, seed)
     rows: dict[str, int] = {}
-    for table in SHOP_TABLES:
-        progress(f"shop_{table}__ct")
-        rows[table] = insert_changes(con, table, history_rows(table, scale, as_of), 0, seed)
+    for spec in SHOP_SPECS:
+        progress(f"shop_{spec.name}__ct")
+        rows[spec.name] = insert_changes(con, spec, history_rows(spec, scale, as_of), 0, seed)
     progress("support_tickets")
-    current_state(con, "customers")
+    current_state(con, SPECS["customers"])
     n_tickets = max(10, scale.customers * 3 // 10)
     # tickets spread over the history, one in ten raised in the last day
     created = (f"{ts(as_of)} - to_seconds((hash(i, 'tcreated', $seed) % case when i % 10 = 0 then 86400 "
@@ -704,15 +859,15 @@ def load_batch(con: duckdb.DuckDBPyConnection, fraction: float,
     scale = Scale(customers)
     create_pools(con, seed)
     window_start = as_of + dt.timedelta(hours=batch_id)
+    batch = Batch(batch_id, scale, window_start)
     rows: dict[str, int] = {}
-    for table in SHOP_TABLES:
-        progress(f"shop_{table}__ct")
-        rows[table] = insert_changes(
-            con, table, batch_rows(con, table, scale, batch_id, fraction, window_start, seed), batch_id, seed)
+    for spec in SHOP_SPECS:
+        progress(f"shop_{spec.name}__ct")
+        rows[spec.name] = insert_changes(con, spec, batch_rows(con, spec, batch, fraction), batch_id, seed)
     if inject_malformed:
         rows["orders"] += insert_malformed_orders(con, batch_id, window_start, seed)
     progress("support_tickets")
-    current_state(con, "customers")
+    current_state(con, SPECS["customers"])
     max_ticket, n_tickets = con.execute(
         f"select max(id), count(distinct id) from {RAW_SCHEMA}.support_tickets").fetchone()
     n = max(2, round(n_tickets * fraction))
@@ -753,16 +908,3 @@ def record_batch(con: duckdb.DuckDBPyConnection, batch_id: int, seed: int, scale
     change_rows = sum(n for table, n in rows.items() if table in SHOP_TABLES)
     con.execute(f"insert into {RAW_SCHEMA}._load_batches values (?, ?, ?, ?, ?, ?, ?, now()::timestamp)",
                 [batch_id, seed, scale.customers, as_of, captured_from, captured_to, change_rows])
-
-
-def column_builder(table: str) -> str:
-    """The SQL select list that computes `table`'s data columns."""
-    builders: dict[str, Callable[[], str]] = {
-        "customers": customer_columns,
-        "customer_addresses": address_columns,
-        "products": product_columns,
-        "orders": order_columns,
-        "order_items": order_item_columns,
-        "payments": payment_columns,
-    }
-    return builders[table]()

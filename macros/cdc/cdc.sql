@@ -1,9 +1,13 @@
 {#
     Helpers for Qlik Replicate "store changes" tables (<table>__ct).
 
-    A change row is valid when its operation is I (insert), U (update after-image) or D (delete)
-    and its key is present. B rows (update before-images) are ignored. Anything else is
-    quarantined by stg_shop__rejected_changes and never merged.
+    Every change row is exactly one of (each predicate below is true or false, never null):
+      - valid: its operation is I (insert), U (update after-image) or D (delete) and its key is
+        present. Staging merges these.
+      - a before-image: operation B, the row as it was before an update. Ignored.
+      - rejected: anything else (an unknown or missing operation code, or a valid one without its
+        key). Quarantined by stg_shop__rejected_changes and never merged.
+    The data test tests/cdc/assert_cdc_change_predicates_partition_rows.sql holds them to that.
 #}
 
 {% macro cdc_valid_operations() -%}
@@ -11,8 +15,20 @@
 {%- endmacro %}
 
 
+{#- the leading `is not null` makes the predicate false, not null, for a row without an operation #}
 {% macro cdc_is_valid_change(key_column) -%}
-    header__change_oper in {{ cdc_valid_operations() }} and {{ key_column }} is not null
+    (header__change_oper is not null and header__change_oper in {{ cdc_valid_operations() }} and {{ key_column }} is not null)
+{%- endmacro %}
+
+
+{% macro cdc_is_before_image() -%}
+    (header__change_oper is not null and header__change_oper = 'B')
+{%- endmacro %}
+
+
+{#- neither valid nor a before-image; both are true or false, so this is too #}
+{% macro cdc_is_rejected_change(key_column) -%}
+    (not {{ cdc_is_valid_change(key_column) }} and not {{ cdc_is_before_image() }})
 {%- endmacro %}
 
 
@@ -47,8 +63,8 @@
     {%- set newest = run_query(
         "select max(header__change_seq) from " ~ this ~ " where source_table = '" ~ table ~ "'").rows[0][0] -%}
     {%- set staging = graph.nodes.get('model.' ~ project_name ~ '.stg_shop__' ~ table) -%}
-    {%- set staged = logged_boundaries(staging).get('_cdc_change_seq') if staging is not none
-                     and staging.unique_id in selected_resources and flags.WHICH in ('run', 'build') else none -%}
+    {%- set staged = logged_boundaries(staging).get('_cdc_change_seq')
+                     if staging is not none and incremental_boundaries_log_enabled(staging) else none -%}
     {%- set candidates = [newest or ''] + ([staged['boundary'] or ''] if staged and staged['this_run'] else []) -%}
     {{ return(sql_string_literal(candidates | max)) }}
 {%- endmacro %}

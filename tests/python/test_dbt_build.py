@@ -177,6 +177,27 @@ def test_every_model_source_and_column_is_described_and_tested(built_warehouse: 
     assert marts and all(n["config"]["contract"]["enforced"] for n in marts)
 
 
+def test_every_override_of_a_dbt_built_in_is_in_macros_overrides_and_says_what_it_replaces(
+        built_warehouse: Warehouse) -> None:
+    """A project macro that replaces a dbt built-in (same name, or an adapter's version of a
+    dispatched `default__` macro) lives in macros/overrides/, in a file whose opening comment names
+    the built-in it replaces."""
+    macros = json.loads(built_warehouse.manifest.read_text())["macros"].values()
+    built_in = {m["name"] for m in macros if m["package_name"] != "analytics"}
+    overrides: dict[str, str] = {}
+    for macro in (m for m in macros if m["package_name"] == "analytics"):
+        name = macro["name"]
+        dispatched = "default__" + name.split("__", 1)[1] if "__" in name else None
+        replaced = name if name in built_in else dispatched if dispatched in built_in else None
+        if replaced:
+            overrides[replaced] = macro["original_file_path"]
+    assert {"generate_schema_name", "get_where_subquery", "default__get_table_columns_and_constraints"} <= set(overrides)
+    for replaced, path in overrides.items():
+        assert path.startswith("macros/overrides/"), f"{path} replaces dbt's {replaced}: move it to macros/overrides/"
+        opening = (PROJECT_DIR / path).read_text().split("#}", 1)[0]
+        assert opening.startswith("{#") and f"built-in {replaced}" in opening, f"{path}: name {replaced} first"
+
+
 def test_boundaries_are_looked_up_from_an_earlier_run_and_stay_exact(tmp_path: Path) -> None:
     """A boundary is searched among the values at or above the one an earlier run logged (the
     database reads only newer storage blocks); a logged value above every row (rows deleted, table
@@ -286,7 +307,8 @@ def test_build_tests_the_rows_it_wrote_and_dbt_test_the_whole_table(tmp_path: Pa
     whole_table = run_dbt(["test", "--select", "fct_orders"], PROJECT_DIR, database, target, check=False)
     assert whole_table.returncode == 1
     assert "FAIL 1 accepted_values_fct_orders_order_status" in whole_table.stdout
-    unwindowed = run_dbt(["build", "--select", "fct_orders", "--vars", "{test_changed_rows_only: false}"],
+    # as a string, as a scheduler's --vars often passes it (var_is_true reads both)
+    unwindowed = run_dbt(["build", "--select", "fct_orders", "--vars", '{test_changed_rows_only: "false"}'],
                          PROJECT_DIR, database, target, check=False)
     assert unwindowed.returncode == 1
     assert "FAIL 1 accepted_values_fct_orders_order_status" in unwindowed.stdout
@@ -312,3 +334,19 @@ def test_build_tests_the_rows_it_wrote_and_dbt_test_the_whole_table(tmp_path: Pa
     with duckdb.connect(str(database), read_only=True) as con:
         invocations = {row[0] for row in con.execute("select invocation_id from marts.dbt_incremental_boundaries").fetchall()}
     assert "old-run" not in invocations and len(invocations) >= 2
+
+
+# a flag as --vars may pass it (YAML), and whether var_is_true takes it for on
+VAR_FLAGS = [("false", False), ('"false"', False), ('"False"', False), ("0", False), ('"0"', False),
+             ("true", True), ('"true"', True), ("1", True)]
+
+
+def test_var_is_true_reads_flags_passed_as_booleans_numbers_or_strings(tmp_path: Path) -> None:
+    names = [f"flag_{n}" for n in range(len(VAR_FLAGS))]
+    inline = ("select {% for name in " + json.dumps([*names, "not_set"]) + " %}"
+              "{{ var_is_true(name, true) }} as {{ name }}{{ ', ' if not loop.last }}{% endfor %}")
+    passed = "{" + ", ".join(f"flag_{n}: {value}" for n, (value, _) in enumerate(VAR_FLAGS)) + "}"
+    result = run_dbt(["compile", "--quiet", "--inline", inline, "--vars", passed], PROJECT_DIR,
+                     tmp_path / "v.duckdb", tmp_path / "target")
+    expected = ", ".join(f"{is_on} as flag_{n}" for n, (_, is_on) in enumerate(VAR_FLAGS))
+    assert result.stdout.strip() == f"select {expected}, True as not_set"

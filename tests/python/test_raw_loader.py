@@ -9,7 +9,7 @@ import duckdb
 import pytest
 from conftest import BIN_DIR, load_raw
 
-from raw_loader.generate import SHOP_TABLES
+from raw_loader.generate import HEADER_COLUMNS, SHOP_SPECS, SHOP_TABLES
 
 QLIK_HEADER = ["header__change_seq", "header__change_oper", "header__change_mask", "header__stream_position",
                "header__operation", "header__transaction_id", "header__timestamp"]
@@ -33,14 +33,39 @@ def test_same_seed_and_as_of_give_identical_data_and_another_seed_does_not(tmp_p
     assert a["shop_customers__ct"] != c["shop_customers__ct"]
 
 
+# The data of one small raw layer (seed 11, 200 customers, as of 2026-06-01, then a 10% batch with the
+# malformed rows), as (rows, sum of row hashes) per table. Pinned so that a change to the generator's
+# code that changes its data fails here, not only in a comparison of two runs of the same code. The
+# hashes are DuckDB's: a DuckDB upgrade that changes hash() needs them pinned again (after checking
+# that nothing but the DuckDB version changed).
+PINNED_CHECKSUMS = {
+    "marketing_ad_spend": (5505, 51380464524503324331471),
+    "shop_customer_addresses__ct": (454, 4154217412697320277606),
+    "shop_customers__ct": (350, 3208901840842174599912),
+    "shop_order_items__ct": (1783, 16684620575737032298227),
+    "shop_orders__ct": (2957, 27708536574828965475828),
+    "shop_payments__ct": (2023, 18658473655007707666590),
+    "shop_products__ct": (107, 1003369659822001085225),
+    "support_tickets": (72, 676549400706689063456),
+}
+
+
+def test_generated_data_is_pinned(tmp_path: Path) -> None:
+    database = tmp_path / "pinned.duckdb"
+    load_raw(database, "--customers", "200", "--seed", "11", "--as-of", "2026-06-01")
+    load_raw(database, "--append-batch", "--fraction", "0.1", "--inject-malformed")
+    assert table_checksums(database) == PINNED_CHECKSUMS
+
+
 def test_change_tables_have_the_qlik_header_and_operations(tmp_path: Path) -> None:
     database = tmp_path / "layer.duckdb"
     load_raw(database, "--change-rows", "3000", "--as-of", "2026-06-01")
     load_raw(database, "--append-batch", "--fraction", "0.05")
     with duckdb.connect(str(database), read_only=True) as con:
-        for table in SHOP_TABLES:
-            columns = [r[0] for r in con.execute(f"describe raw.shop_{table}__ct").fetchall()]
+        for spec in SHOP_SPECS:
+            columns = [r[0] for r in con.execute(f"describe {spec.relation}").fetchall()]
             assert columns[:len(QLIK_HEADER)] == QLIK_HEADER
+            assert columns == [c.name for c in HEADER_COLUMNS] + spec.column_names  # the DDL is the spec's
         operations = dict(con.execute(
             "select header__change_oper, count(*) from raw.shop_orders__ct group by 1").fetchall())
         assert set(operations) == {"I", "U", "D", "B"}

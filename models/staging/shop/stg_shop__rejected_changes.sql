@@ -1,7 +1,8 @@
 {#
     Quarantine: change rows that staging refuses to merge (an unknown operation code or a missing
-    key). Only the change headers are kept, never the row's values. A warning test on this model
-    makes every newly rejected row visible in `dbt build`.
+    key): cdc_is_rejected_change, every change row neither valid (merged) nor a before-image
+    (ignored). Only the change headers are kept, never the row's values. A warning test on this
+    model makes every newly rejected row visible in `dbt build`.
 
     Incremental (append): a log of every rejected change, with the time it was quarantined. A run
     reads, per change table, only the change rows newer than both the newest one it already
@@ -35,17 +36,13 @@ with
         header__change_oper,
         header__timestamp,
         case
-            when header__change_oper not in ('I', 'U', 'D', 'B') or header__change_oper is null
-                then 'unknown operation code'
-            else 'missing key'
+            when header__change_oper in {{ cdc_valid_operations() }} then 'missing key'
+            else 'unknown operation code'
         end as rejection_reason,
         cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as {{ dbt.type_timestamp() }}) as quarantined_at
     from {{ source('shop', table ~ '__ct') }}
     where
-        (
-            header__change_oper not in ('I', 'U', 'D', 'B') or header__change_oper is null
-            or (header__change_oper in ('I', 'U', 'D') and id is null)
-        )
+        {{ cdc_is_rejected_change('id') }}
         {%- if is_incremental() %}
         and header__change_seq > {{ quarantine_boundary(table) }}
         {%- endif %}

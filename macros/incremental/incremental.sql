@@ -91,10 +91,10 @@
         {%- do run_query(
             "insert into " ~ incremental_boundaries_relation(model)
             ~ " (invocation_id, node_id, watermark_column, boundary, recorded_at) values ('" ~ invocation_id
-            ~ "', '" ~ model.unique_id ~ "', '" ~ column ~ "', " ~ (sql_string_literal(newest) or 'null')
+            ~ "', '" ~ model.unique_id ~ "', '" ~ column ~ "', " ~ (known[column] or 'null')
             ~ ", cast(" ~ dbt.current_timestamp() ~ " as " ~ dbt.type_timestamp() ~ "))") -%}
     {%- endif -%}
-    {{ return(sql_string_literal(newest)) }}
+    {{ return(known[column]) }}
 {%- endmacro %}
 
 

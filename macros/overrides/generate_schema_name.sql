@@ -1,4 +1,7 @@
 {#
+    Replaces dbt's built-in generate_schema_name (dbt-core, get_custom_name/get_custom_schema.sql),
+    which always prefixes a custom schema with the target schema (`<target.schema>_marts`).
+
     Schemas are named for what they hold (staging, intermediate, marts, snapshots, reference).
     - DuckDB (the embedded default) and the Snowflake `prod` targets use the custom schema name as is.
     - Any other target (a developer's Snowflake sandbox) prefixes it with the target schema,

@@ -1,4 +1,10 @@
 {#
+    Replaces, on DuckDB only, dbt's built-in default__get_table_columns_and_constraints (dbt-core,
+    relations/column/columns_spec_ddl.sql), the column list of a contracted table's CREATE TABLE,
+    which also renders the model-level constraints (the primary key). dbt dispatches
+    get_table_columns_and_constraints to this duckdb__ version; Snowflake keeps dbt's (the
+    emulator test suite has its own, in macros_emulator/).
+
     Contracted tables on DuckDB: column types and column-level constraints (not null) as declared,
     the primary key documented but not created.
 

@@ -8,10 +8,11 @@
     latest earlier boundary; the node's pre-hooks and its data tests read this run's back.
 
     In `dbt build`, the data tests of such a node check only the rows the build wrote: those with
-    a watermark newer than the boundary logged for this invocation. A whole-table test would cost
-    as much on a 1% change batch as on a full refresh. Sound because a row the build did not write
-    was tested when it was written, and an incremental run writes whole rows by unique key (a new
-    duplicate or a new null is always in a written row). Whole-table tests still run:
+    a watermark newer than the boundary logged for this invocation (changed_rows_condition, which
+    the get_where_subquery override in macros/overrides/ adds to every generic test). A whole-table
+    test would cost as much on a 1% change batch as on a full refresh. Sound because a row the
+    build did not write was tested when it was written, and an incremental run writes whole rows by
+    unique key (a new duplicate or a new null is always in a written row). Whole-table tests still run:
       - in `dbt test` (e.g. a nightly job) and in `dbt build --full-refresh`;
       - on the first build of a node, and for a node the build did not select;
       - always, with `--vars '{test_changed_rows_only: false}'`.
@@ -27,11 +28,12 @@
 {%- endmacro %}
 
 
-{# Whether this node logs its boundaries in this invocation (on-run-start created its log). #}
-{% macro incremental_boundaries_log_enabled() -%}
+{# Whether `node` (default: this one) logs its boundaries in this invocation (on-run-start created its log). #}
+{% macro incremental_boundaries_log_enabled(node=none) -%}
+    {%- set node = node if node is not none else model -%}
     {{ return(
-        flags.WHICH in ('run', 'build') and model.unique_id in selected_resources
-        and keeps_incremental_boundaries(model)
+        flags.WHICH in ('run', 'build') and node.unique_id in selected_resources
+        and keeps_incremental_boundaries(node)
     ) }}
 {%- endmacro %}
 
@@ -62,7 +64,7 @@
         {{ return('') }}
     {%- endif -%}
     {%- set relations = {} -%}
-    {%- for node in graph.nodes.values() if node.unique_id in selected_resources and keeps_incremental_boundaries(node) -%}
+    {%- for node in graph.nodes.values() if incremental_boundaries_log_enabled(node) -%}
         {%- set relation = incremental_boundaries_relation(node) -%}
         {%- do relations.update({relation | string: relation}) -%}
     {%- endfor -%}
@@ -87,11 +89,11 @@
     built from scratch, or tests run outside `dbt build`).
 #}
 {% macro changed_rows_condition(relation) -%}
-    {%- if not execute or flags.WHICH != 'build' or var('test_changed_rows_only', true) in (false, 'false', 'False', 0, '0') -%}
+    {%- if not execute or flags.WHICH != 'build' or not var_is_true('test_changed_rows_only', true) -%}
         {{ return('') }}
     {%- endif -%}
     {%- set node = graph.nodes.get(model.get('attached_node') or '') -%}
-    {%- if node is none or node.unique_id not in selected_resources or not keeps_incremental_boundaries(node)
+    {%- if node is none or not incremental_boundaries_log_enabled(node)
            or (relation.identifier or '') | lower != (node.alias or '') | lower -%}
         {{ return('') }}
     {%- endif -%}
@@ -104,26 +106,4 @@
         {%- do newer.append(column ~ ' > ' ~ sql_string_literal(logged[column]['boundary'])) -%}
     {%- endfor -%}
     {{ return(newer | join(' or ')) }}
-{%- endmacro %}
-
-
-{# dbt's macro for a test's `where` config, with the changed-rows condition added. #}
-{% macro get_where_subquery(relation) -%}
-    {%- set conditions = [] -%}
-    {%- set where = config.get('where', '') -%}
-    {%- if where -%}
-        {%- do conditions.append('(' ~ where ~ ')') -%}
-    {%- endif -%}
-    {%- set changed = changed_rows_condition(relation) -%}
-    {%- if changed -%}
-        {%- do conditions.append('(' ~ changed ~ ')') -%}
-    {%- endif -%}
-    {%- if conditions -%}
-        {%- set filtered -%}
-            (select * from {{ relation }} where {{ conditions | join(' and ') }}) dbt_subquery
-        {%- endset -%}
-        {%- do return(filtered) -%}
-    {%- else -%}
-        {%- do return(relation) -%}
-    {%- endif -%}
 {%- endmacro %}
