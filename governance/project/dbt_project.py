@@ -65,6 +65,27 @@ def load_yaml_document(path: Path) -> Any:
         raise ProjectError(f"{path}: not valid YAML ({exc})") from exc
 
 
+def read_yaml(path: Path) -> Any:
+    """A YAML file read fast (libyaml, plain data, no line numbers); errors name file and line."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ProjectError(f"{path}: file not found") from exc
+    except OSError as exc:
+        raise ProjectError(f"{path}: cannot read: {exc.strerror}") from exc
+    try:
+        return yaml.load(text, Loader=loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f":{mark.line + 1}" if mark else ""
+        raise ProjectError(f"{path}{where}: not valid YAML ({exc.problem or exc.context})") from exc
+    except yaml.YAMLError as exc:
+        raise ProjectError(f"{path}: not valid YAML ({exc})") from exc
+
+
 def line_of(document: Any, *keys: Any) -> int | None:
     """The 1-based line of `document[keys[0]][keys[1]]...` in its file, or of the deepest key found."""
     node, line = document, None
@@ -101,11 +122,15 @@ class DbtProject:
 
     @cached_property
     def config(self) -> Any:
-        """dbt_project.yml as written (round-trip: keys keep their line numbers)."""
-        document = load_yaml_document(self.project_file)
+        """dbt_project.yml as written (plain data, read fast; `where` finds a key's line)."""
+        document = read_yaml(self.project_file)
         if not isinstance(document, dict):
             raise ProjectError(f"{self.project_file}: must be a mapping")
         return document
+
+    @cached_property
+    def _config_with_lines(self) -> Any:
+        return load_yaml_document(self.project_file)
 
     @property
     def name(self) -> str:
@@ -120,7 +145,7 @@ class DbtProject:
 
     def where(self, *keys: Any) -> str:
         """`dbt_project.yml:LINE` for a key path (the line of the deepest key that exists)."""
-        line = line_of(self.config, *keys)
+        line = line_of(self._config_with_lines, *keys)
         return f"{self.project_file}:{line}" if line else str(self.project_file)
 
     def paths(self, key: str) -> list[Path]:

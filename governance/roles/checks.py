@@ -221,11 +221,11 @@ def _policy_closure(policy: Policy, name: str) -> set[str]:
 
 def committed_clearance_findings(project_dir: Path, policy: Policy) -> list[FindingOut]:
     """`governance check`'s view of roles: a clearance the policy changed since roles.yml was committed."""
-    from governance.project.dbt_project import load_yaml_document
+    from governance.project.dbt_project import read_yaml
 
     path = project_dir / "roles.yml"
     if policy.grants is None or not path.is_file():
         return []
-    spec = load_yaml_document(path) or {}
+    spec = read_yaml(path) or {}
     return [FindingOut("error", "clearance_changed", message.split(":", 1)[0].removeprefix("role "), None,
                        message.split(": ", 1)[1], file="roles.yml") for message in clearance_drift(policy, spec)]
