@@ -9,6 +9,7 @@ ask a `DbtProject` (built once per command from the shared `--project-dir`, `--p
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -49,20 +50,7 @@ def find_project_dir(start: Path | None = None) -> Path:
 
 def load_yaml_document(path: Path) -> Any:
     """A YAML file loaded round-trip (so keys keep their line numbers); errors name file and line."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise ProjectError(f"{path}: file not found") from exc
-    except OSError as exc:
-        raise ProjectError(f"{path}: cannot read: {exc.strerror}") from exc
-    try:
-        return YAML().load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f":{mark.line + 1}" if mark else ""
-        raise ProjectError(f"{path}{where}: not valid YAML ({exc.problem or exc.context})") from exc
-    except YAMLError as exc:
-        raise ProjectError(f"{path}: not valid YAML ({exc})") from exc
+    return parse_yaml(path, lambda text: YAML().load(text))
 
 
 def read_yaml(path: Path) -> Any:
@@ -70,20 +58,29 @@ def read_yaml(path: Path) -> Any:
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return parse_yaml(path, lambda text: yaml.load(text, Loader=loader))
+
+
+def parse_yaml(path: Path, parse: Callable[[str], Any], error: type[Exception] = ProjectError,
+               suffix: str = "") -> Any:
+    """Read `path` and `parse` its text (ruamel or libyaml). A failure raises `error` naming the file
+    and, for invalid YAML, the line and column (`suffix` is appended to the message)."""
+    import yaml
+
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
-        raise ProjectError(f"{path}: file not found") from exc
+        raise error(f"{path}: file not found") from exc
     except OSError as exc:
-        raise ProjectError(f"{path}: cannot read: {exc.strerror}") from exc
+        raise error(f"{path}: cannot read: {exc.strerror}") from exc
     try:
-        return yaml.load(text, Loader=loader)
-    except yaml.MarkedYAMLError as exc:
+        return parse(text)
+    except (MarkedYAMLError, yaml.MarkedYAMLError) as exc:
         mark = exc.problem_mark or exc.context_mark
-        where = f":{mark.line + 1}" if mark else ""
-        raise ProjectError(f"{path}{where}: not valid YAML ({exc.problem or exc.context})") from exc
-    except yaml.YAMLError as exc:
-        raise ProjectError(f"{path}: not valid YAML ({exc})") from exc
+        where = f" line {mark.line + 1}, column {mark.column + 1}:" if mark else ""
+        raise error(f"{path}:{where} not valid YAML ({exc.problem or exc.context}){suffix}") from exc
+    except (YAMLError, yaml.YAMLError) as exc:
+        raise error(f"{path}: not valid YAML ({exc}){suffix}") from exc
 
 
 def line_of(document: Any, *keys: Any) -> int | None:

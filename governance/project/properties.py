@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from governance.project.dbt_project import parse_yaml
 from governance.project.yaml_io import YamlFile, YamlFileError
 
 if TYPE_CHECKING:
@@ -35,18 +36,8 @@ class PlainFile:
 def load_plain(path: Path) -> PlainFile:
     """Read-only load with libyaml (C) when available; errors name the file and line."""
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise YamlFileError(f"{path}: cannot read: {exc.strerror}") from exc
-    try:
-        return PlainFile(path, yaml.load(text, Loader=loader))
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise YamlFileError(f"{path}:{where}: not valid YAML ({exc.problem or exc.context}); file left untouched") from exc
-    except yaml.YAMLError as exc:
-        raise YamlFileError(f"{path}: not valid YAML ({exc}); file left untouched") from exc
+    return PlainFile(path, parse_yaml(path, lambda text: yaml.load(text, Loader=loader), YamlFileError,
+                                      "; file left untouched"))
 
 
 @dataclass(frozen=True)

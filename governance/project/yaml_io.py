@@ -31,7 +31,6 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from governance.errors import GovernanceError
 from governance.project.meta import column_meta
@@ -66,22 +65,18 @@ class YamlFile:
 
     @classmethod
     def load(cls, path: Path) -> YamlFile:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise YamlFileError(f"{path}: cannot read: {exc.strerror}") from exc
+        from governance.project.dbt_project import parse_yaml
+
         yaml = _yaml()
-        try:
-            data = yaml.load(text)
-        except MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-            raise YamlFileError(f"{path}:{where}: not valid YAML ({exc.problem or exc.context}); "
-                                "file left untouched") from exc
-        except YAMLError as exc:
-            raise YamlFileError(f"{path}: not valid YAML ({exc}); file left untouched") from exc
-        detect_indent(yaml, text)
-        return cls(path, text, data if data is not None else CommentedMap(), yaml)
+        texts: list[str] = []
+
+        def parse(text: str) -> Any:
+            texts.append(text)
+            return yaml.load(text)
+
+        data = parse_yaml(path, parse, YamlFileError, "; file left untouched")
+        detect_indent(yaml, texts[0])
+        return cls(path, texts[0], data if data is not None else CommentedMap(), yaml)
 
     def render(self) -> str:
         buffer = io.StringIO()

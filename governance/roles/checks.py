@@ -201,22 +201,13 @@ def clearance_drift(policy: Policy, spec: dict[str, Any]) -> list[str]:
         reached = _closure(name.lower(), roles)
         granted = max([policy.roles[r].clearance or 0 for r in policy.roles
                        if r.lower() in reached and policy.roles[r].kind == "clearance"] or [0])
-        wanted = max([policy.roles[r].clearance or 0 for r in _policy_closure(policy, name)
-                      if policy.roles[r].kind == "clearance"] or [0])
+        in_policy = {r.lower(): {"member_of": list(policy.roles[r].member_of)} for r in policy.roles}
+        wanted = max([policy.roles[r].clearance or 0 for r in policy.roles
+                      if r.lower() in _closure(name.lower(), in_policy) and policy.roles[r].kind == "clearance"] or [0])
         if granted != wanted:
             drift.append(f"role {name}: cleared for level {wanted} by the policy, for level {granted} by the committed "
                          "roles.yml; run `governance roles` and have the change reviewed")
     return drift
-
-
-def _policy_closure(policy: Policy, name: str) -> set[str]:
-    found, stack = set(), [name]
-    while stack:
-        current = stack.pop()
-        if current not in found:
-            found.add(current)
-            stack.extend(policy.roles[current].member_of)
-    return found
 
 
 def committed_clearance_findings(project_dir: Path, policy: Policy) -> list[FindingOut]:
