@@ -95,10 +95,27 @@ def run_project_command(
         }
         if with_warehouse_env:
             env.update(warehouse_env(settings))
-        argv = [str(executable), *[arg.replace("{tmp}", tmp) for arg in args]]
+        argv = [str(executable), *args]
         completed = subprocess.run(argv, cwd=settings.project_dir, env=env, check=False)
     if completed.returncode != 0:
         raise AirflowException(f"{executable.name} {args[0]} exited with code {completed.returncode}")
+
+
+def _state_dir(settings: Settings) -> Path:
+    return settings.dbt_state_dir or settings.project_dir / "target" / "airflow-dbt"
+
+
+def _reuse_partial_parse(settings: Settings, target_path: Path) -> Path:
+    """Give a dbt target path the partial-parse state the run's first dbt command (freshness) left.
+
+    The command tasks share one profile (rendered from the same connection) and target, so dbt accepts the
+    state and re-reads only changed files instead of parsing the whole project again (seconds per task).
+    """
+    state = _state_dir(settings) / "partial_parse.msgpack"
+    target_path.mkdir(parents=True, exist_ok=True)
+    if state.is_file() and target_path.resolve() != state.parent.resolve():
+        shutil.copy(state, target_path / state.name)
+    return target_path
 
 
 def dbt_source_freshness(settings: Settings) -> None:
@@ -110,7 +127,7 @@ def dbt_source_freshness(settings: Settings) -> None:
     run_project_command(
         settings,
         settings.dbt_executable,
-        ["source", "freshness", "--project-dir", str(settings.project_dir), "--target-path", "{tmp}/target"],
+        ["source", "freshness", "--project-dir", str(settings.project_dir), "--target-path", str(_state_dir(settings))],
     )
 
 
@@ -134,8 +151,11 @@ def governance_scan_gate(settings: Settings) -> None:
 
 def governance_check(settings: Settings) -> None:
     """`governance check`: nothing derived from level 3-4 data is left unclassified (column lineage)."""
+    target_path = _reuse_partial_parse(settings, _state_dir(settings) / "check")
     run_project_command(
-        settings, settings.governance_executable, ["check", "--project-dir", str(settings.project_dir)]
+        settings,
+        settings.governance_executable,
+        ["check", "--project-dir", str(settings.project_dir), "--target-path", str(target_path)],
     )
 
 
@@ -158,7 +178,7 @@ def governance_docs_overview(settings: Settings) -> None:
 
 def dbt_docs_generate(settings: Settings) -> None:
     """`dbt docs generate --static` into the docs directory (index.html and a self-contained static_index.html)."""
-    docs_dir = settings.docs_dir or settings.project_dir / "target" / "docs-site"
+    docs_dir = _reuse_partial_parse(settings, settings.docs_dir or settings.project_dir / "target" / "docs-site")
     run_project_command(
         settings,
         settings.dbt_executable,

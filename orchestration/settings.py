@@ -41,6 +41,7 @@ class Settings:
     select: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
     docs_dir: Path | None = None
+    dbt_state_dir: Path | None = None
 
     @property
     def is_duckdb(self) -> bool:
@@ -68,4 +69,5 @@ def load_settings() -> Settings:
         select=shlex.split(os.environ.get("GOVERNED_ANALYTICS_DBT_SELECT", "")),
         exclude=shlex.split(os.environ.get("GOVERNED_ANALYTICS_DBT_EXCLUDE", "")),
         docs_dir=Path(_env("GOVERNED_ANALYTICS_DOCS_DIR", str(project_dir / "target" / "docs-site"))),
+        dbt_state_dir=Path(_env("GOVERNED_ANALYTICS_DBT_STATE_DIR", str(project_dir / "target" / "airflow-dbt"))),
     )
