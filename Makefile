@@ -19,6 +19,9 @@ AIRFLOW_VENV  := .venv-airflow
 AIRFLOW_BIN   := $(CURDIR)/$(AIRFLOW_VENV)/bin
 AIRFLOW_STAMP := $(AIRFLOW_VENV)/.installed
 AIRFLOW_PORT  ?= 8080
+# the scheduler's and the triggerer's log servers (move them too when another Airflow runs on this machine)
+AIRFLOW_LOG_PORT ?= 8793
+AIRFLOW_TRIGGER_LOG_PORT ?= 8794
 # What `make airflow` and `make bench-dag` give Airflow: a local home, the DAG folder, the DuckDB warehouse
 # as the connection the dbt profile is mapped from, and no telemetry (everything stays offline).
 AIRFLOW_ENV = AIRFLOW_HOME=$(CURDIR)/.airflow \
@@ -27,6 +30,9 @@ AIRFLOW_ENV = AIRFLOW_HOME=$(CURDIR)/.airflow \
 	AIRFLOW__COSMOS__ENABLE_TELEMETRY=False \
 	AIRFLOW__COSMOS__CACHE_DIR=$(CURDIR)/.airflow/cosmos \
 	AIRFLOW__API__PORT=$(AIRFLOW_PORT) \
+	AIRFLOW__CORE__EXECUTION_API_SERVER_URL=http://localhost:$(AIRFLOW_PORT)/execution/ \
+	AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT=$(AIRFLOW_LOG_PORT) \
+	AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT=$(AIRFLOW_TRIGGER_LOG_PORT) \
 	PYTHONPATH=$(CURDIR) \
 	PATH=$(AIRFLOW_BIN):$(PATH) \
 	AIRFLOW_CONN_ANALYTICS_WAREHOUSE='{"conn_type": "duckdb", "host": "$(CURDIR)/warehouse/analytics.duckdb"}'
@@ -98,11 +104,12 @@ bench-scan: setup  ## PII scan benchmark: precision/recall, 10k vs 10M rows, nai
 
 airflow: setup airflow-setup  ## Airflow standalone (http://localhost:8080, AIRFLOW_PORT=...) with the daily-loop DAG on DuckDB (login: README)
 	dbt parse --quiet
-	$(AIRFLOW_ENV) $(AIRFLOW_BIN)/airflow standalone
+	@echo "Airflow standalone: http://localhost:$(AIRFLOW_PORT), user admin, password in .airflow/simple_auth_manager_passwords.json.generated"
+	@$(AIRFLOW_ENV) $(AIRFLOW_BIN)/airflow standalone
 
 bench-dag: setup airflow-setup  ## time parsing the daily-loop DAG (target < 5 s); see BENCHMARKS.md
 	dbt parse --quiet
-	$(AIRFLOW_ENV) $(AIRFLOW_BIN)/python -m benchmarks.dag_parse $(BENCH_DAG_ARGS)
+	@$(AIRFLOW_ENV) $(AIRFLOW_BIN)/python -m benchmarks.dag_parse $(BENCH_DAG_ARGS)
 
 clean:  ## remove build artifacts and the local warehouse (keeps .venv, .venv-airflow and .airflow)
 	rm -rf target dbt_packages logs warehouse
