@@ -42,13 +42,17 @@ pytestmark = [
 
 
 def airflow_env(root: Path, project: Path, database: Path, manifest: Path, **extra: str) -> dict[str, str]:
-    """Everything a DAG process needs, all under `root`: nothing touches the developer's files."""
+    """Everything a DAG process needs, all under `root` and the module's sandbox: nothing touches the
+    developer's files. The dbt parse caches (Cosmos's and the command tasks') are shared by the runs, as they
+    are by a deployment's daily runs, so only the first run parses the whole project."""
+    shared = database.parent
     env = {key: value for key, value in os.environ.items() if not key.startswith(("AIRFLOW", "DBT_", "GOVERNED_"))}
     env.update(
         AIRFLOW_HOME=str(root / "airflow-home"),
         AIRFLOW__CORE__LOAD_EXAMPLES="False",
         AIRFLOW__COSMOS__ENABLE_TELEMETRY="False",
-        AIRFLOW__COSMOS__CACHE_DIR=str(root / "cosmos-cache"),
+        AIRFLOW__COSMOS__CACHE_DIR=str(shared / "cosmos-cache"),
+        GOVERNED_ANALYTICS_DBT_STATE_DIR=str(shared / "dbt-state"),
         AIRFLOW_CONN_ANALYTICS_WAREHOUSE=json.dumps({"conn_type": "duckdb", "host": str(database)}),
         PYTHONPATH=str(PROJECT_DIR),
         GOVERNED_ANALYTICS_PROJECT_DIR=str(project),
@@ -98,19 +102,28 @@ def run_dag(root: Path, project: Path, database: Path, manifest: Path, select: s
 
 @pytest.fixture(scope="module")
 def sandbox(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """A project copy, its manifest (`dbt parse`, what Cosmos renders from) and a fresh raw layer (as of today,
-    so source freshness passes)."""
+    """A project copy, its manifest (`dbt parse`, what Cosmos renders from), a fresh raw layer (as of today,
+    so source freshness passes), and the one warehouse path every run uses (each run restores its own
+    starting state there first: the profile, and so dbt's parse caches, stay the same across runs)."""
     root = tmp_path_factory.mktemp("airflow")
     project = copy_project(root / "project")
     raw = root / "landed.duckdb"  # not raw.duckdb: its catalog would clash with the raw schema
     load_raw(raw, "--change-rows", "20000")
     run_dbt(["parse"], project, root / "parse.duckdb", root / "target")
-    return {"root": root, "project": project, "raw": raw, "manifest": root / "target" / "manifest.json"}
+    (root / "warehouse").mkdir()
+    return {"root": root, "project": project, "raw": raw, "manifest": root / "target" / "manifest.json",
+            "warehouse": root / "warehouse" / "analytics.duckdb"}
+
+
+def fresh_warehouse(sandbox: dict[str, Path]) -> Path:
+    """The run's warehouse, reset to the raw layer alone."""
+    shutil.copy(sandbox["raw"], sandbox["warehouse"])
+    return sandbox["warehouse"]
 
 
 @pytest.fixture(scope="module")
 def probe(sandbox: dict[str, Path]) -> dict[str, Any]:
-    env = airflow_env(sandbox["root"] / "probe", sandbox["project"], sandbox["raw"], sandbox["manifest"])
+    env = airflow_env(sandbox["root"] / "probe", sandbox["project"], sandbox["warehouse"], sandbox["manifest"])
     completed = subprocess.run([str(AIRFLOW_PYTHON), str(PROBE)], cwd=PROJECT_DIR, env=env, capture_output=True,
                                text=True, timeout=300, check=False)
     assert completed.returncode == 0, completed.stderr[-6000:]
@@ -119,13 +132,14 @@ def probe(sandbox: dict[str, Path]) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def e2e(sandbox: dict[str, Path]) -> DagRun:
-    """One successful end-to-end run, shared by the assertions below. The warehouse has had a full `dbt build`
-    before (yesterday's run), so the masking audit finds every model's protected view."""
+    """One successful end-to-end run, shared by the assertions below. Every model, seed and snapshot has been
+    built before (yesterday's run; its tests are left out to save time), so the masking audit finds every
+    model's protected view."""
     root = sandbox["root"] / "e2e"
     root.mkdir()
-    database = root / "analytics.duckdb"
-    shutil.copy(sandbox["raw"], database)
-    run_dbt(["build"], sandbox["project"], database, root / "prebuild-target")
+    database = fresh_warehouse(sandbox)
+    run_dbt(["build", "--exclude", "resource_type:test", "resource_type:unit_test"], sandbox["project"], database,
+            root / "prebuild-target")
     return run_dag(root, sandbox["project"], database, sandbox["manifest"])
 
 
@@ -206,8 +220,7 @@ def test_unclassified_personal_column_stops_the_run_before_dbt(sandbox: dict[str
     root = sandbox["root"] / "governance-failure"
     project = copy_project(root / "project")
     _unclassify(project, "customers__ct", "email")
-    database = root / "analytics.duckdb"
-    shutil.copy(sandbox["raw"], database)
+    database = fresh_warehouse(sandbox)
 
     run = run_dag(root, project, database, sandbox["manifest"])
 
@@ -229,8 +242,7 @@ def test_failing_model_fails_its_own_task_and_leaves_upstream_green(sandbox: dic
     project = copy_project(root / "project")
     model = project / "models" / "intermediate" / "int_marketing_spend_aggregated_to_days.sql"
     model.write_text("select no_such_column from {{ ref('stg_marketing__ad_spend') }}\n")
-    database = root / "analytics.duckdb"
-    shutil.copy(sandbox["raw"], database)
+    database = fresh_warehouse(sandbox)
 
     run = run_dag(root, project, database, sandbox["manifest"])
 
