@@ -13,7 +13,31 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS :=
 export TLDEXTRACT_CACHE := $(CURDIR)/$(VENV)/tldextract-cache
 
-.PHONY: setup build test test-snowflake-emulator lint docs docs-serve bench bench-lineage bench-precommit chromium clean help bench-scan bench-commands
+# The orchestration environment: Airflow 3 + astronomer-cosmos in their own venv (Airflow 3 needs
+# SQLAlchemy >= 2.0.50, Permifrost in .venv needs < 2). Its tasks run .venv's dbt and governance.
+AIRFLOW_VENV  := .venv-airflow
+AIRFLOW_BIN   := $(CURDIR)/$(AIRFLOW_VENV)/bin
+AIRFLOW_STAMP := $(AIRFLOW_VENV)/.installed
+AIRFLOW_PORT  ?= 8080
+# the scheduler's and the triggerer's log servers (move them too when another Airflow runs on this machine)
+AIRFLOW_LOG_PORT ?= 8793
+AIRFLOW_TRIGGER_LOG_PORT ?= 8794
+# What `make airflow` and `make bench-dag` give Airflow: a local home, the DAG folder, the DuckDB warehouse
+# as the connection the dbt profile is mapped from, and no telemetry (everything stays offline).
+AIRFLOW_ENV = AIRFLOW_HOME=$(CURDIR)/.airflow \
+	AIRFLOW__CORE__DAGS_FOLDER=$(CURDIR)/orchestration/dags \
+	AIRFLOW__CORE__LOAD_EXAMPLES=False \
+	AIRFLOW__COSMOS__ENABLE_TELEMETRY=False \
+	AIRFLOW__COSMOS__CACHE_DIR=$(CURDIR)/.airflow/cosmos \
+	AIRFLOW__API__PORT=$(AIRFLOW_PORT) \
+	AIRFLOW__CORE__EXECUTION_API_SERVER_URL=http://localhost:$(AIRFLOW_PORT)/execution/ \
+	AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT=$(AIRFLOW_LOG_PORT) \
+	AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT=$(AIRFLOW_TRIGGER_LOG_PORT) \
+	PYTHONPATH=$(CURDIR) \
+	PATH=$(AIRFLOW_BIN):$(PATH) \
+	AIRFLOW_CONN_ANALYTICS_WAREHOUSE='{"conn_type": "duckdb", "host": "$(CURDIR)/warehouse/analytics.duckdb"}'
+
+.PHONY: setup build test test-snowflake-emulator lint docs docs-serve bench bench-lineage bench-precommit chromium clean help bench-scan bench-commands airflow-setup airflow bench-dag
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -29,6 +53,13 @@ setup: $(STAMP)  ## create .venv, install pinned dependencies, dbt deps, load th
 	@if [ -d .git ] && [ ! -f .git/hooks/pre-commit ]; then pre-commit install >/dev/null; fi
 	@command -v chromium >/dev/null 2>&1 || $(MAKE) --no-print-directory chromium
 
+$(AIRFLOW_STAMP): requirements-airflow.txt constraints-airflow.txt
+	test -x $(AIRFLOW_BIN)/python || $(PYTHON) -m venv $(AIRFLOW_VENV)
+	$(AIRFLOW_BIN)/pip install --quiet --disable-pip-version-check -c constraints-airflow.txt -r requirements-airflow.txt
+	touch $@
+
+airflow-setup: $(AIRFLOW_STAMP)  ## create .venv-airflow: Airflow 3 + astronomer-cosmos, pinned (idempotent)
+
 chromium:  ## install Debian's chromium for the docs browser test (only when missing; needs root)
 	@if command -v chromium >/dev/null 2>&1; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
@@ -41,7 +72,7 @@ chromium:  ## install Debian's chromium for the docs browser test (only when mis
 build: setup  ## dbt build on the default target (embedded DuckDB)
 	dbt build
 
-test: setup  ## run every test (pytest drives dbt, the governance package and the checks)
+test: setup airflow-setup  ## run every test (pytest drives dbt, the governance package and the checks)
 	pytest
 	$(MAKE) --no-print-directory test-snowflake-emulator
 
@@ -74,5 +105,14 @@ bench-commands: setup  ## governance lineage/check cold vs warm (manifest cache)
 bench-scan: setup  ## PII scan benchmark: precision/recall, 10k vs 10M rows, naive Presidio (see BENCHMARKS.md)
 	$(BIN)/python -m benchmarks.scan $(BENCH_SCAN_ARGS)
 
-clean:  ## remove build artifacts and the local warehouse (keeps .venv)
+airflow: setup airflow-setup  ## Airflow standalone (http://localhost:8080, AIRFLOW_PORT=...) with the daily-loop DAG on DuckDB (login: README)
+	dbt parse --quiet
+	@echo "Airflow standalone: http://localhost:$(AIRFLOW_PORT), user admin, password in .airflow/simple_auth_manager_passwords.json.generated"
+	@$(AIRFLOW_ENV) $(AIRFLOW_BIN)/airflow standalone
+
+bench-dag: setup airflow-setup  ## time parsing the daily-loop DAG (target < 5 s); see BENCHMARKS.md
+	dbt parse --quiet
+	@$(AIRFLOW_ENV) $(AIRFLOW_BIN)/python -m benchmarks.dag_parse $(BENCH_DAG_ARGS)
+
+clean:  ## remove build artifacts and the local warehouse (keeps .venv, .venv-airflow and .airflow)
 	rm -rf target dbt_packages logs warehouse

@@ -23,7 +23,7 @@ BIN_DIR = Path(sys.executable).parent
 AS_OF = "2026-11-01"
 SMALL_CHANGE_ROWS = "20000"
 COPY_IGNORE = shutil.ignore_patterns(
-    ".venv", ".git", "target", "logs", "warehouse", "dbt_packages", "__pycache__", "*.duckdb*",
+    ".venv", ".venv-*", ".airflow", ".governance", ".git", "target", "logs", "warehouse", "dbt_packages", "__pycache__", "*.duckdb*",
     ".pytest_cache", ".ruff_cache", "test-artifacts", "*.egg-info",
 )
 
