@@ -150,12 +150,12 @@ def governance_scan_gate(settings: Settings) -> None:
 
 
 def governance_check(settings: Settings) -> None:
-    """`governance check`: nothing derived from level 3-4 data is left unclassified (column lineage)."""
-    target_path = _reuse_partial_parse(settings, _state_dir(settings) / "check")
+    """`governance check`: nothing derived from level 3-4 data is left unclassified (column lineage).
+    The governance kernel compiles into its own cache (reused while no project input changes)."""
     run_project_command(
         settings,
         settings.governance_executable,
-        ["check", "--project-dir", str(settings.project_dir), "--target-path", str(target_path)],
+        ["check", "--project-dir", str(settings.project_dir), "--target", settings.target_name],
     )
 
 
@@ -163,7 +163,7 @@ def governance_masking_audit(settings: Settings) -> None:
     """`governance protected`: every protected column carries the mask the policy says, in the warehouse."""
     args = ["protected", "--project-dir", str(settings.project_dir), "--manifest", str(settings.manifest_path)]
     if not settings.is_duckdb:
-        args += ["--target", "snowflake", "--live"]
+        args += ["--target", settings.target_name, "--live"]
     run_project_command(settings, settings.governance_executable, args, with_warehouse_env=True)
 
 
