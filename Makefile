@@ -13,7 +13,8 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS :=
 export TLDEXTRACT_CACHE := $(CURDIR)/$(VENV)/tldextract-cache
 
-.PHONY: setup build test test-snowflake-emulator lint docs docs-serve bench bench-lineage bench-precommit chromium clean help bench-scan
+.PHONY: setup build test test-snowflake-emulator lint docs docs-serve bench bench-lineage bench-precommit chromium clean help bench-scan \
+	prometheus dashboards exporter bench-audit bench-exporter
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -28,6 +29,7 @@ setup: $(STAMP)  ## create .venv, install pinned dependencies, dbt deps, load th
 	load-raw --if-missing --quiet
 	@if [ -d .git ] && [ ! -f .git/hooks/pre-commit ]; then pre-commit install >/dev/null; fi
 	@command -v chromium >/dev/null 2>&1 || $(MAKE) --no-print-directory chromium
+	@command -v promtool >/dev/null 2>&1 || $(MAKE) --no-print-directory prometheus
 
 chromium:  ## install Debian's chromium for the docs browser test (only when missing; needs root)
 	@if command -v chromium >/dev/null 2>&1; then exit 0; fi; \
@@ -36,6 +38,17 @@ chromium:  ## install Debian's chromium for the docs browser test (only when mis
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=600 chromium >/dev/null; \
 	else \
 		echo "chromium is missing: run 'sudo apt-get install chromium' (the docs browser test skips without it)"; \
+	fi
+
+prometheus:  ## install Debian's prometheus (server + promtool) for the monitoring tests (only when missing; needs root)
+	@if command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing prometheus (apt-get) for the monitoring tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=600 \
+			--no-install-recommends prometheus >/dev/null; \
+		systemctl disable --now prometheus >/dev/null 2>&1 || true; \
+	else \
+		echo "prometheus is missing: run 'sudo apt-get install prometheus' (the Prometheus tests skip without it)"; \
 	fi
 
 build: setup  ## dbt build on the default target (embedded DuckDB)
