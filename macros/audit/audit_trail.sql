@@ -49,11 +49,11 @@
 {%- endmacro %}
 
 
-{% macro audit_timestamp(value) -%}
+{% macro audit_timestamp(value, timestamp_type) -%}
     {%- if value is none -%}
         {{ return('null') }}
     {%- endif -%}
-    {{ return('cast(' ~ audit_literal(value.strftime('%Y-%m-%d %H:%M:%S.%f')) ~ ' as ' ~ dbt.type_timestamp() ~ ')') }}
+    {{ return("cast('" ~ value.strftime('%Y-%m-%d %H:%M:%S.%f') ~ "' as " ~ timestamp_type ~ ')') }}
 {%- endmacro %}
 
 
@@ -65,42 +65,43 @@
 {%- endmacro %}
 
 
-{# DDL of the audit tables; idempotent. Columns are (name, type) pairs, shared by the writers. #}
+{#
+    Columns of the audit tables, (name, type) pairs shared by the DDL and the inserts (and by
+    governance/observability/audit.py; a test keeps them in step). Each cross-database type macro is
+    dispatched once: a hook renders this for every invocation, and dispatch is not free.
+#}
 {% macro audit_table_columns() -%}
+    {%- set string, timestamp, integer = dbt.type_string(), dbt.type_timestamp(), dbt.type_int() -%}
+    {%- set bigint, float, boolean = dbt.type_bigint(), dbt.type_float(), dbt.type_boolean() -%}
     {{ return({
         'dbt_invocations': [
-            ('invocation_id', dbt.type_string()), ('phase', dbt.type_string()), ('command', dbt.type_string()),
-            ('target_name', dbt.type_string()), ('target_type', dbt.type_string()),
-            ('dbt_version', dbt.type_string()), ('full_refresh', dbt.type_boolean()),
-            ('started_at', dbt.type_timestamp()), ('recorded_at', dbt.type_timestamp()),
-            ('status', dbt.type_string()), ('nodes', dbt.type_int()), ('succeeded', dbt.type_int()),
-            ('errors', dbt.type_int()), ('test_failures', dbt.type_int()), ('warnings', dbt.type_int()),
-            ('skipped', dbt.type_int()), ('duration_seconds', dbt.type_float()),
+            ('invocation_id', string), ('phase', string), ('command', string), ('target_name', string),
+            ('target_type', string), ('dbt_version', string), ('full_refresh', boolean),
+            ('started_at', timestamp), ('recorded_at', timestamp), ('status', string), ('nodes', integer),
+            ('succeeded', integer), ('errors', integer), ('test_failures', integer), ('warnings', integer),
+            ('skipped', integer), ('duration_seconds', float),
         ],
         'dbt_node_results': [
-            ('invocation_id', dbt.type_string()), ('node_id', dbt.type_string()),
-            ('resource_type', dbt.type_string()), ('materialization', dbt.type_string()),
-            ('status', dbt.type_string()), ('started_at', dbt.type_timestamp()),
-            ('completed_at', dbt.type_timestamp()), ('execution_seconds', dbt.type_float()),
-            ('rows_affected', dbt.type_bigint()), ('failures', dbt.type_bigint()),
-            ('thread_id', dbt.type_string()), ('recorded_at', dbt.type_timestamp()),
+            ('invocation_id', string), ('node_id', string), ('resource_type', string), ('materialization', string),
+            ('status', string), ('started_at', timestamp), ('completed_at', timestamp),
+            ('execution_seconds', float), ('rows_affected', bigint), ('failures', bigint), ('thread_id', string),
+            ('recorded_at', timestamp),
         ],
         'governance_decisions': [
-            ('run_id', dbt.type_string()), ('command', dbt.type_string()), ('target_name', dbt.type_string()),
-            ('kind', dbt.type_string()), ('subject', dbt.type_string()), ('details', dbt.type_string()),
-            ('decided_at', dbt.type_timestamp()),
+            ('run_id', string), ('command', string), ('target_name', string), ('kind', string),
+            ('subject', string), ('details', string), ('decided_at', timestamp),
         ],
     }) }}
 {%- endmacro %}
 
 
-{% macro audit_create_tables() -%}
-    {{ return(adapter.dispatch('audit_create_tables', 'analytics')()) }}
+{% macro audit_create_tables(tables) -%}
+    {{ return(adapter.dispatch('audit_create_tables', 'analytics')(tables)) }}
 {%- endmacro %}
 
-{% macro default__audit_create_tables() -%}
+{% macro default__audit_create_tables(tables) -%}
     create schema if not exists {{ audit_relation('x').without_identifier() }};
-    {%- for table, columns in audit_table_columns().items() %}
+    {%- for table, columns in tables.items() %}
     create table if not exists {{ audit_relation(table) }} (
         {%- for name, type in columns %}
         {{ name }} {{ type }}{{ ',' if not loop.last }}
@@ -109,9 +110,9 @@
     {%- endfor %}
 {%- endmacro %}
 
-{% macro snowflake__audit_create_tables() -%}
+{% macro snowflake__audit_create_tables(tables) -%}
     create schema if not exists {{ audit_relation('x').without_identifier() }};
-    {%- for table, columns in audit_table_columns().items() %}
+    {%- for table, columns in tables.items() %}
     create table if not exists {{ audit_relation(table) }} (
         {%- for name, type in columns %}
         {{ name }} {{ type }}{{ ',' if not loop.last }}
@@ -122,8 +123,8 @@
 
 
 {# Multi-row inserts, at most 500 rows per statement (Snowflake takes up to 16,384). #}
-{% macro audit_insert(table, rows) -%}
-    {%- set columns = audit_table_columns()[table] | map(attribute=0) | list -%}
+{% macro audit_insert(tables, table, rows) -%}
+    {%- set columns = tables[table] | map(attribute=0) | list -%}
     {%- for batch in rows | batch(500) %}
     insert into {{ audit_relation(table) }} ({{ columns | join(', ') }}) values
         {%- for row in batch %}
@@ -138,12 +139,12 @@
 {%- endmacro %}
 
 
-{% macro audit_invocation_row(phase, status, counts, duration) -%}
+{% macro audit_invocation_row(literal, ts, phase, status, counts, duration) -%}
     {{ return([
-        audit_literal(invocation_id), audit_literal(phase), audit_literal(audit_command()), audit_literal(target.name),
-        audit_literal(target.type), audit_literal(dbt_version),
+        literal(invocation_id), literal(phase), literal(audit_command()), literal(target.name),
+        literal(target.type), literal(dbt_version),
         ('true' if flags.FULL_REFRESH else 'false'),
-        audit_timestamp(run_started_at), audit_timestamp(modules.datetime.datetime.utcnow()), audit_literal(status),
+        audit_timestamp(run_started_at, ts), audit_timestamp(modules.datetime.datetime.utcnow(), ts), literal(status),
         audit_number(counts.get('nodes')), audit_number(counts.get('succeeded')), audit_number(counts.get('errors')),
         audit_number(counts.get('test_failures')), audit_number(counts.get('warnings')),
         audit_number(counts.get('skipped')), audit_number(duration),
@@ -156,8 +157,11 @@
     {%- if not audit_trail_enabled() -%}
         {{ return('') }}
     {%- endif -%}
-    {{ audit_create_tables() }}
-    {{ audit_insert('dbt_invocations', [audit_invocation_row('start', none, {}, none)]) }}
+    {%- set tables = audit_table_columns() -%}
+    {%- set literal = adapter.dispatch('audit_literal', 'analytics') -%}
+    {%- set ts = dbt.type_timestamp() -%}
+    {{ audit_create_tables(tables) }}
+    {{ audit_insert(tables, 'dbt_invocations', [audit_invocation_row(literal, ts, 'start', none, {}, none)]) }}
 {%- endmacro %}
 
 
@@ -188,7 +192,7 @@
         {%- if load_relation(logs[name]) is not none -%}
             {%- for node_id, column, boundary in run_query(
                     "select node_id, watermark_column, boundary from " ~ logs[name]
-                    ~ " where invocation_id = " ~ audit_literal(invocation_id)).rows -%}
+                    ~ " where invocation_id = " ~ sql_string_literal(invocation_id)).rows -%}
                 {%- do boundaries.setdefault(node_id, []).append((column, boundary)) -%}
             {%- endfor -%}
         {%- endif -%}
@@ -198,13 +202,13 @@
         {%- set logged = boundaries.get(node.unique_id, []) -%}
         {%- set conditions = [] -%}
         {%- for column, boundary in logged if boundary is not none -%}
-            {%- do conditions.append(column ~ ' > ' ~ audit_literal(boundary)) -%}
+            {%- do conditions.append(column ~ ' > ' ~ sql_string_literal(boundary)) -%}
         {%- endfor -%}
         {%- set where = ' where ' ~ conditions | join(' or ')
                 if conditions and conditions | length == logged | length else '' -%}
         {%- set relation = api.Relation.create(database=node.database, schema=node.schema,
                                                identifier=node.alias or node.name) -%}
-        {%- do counts.append("select " ~ audit_literal(node.unique_id) ~ " as node_id, count(*) as n from "
+        {%- do counts.append("select " ~ sql_string_literal(node.unique_id) ~ " as node_id, count(*) as n from "
                              ~ relation ~ where) -%}
     {%- endfor -%}
     {%- set found = {} -%}
@@ -233,6 +237,9 @@
         {{ return('') }}
     {%- endif -%}
     {%- set rows_affected = audit_rows_affected(results) -%}
+    {%- set tables = audit_table_columns() -%}
+    {%- set literal = adapter.dispatch('audit_literal', 'analytics') -%}
+    {%- set ts = dbt.type_timestamp() -%}
     {%- set now = modules.datetime.datetime.utcnow() -%}
     {%- set rows = [] -%}
     {%- set counts = {'nodes': 0, 'succeeded': 0, 'errors': 0, 'test_failures': 0, 'warnings': 0, 'skipped': 0} -%}
@@ -256,16 +263,17 @@
         {%- endif -%}
         {%- set failures = result.failures if node.resource_type in ('test', 'unit_test') else none -%}
         {%- do rows.append([
-            audit_literal(invocation_id), audit_literal(node.unique_id), audit_literal(node.resource_type),
-            audit_literal(node.config.get('materialized')), audit_literal(status),
-            audit_timestamp(started), audit_timestamp(completed), audit_number(result.execution_time),
+            literal(invocation_id), literal(node.unique_id), literal(node.resource_type),
+            literal(node.config.get('materialized')), literal(status),
+            audit_timestamp(started, ts), audit_timestamp(completed, ts), audit_number(result.execution_time),
             audit_number(rows_affected.get(node.unique_id)), audit_number(failures),
-            audit_literal(result.thread_id), audit_timestamp(now),
+            literal(result.thread_id), audit_timestamp(now, ts),
         ]) -%}
     {%- endfor -%}
     {%- set failed = counts['errors'] + counts['test_failures'] -%}
     {%- set duration = (now - run_started_at.replace(tzinfo=none)).total_seconds() -%}
-    {{ audit_create_tables() }}
-    {{ audit_insert('dbt_node_results', rows) if rows }}
-    {{ audit_insert('dbt_invocations', [audit_invocation_row('end', 'error' if failed else 'success', counts, duration)]) }}
+    {{ audit_create_tables(tables) }}
+    {{ audit_insert(tables, 'dbt_node_results', rows) if rows }}
+    {{ audit_insert(tables, 'dbt_invocations',
+                    [audit_invocation_row(literal, ts, 'end', 'error' if failed else 'success', counts, duration)]) }}
 {%- endmacro %}
