@@ -176,26 +176,28 @@
 {%- endmacro %}
 
 {% macro default__audit_rows_affected(results) -%}
+    {#- boundaries are logged in `dbt run` and `dbt build` only (changed_rows_tests.sql) -#}
+    {%- if flags.WHICH not in ('run', 'build') -%}
+        {{ return({}) }}
+    {%- endif -%}
     {%- set nodes = [] -%}
     {%- set logs = {} -%}
+    {#- keeps_incremental_boundaries(), inlined: a macro call per result costs more than the test -#}
     {%- for result in results if result.node is defined and (result.status | string) == 'success'
-                                and keeps_incremental_boundaries(result.node) -%}
+                                and (result.node.resource_type == 'snapshot'
+                                     or result.node.config.get('materialized') == 'incremental') -%}
         {%- do nodes.append(result.node) -%}
-        {%- set log = incremental_boundaries_relation(result.node) -%}
-        {%- do logs.update({log | string: log}) -%}
+        {%- set log = incremental_boundaries_relation(result.node) | string -%}
+        {%- do logs.update({log: "select node_id, watermark_column, boundary from " ~ log
+                                 ~ " where invocation_id = '" ~ invocation_id ~ "'"}) -%}
     {%- endfor -%}
     {%- if not nodes -%}
         {{ return({}) }}
     {%- endif -%}
+    {#- on-run-start created the log of every schema holding a selected incremental node -#}
     {%- set boundaries = {} -%}
-    {%- for name in logs | sort -%}
-        {%- if load_relation(logs[name]) is not none -%}
-            {%- for node_id, column, boundary in run_query(
-                    "select node_id, watermark_column, boundary from " ~ logs[name]
-                    ~ " where invocation_id = " ~ sql_string_literal(invocation_id)).rows -%}
-                {%- do boundaries.setdefault(node_id, []).append((column, boundary)) -%}
-            {%- endfor -%}
-        {%- endif -%}
+    {%- for node_id, column, boundary in run_query(logs.values() | sort | join(' union all ')).rows -%}
+        {%- do boundaries.setdefault(node_id, []).append((column, boundary)) -%}
     {%- endfor -%}
     {%- set counts = [] -%}
     {%- for node in nodes -%}
@@ -208,8 +210,7 @@
                 if conditions and conditions | length == logged | length else '' -%}
         {%- set relation = api.Relation.create(database=node.database, schema=node.schema,
                                                identifier=node.alias or node.name) -%}
-        {%- do counts.append("select " ~ sql_string_literal(node.unique_id) ~ " as node_id, count(*) as n from "
-                             ~ relation ~ where) -%}
+        {%- do counts.append("select '" ~ node.unique_id ~ "' as node_id, count(*) as n from " ~ relation ~ where) -%}
     {%- endfor -%}
     {%- set found = {} -%}
     {%- for node_id, n in run_query(counts | join(' union all ')).rows -%}
@@ -231,6 +232,24 @@
 {%- endmacro %}
 
 
+{#
+    A string literal's escapes in the target's dialect: (backslash, its replacement), (quote, its
+    replacement). The hooks render one literal per node and column, so they apply these inline
+    instead of calling a macro each time. DuckDB keeps a backslash as it is.
+#}
+{% macro audit_literal_escapes() -%}
+    {{ return(adapter.dispatch('audit_literal_escapes', 'analytics')()) }}
+{%- endmacro %}
+
+{% macro default__audit_literal_escapes() -%}
+    {{ return([('\\', '\\'), ("'", "''")]) }}
+{%- endmacro %}
+
+{% macro snowflake__audit_literal_escapes() -%}
+    {{ return([('\\', '\\\\'), ("'", "''")]) }}
+{%- endmacro %}
+
+
 {# on-run-end: one row per node that ran, and the invocation's 'end' row. #}
 {% macro audit_run_end(results) -%}
     {%- if not audit_trail_enabled() -%}
@@ -239,35 +258,42 @@
     {%- set rows_affected = audit_rows_affected(results) -%}
     {%- set tables = audit_table_columns() -%}
     {%- set literal = adapter.dispatch('audit_literal', 'analytics') -%}
+    {%- set (first_from, first_to), (last_from, last_to) = audit_literal_escapes() -%}
     {%- set ts = dbt.type_timestamp() -%}
     {%- set now = modules.datetime.datetime.utcnow() -%}
+    {%- set now_sql = audit_timestamp(now, ts) -%}
+    {%- set invocation_sql = literal(invocation_id) -%}
     {%- set rows = [] -%}
     {%- set counts = {'nodes': 0, 'succeeded': 0, 'errors': 0, 'test_failures': 0, 'warnings': 0, 'skipped': 0} -%}
+    {%- set outcome = {'success': 'succeeded', 'pass': 'succeeded', 'fail': 'test_failures', 'warn': 'warnings',
+                       'skipped': 'skipped', 'error': 'errors', 'runtime error': 'errors'} -%}
+    {#- Everything below is inlined (literals, times, numbers): one macro call per value would cost
+        more than the rest of the hook on a build of a few hundred nodes. -#}
     {%- for result in results if result.node is defined -%}
         {%- set node = result.node -%}
         {%- set status = result.status | string | lower -%}
-        {%- set timing = result.timing or [] -%}
-        {%- set started = (timing | map(attribute='started_at') | reject('none') | list | sort | first) if timing else none -%}
-        {%- set completed = (timing | map(attribute='completed_at') | reject('none') | list | sort | last) if timing else none -%}
+        {%- set times = (result.timing or []) | map(attribute='started_at') | reject('none') | list | sort -%}
+        {%- set ends = (result.timing or []) | map(attribute='completed_at') | reject('none') | list | sort -%}
         {%- do counts.update({'nodes': counts['nodes'] + 1}) -%}
-        {%- if status in ('success', 'pass') -%}
-            {%- do counts.update({'succeeded': counts['succeeded'] + 1}) -%}
-        {%- elif status == 'fail' -%}
-            {%- do counts.update({'test_failures': counts['test_failures'] + 1}) -%}
-        {%- elif status == 'warn' -%}
-            {%- do counts.update({'warnings': counts['warnings'] + 1}) -%}
-        {%- elif status == 'skipped' -%}
-            {%- do counts.update({'skipped': counts['skipped'] + 1}) -%}
-        {%- elif status in ('error', 'runtime error') -%}
-            {%- do counts.update({'errors': counts['errors'] + 1}) -%}
+        {%- if status in outcome -%}
+            {%- do counts.update({outcome[status]: counts[outcome[status]] + 1}) -%}
         {%- endif -%}
         {%- set failures = result.failures if node.resource_type in ('test', 'unit_test') else none -%}
+        {%- set rows_written = rows_affected.get(node.unique_id) -%}
+        {%- set texts = [] -%}
+        {%- for value in [node.unique_id, node.resource_type, node.config.get('materialized'), status,
+                          result.thread_id] -%}
+            {%- do texts.append('null' if value is none else "'" ~ (value | string | replace(first_from, first_to)
+                                                                          | replace(last_from, last_to)) ~ "'") -%}
+        {%- endfor -%}
         {%- do rows.append([
-            literal(invocation_id), literal(node.unique_id), literal(node.resource_type),
-            literal(node.config.get('materialized')), literal(status),
-            audit_timestamp(started, ts), audit_timestamp(completed, ts), audit_number(result.execution_time),
-            audit_number(rows_affected.get(node.unique_id)), audit_number(failures),
-            literal(result.thread_id), audit_timestamp(now, ts),
+            invocation_sql, texts[0], texts[1], texts[2], texts[3],
+            "cast('" ~ times[0].strftime('%Y-%m-%d %H:%M:%S.%f') ~ "' as " ~ ts ~ ")" if times else 'null',
+            "cast('" ~ ends[-1].strftime('%Y-%m-%d %H:%M:%S.%f') ~ "' as " ~ ts ~ ")" if ends else 'null',
+            result.execution_time if result.execution_time is number else 'null',
+            rows_written if rows_written is number else 'null',
+            failures if failures is number else 'null',
+            texts[4], now_sql,
         ]) -%}
     {%- endfor -%}
     {%- set failed = counts['errors'] + counts['test_failures'] -%}
