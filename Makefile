@@ -37,7 +37,8 @@ AIRFLOW_ENV = AIRFLOW_HOME=$(CURDIR)/.airflow \
 	PATH=$(AIRFLOW_BIN):$(PATH) \
 	AIRFLOW_CONN_ANALYTICS_WAREHOUSE='{"conn_type": "duckdb", "host": "$(CURDIR)/warehouse/analytics.duckdb"}'
 
-.PHONY: setup build test test-snowflake-emulator lint docs docs-serve bench bench-lineage bench-precommit chromium clean help bench-scan bench-commands airflow-setup airflow bench-dag
+.PHONY: setup build test test-snowflake-emulator lint docs docs-serve bench bench-lineage bench-precommit chromium clean help bench-scan bench-commands airflow-setup airflow bench-dag \
+	prometheus dashboards exporter bench-audit bench-exporter
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -52,6 +53,7 @@ setup: $(STAMP)  ## create .venv, install pinned dependencies, dbt deps, load th
 	load-raw --if-missing --quiet
 	@if [ -d .git ] && [ ! -f .git/hooks/pre-commit ]; then pre-commit install >/dev/null; fi
 	@command -v chromium >/dev/null 2>&1 || $(MAKE) --no-print-directory chromium
+	@command -v promtool >/dev/null 2>&1 || $(MAKE) --no-print-directory prometheus
 
 $(AIRFLOW_STAMP): requirements-airflow.txt constraints-airflow.txt
 	test -x $(AIRFLOW_BIN)/python || $(PYTHON) -m venv $(AIRFLOW_VENV)
@@ -67,6 +69,17 @@ chromium:  ## install Debian's chromium for the docs browser test (only when mis
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=600 chromium >/dev/null; \
 	else \
 		echo "chromium is missing: run 'sudo apt-get install chromium' (the docs browser test skips without it)"; \
+	fi
+
+prometheus:  ## install Debian's prometheus (server + promtool) for the monitoring tests (only when missing; needs root)
+	@if command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing prometheus (apt-get) for the monitoring tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=600 \
+			--no-install-recommends prometheus >/dev/null; \
+		systemctl disable --now prometheus >/dev/null 2>&1 || true; \
+	else \
+		echo "prometheus is missing: run 'sudo apt-get install prometheus' (the Prometheus tests skip without it)"; \
 	fi
 
 build: setup  ## dbt build on the default target (embedded DuckDB)
@@ -113,6 +126,19 @@ airflow: setup airflow-setup  ## Airflow standalone (http://localhost:8080, AIRF
 bench-dag: setup airflow-setup  ## time parsing the daily-loop DAG (target < 5 s); see BENCHMARKS.md
 	dbt parse --quiet
 	@$(AIRFLOW_ENV) $(AIRFLOW_BIN)/python -m benchmarks.dag_parse $(BENCH_DAG_ARGS)
+
+bench-audit: setup  ## the audit trail's hooks in an incremental dbt build: CPU with vs without, median of 5 (BENCHMARKS.md)
+	$(BIN)/python -m benchmarks.observability audit
+
+bench-exporter: setup  ## time 50 scrapes of governance-exporter (target: under 200 ms; BENCHMARKS.md)
+	$(BIN)/python -m benchmarks.observability exporter
+
+exporter: setup  ## serve the metrics on http://127.0.0.1:9188/metrics from the local warehouse (README "Operating it")
+	governance-exporter --port 9188
+
+dashboards: setup  ## regenerate the Grafana dashboards JSON (monitoring/grafana/dashboards)
+	governance-dashboards
+
 
 clean:  ## remove build artifacts and the local warehouse (keeps .venv, .venv-airflow and .airflow)
 	rm -rf target dbt_packages logs warehouse

@@ -56,6 +56,32 @@ def load_manifest(path: Path) -> dict[str, Any]:
     return data
 
 
+class ArtifactError(ProjectError):
+    """A dbt artifact (manifest.json, run_results.json, ...) cannot be read; `reason` is one word
+    (missing, unreadable, corrupt) and the message names the file, never its content."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+def read_artifact(path: Path) -> dict[str, Any]:
+    """Any dbt JSON artifact, checked to be one (it has `metadata`)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ArtifactError("missing", f"{path}: missing") from exc
+    except OSError as exc:
+        raise ArtifactError("unreadable", f"{path}: cannot be read ({exc.strerror})") from exc
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:  # the message names the position, never the content
+        raise ArtifactError("corrupt", f"{path}: corrupt, not valid JSON ({exc.msg} at line {exc.lineno})") from exc
+    if not isinstance(data, dict) or "metadata" not in data:
+        raise ArtifactError("corrupt", f"{path}: corrupt, not a dbt artifact (no metadata)")
+    return data
+
+
 def project_nodes(manifest: dict[str, Any], resource_types: tuple[str, ...]) -> list[dict[str, Any]]:
     """The project's own nodes (and sources) of the given resource types, sorted by unique_id."""
     project = manifest.get("metadata", {}).get("project_name")

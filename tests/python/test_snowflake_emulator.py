@@ -320,3 +320,21 @@ def test_every_override_is_listed_in_the_readme() -> None:
             if line.startswith("{% macro "):
                 name = line.split("macro ", 1)[1].split("(", 1)[0].strip()
                 assert f"`{name}`" in section, f"override {name} ({path.name}) is not listed in the README"
+
+
+@needs_emulator
+def test_audit_trail_recorded_on_snowflake(scenario: Scenario) -> None:
+    """The snowflake__ audit hooks ran in every step: a start and an end row per invocation, and one
+    result row per node (schema <target schema>_audit on a non-prod target)."""
+    audit = f"{DATABASE}.ci_audit"
+    ends = scenario.snowflake_rows(f"select command, status, count(*) as n from {audit}.dbt_invocations "
+                                   "where phase = 'end' group by command, status")
+    assert {(c, s): n for c, s, n in ends} == {("seed", "success"): 1, ("build", "success"): 2,
+                                               ("snapshot", "success"): 2, ("test", "success"): 1}
+    starts = scenario.snowflake_rows(f"select count(*) as n from {audit}.dbt_invocations where phase = 'start'")
+    assert starts[0][0] == 6
+    nodes = scenario.snowflake_rows(
+        f"select resource_type, count(*) as n, min(coalesce(rows_affected, 0)) as least_rows "
+        f"from {audit}.dbt_node_results group by resource_type")
+    by_type = {kind: (n, least) for kind, n, least in nodes}
+    assert by_type["model"][0] >= 2 * 19 and by_type["test"][0] > 100 and by_type["model"][1] >= 0
