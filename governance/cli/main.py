@@ -11,11 +11,15 @@ import os
 import sys
 from enum import IntEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from governance import __version__
 from governance.errors import GovernanceError
+
+if TYPE_CHECKING:
+    from governance.cli.options import Invocation
 
 
 class ExitCode(IntEnum):
@@ -73,8 +77,42 @@ def cli() -> None:
     under vars.governance."""
 
 
+AUDITED = ("scan", "propagate", "check", "protected", "roles", "policy")
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; returns the exit code (never raises, never prints a traceback)."""
+    """Run the CLI; returns the exit code (never raises, never prints a traceback). The decisions of
+    scan, propagate, check, protected, roles and policy go to the audit trail (see `record_audit`)."""
+    from governance.cli.options import CURRENT
+
+    CURRENT.clear()
+    code = _run(argv)
+    if CURRENT and CURRENT[-1].command in AUDITED:
+        record_audit(CURRENT[-1], code)
+    return code
+
+
+def record_audit(run: Invocation, code: int) -> None:
+    """Append the command's decisions and its outcome to the warehouse's audit trail, when the target's
+    warehouse is there (GOVERNANCE_AUDIT=0 turns it off). The trail never blocks the command: a failure
+    to record is said on stderr."""
+    if os.environ.get("GOVERNANCE_AUDIT", "1") in ("0", "false", "off"):
+        return
+    try:
+        from governance.observability.decisions import Decision, record_decisions
+
+        if run.project.manifests.local_warehouse() is None and run.project.manifests.target_type() != "snowflake":
+            return  # no warehouse to append to (a DuckDB target not built yet, or no target at all)
+        project = run.project
+        outcome = "command_succeeded" if code in (ExitCode.OK, ExitCode.FINDINGS) else "command_failed"
+        decisions = [Decision(kind, subject, details) for kind, subject, details in run.decisions]
+        decisions.append(Decision(outcome, run.command, {"exit_code": int(code), "decisions": len(decisions)}))
+        record_decisions(project.root, run.target, run.command.replace("-", "_"), decisions, wait_seconds=5.0)
+    except Exception as exc:  # the trail is evidence, not a gate: say it was not written, never why in data
+        print(f"audit: decisions of `governance {run.command}` not recorded ({type(exc).__name__})", file=sys.stderr)
+
+
+def _run(argv: list[str] | None) -> int:
     try:
         result = cli.main(args=argv, prog_name="governance", standalone_mode=False)
     except click.exceptions.Exit as exc:

@@ -43,6 +43,7 @@ class Invocation:
     quiet: bool = False
     format: str = "text"
     log_format: str = "text"
+    decisions: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
 
     @cached_property
     def project(self) -> DbtProject:
@@ -56,6 +57,10 @@ class Invocation:
         elif not self.quiet:
             detail = " ".join(f"{k}={v}" for k, v in fields.items())
             print(f"{self.command}: {event}{' ' + detail if detail else ''}", file=sys.stderr)
+
+    def decide(self, kind: str, subject: str, **details: Any) -> None:
+        """A decision for the audit trail (entity names, levels, counts: never a data value)."""
+        self.decisions.append((kind, subject, details))
 
     @property
     def interactive(self) -> bool:
@@ -140,9 +145,12 @@ def output_options(formats: tuple[str, ...] = FORMATS) -> Callable[[F], F]:
     return decorate
 
 
+CURRENT: list[Invocation] = []  # the invocation of the running command, for the audit trail at its end
+
+
 def invocation(command: str, **options: Any) -> Invocation:
     """The Invocation of a command from its click keyword arguments (consumes the shared ones)."""
-    return Invocation(
+    run = Invocation(
         command=command,
         project_dir=options.pop("project_dir", None),
         profiles_dir=options.pop("profiles_dir", None),
@@ -155,6 +163,8 @@ def invocation(command: str, **options: Any) -> Invocation:
         format=options.pop("output_format", "text"),
         log_format=options.pop("log_format", "text"),
     )
+    CURRENT.append(run)
+    return run
 
 
 def require(condition: bool, message: str) -> None:

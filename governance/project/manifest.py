@@ -161,21 +161,29 @@ class ManifestProvider:
 
     def local_warehouse(self) -> Path | None:
         """The DuckDB file of the project's target, when it is a DuckDB target and the file exists
-        (None otherwise). Cached beside the manifests under the same key (type and path only, never a
+        (None otherwise)."""
+        data = self._target_record()
+        path = Path(data["path"]) if data.get("type") == "duckdb" and data.get("path") else None
+        return path if path is not None and path.is_file() else None
+
+    def target_type(self) -> str | None:
+        """The adapter type of the project's target (None when the profile cannot be rendered)."""
+        return self._target_record().get("type")
+
+    def _target_record(self) -> dict[str, Any]:
+        """The target's type and DuckDB path, cached beside the manifests under the same key (never a
         credential), so a warm command does not import dbt to render the profile."""
         record = self.cache_dir / f"{self.key()}-target.json"
         if record.is_file():
-            data = json.loads(record.read_text(encoding="utf-8"))
-        else:
-            try:
-                target = self.project.target()
-            except ProjectError:
-                return None
-            data = {"type": target.type, "path": target.duckdb_path() if target.type == "duckdb" else None}
-            self.cache_dir.mkdir(parents=True, exist_ok=True)
-            record.write_text(json.dumps(data), encoding="utf-8")
-        path = Path(data["path"]) if data.get("type") == "duckdb" and data.get("path") else None
-        return path if path is not None and path.is_file() else None
+            return json.loads(record.read_text(encoding="utf-8"))
+        try:
+            target = self.project.target()
+        except ProjectError:
+            return {}
+        data = {"type": target.type, "path": target.duckdb_path() if target.type == "duckdb" else None}
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        record.write_text(json.dumps(data), encoding="utf-8")
+        return data
 
     def _compute_key(self) -> str:
         digest = hashlib.sha256()

@@ -29,6 +29,9 @@ COPY_IGNORE = shutil.ignore_patterns(
 
 # presidio's email recognizer would otherwise try to download the public suffix list
 os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
+# governance commands append their decisions to the warehouse's audit trail; tests that do not test
+# the trail keep their fixtures' warehouses untouched (test_cli_and_kernel turns it on where it tests it)
+os.environ.setdefault("GOVERNANCE_AUDIT", "0")
 
 
 @dataclass(frozen=True)

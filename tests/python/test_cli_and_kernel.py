@@ -204,3 +204,29 @@ def test_only_the_kernel_reads_dbt_files() -> None:
                     "dbt_project.yml", "manifest.json", "profiles.yml") and relative not in NAMES_ALLOWED:
                 offenders.append(f"{relative}:{node.lineno}: names {node.value}")
     assert offenders == []
+
+
+def test_governance_commands_append_their_decisions_to_the_audit_trail(built_warehouse, tmp_path: Path) -> None:
+    """check and protected record what they decided (counts, codes, columns; never a value)."""
+    import shutil
+
+    import duckdb
+
+    database = tmp_path / "audited.duckdb"
+    shutil.copy(built_warehouse.database, database)
+    env = {**built_warehouse.env(), "DBT_DUCKDB_PATH": str(database), "GOVERNANCE_AUDIT": "1"}
+    for argv in (["check", "-q", "--manifest", str(built_warehouse.manifest)],
+                 ["protected", "--manifest", str(built_warehouse.manifest), "--format", "json"]):
+        result = subprocess.run([str(GOVERNANCE), *argv], cwd=built_warehouse.project_dir, env=env,
+                                capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+        assert "not recorded" not in result.stderr, result.stderr
+    with duckdb.connect(str(database), read_only=True) as con:
+        rows = con.execute("select command, kind, subject, details from audit.governance_decisions").fetchall()
+        emails = [r[0] for r in con.execute("select email from raw.shop_customers__ct where email is not null "
+                                            "limit 200").fetchall()]
+    kinds = {(command, kind) for command, kind, _, _ in rows}
+    assert {("check", "check_result"), ("check", "command_succeeded"), ("protected", "masking_report"),
+            ("protected", "command_succeeded")} <= kinds
+    text = json.dumps(rows, default=str)
+    assert emails and not any(email in text for email in emails)

@@ -84,6 +84,11 @@ def check_command(catalog: Path | None, database: Path | None, **options: Any) -
     if chosen is not None:
         displays = {result.graph.nodes[uid].display for uid in chosen if uid in result.graph.nodes}
         findings = [f for f in findings if f.node in displays]
+    for finding in findings:
+        if finding.severity == "error":
+            run.decide("check_finding", finding.subject, code=finding.code)
+    run.decide("check_result", "project", columns=len(result.columns),
+               errors=sum(f.severity == "error" for f in findings), warnings=sum(f.severity != "error" for f in findings))
     errors = render_findings(findings, run.format, run.project.root,
                              f"check {'FAILED' if any(f.severity == 'error' for f in findings) else 'passed'}: "
                              f"{len(result.columns)} columns checked")
@@ -113,6 +118,11 @@ def propagate_command(catalog: Path | None, database: Path | None, dry_run: bool
     errors = [p for p in graph.problems if p.severity == "error"]
     warnings = [p for p in graph.problems if p.severity == "warning"]
     classified = [s for s in result.derived_columns() if s.lineage is not None and not s.manual]
+    if not dry_run:
+        for change in report.changes:
+            run.decide("classification_changed", f"{change.node}.{change.column}",
+                       from_level=change.before.level if change.before else None,
+                       to_level=change.after.level if change.after else None)
     elapsed = time.perf_counter() - started
     if run.format == "json":
         click.echo(

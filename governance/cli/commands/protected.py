@@ -51,6 +51,10 @@ def protected_command(database: Path | None, live: bool, **options: Any) -> int:
     else:
         rows = snowflake_rows(manifest, policy, None)
     problems = [r for r in rows if r["status"] not in ("applied", "expected")]
+    for row in problems:
+        run.decide("masking_not_as_policy", f"{row['relation']}.{row['column']}", level=row["level"],
+                   status=str(row["status"]).split(":")[0])
+    run.decide("masking_report", adapter, columns=len(rows), problems=len(problems))
     if run.format == "json":
         click.echo(json.dumps({"target": adapter, "policy": str(policy.source), "columns": rows,
                                "problems": len(problems)}, indent=2, sort_keys=True, default=str))

@@ -56,6 +56,9 @@ def roles_command(output: Path | None, check: bool, **options: Any) -> int:
     required = {fqn: g.required for fqn, g in generated.schemas.items() if g.required}
     sources = {fqn for fqn, g in generated.schemas.items() if g.kind == "source"}
     findings = check_spec(yaml.safe_load(generated.text), policy, required, sources)
+    committed = output.read_text(encoding="utf-8") if output.is_file() else None
+    run.decide("roles_drift", "roles.yml", drift=committed != generated.text, findings=len(findings),
+               withheld=len(generated.withheld))
 
     if not run.quiet:
         print(f"manifest: {'fresh `dbt parse`' if parsed else 'unchanged project: cached parse' if run.manifest is None else manifest}")

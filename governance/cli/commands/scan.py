@@ -62,6 +62,11 @@ def scan_command(schemas: tuple[str, ...], database: str | None, dry_run: bool, 
                                state_file, threads, run.manifest)
     with progress_bar(run, "scan") as bar:
         report = ScanPipeline(run.project, policy, scan_options).run(bar)
+    for outcome in report.outcomes:
+        for column in outcome.results:
+            if column.pii:
+                run.decide("scan_finding", f"{outcome.ref.display}.{column.column}", entities=list(column.pii),
+                           level=column.classification, decided_by=column.decided_by or "")
     console = Console(stderr=True)
     for message in report.yaml_errors:
         console.print(f"[red]error:[/] {message}")
