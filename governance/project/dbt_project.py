@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from governance.project.manifest import ManifestProvider
     from governance.project.profiles import Target
     from governance.project.properties import PropertyIndex
+    from governance.project.yaml_io import YamlFile
 
 PROJECT_FILE = "dbt_project.yml"
 # Folders that never hold dbt inputs: skipped when fingerprinting the project for the manifest cache.
@@ -158,6 +159,15 @@ class DbtProject:
         from governance.project.properties import PropertyIndex
 
         return PropertyIndex(self)
+
+    def edit(self, name: str = PROJECT_FILE, missing: str | None = None) -> YamlFile:
+        """A YAML file at the project root (dbt_project.yml, packages.yml) loaded for round-trip editing
+        (comments and layout kept; `save()` writes atomically, only when it changed). A missing file
+        starts from the text `missing` when given. The cached `config` is dropped: read it afresh."""
+        from governance.project.yaml_io import YamlFile
+
+        self.__dict__.pop("config", None)
+        return YamlFile.load(self.root / name, missing)
 
     def target(self) -> Target:
         """The rendered profile target (dbt's own profile rendering)."""

@@ -65,11 +65,23 @@ class YamlFile:
     _yaml: YAML = field(default_factory=_yaml, repr=False)
 
     @classmethod
-    def load(cls, path: Path) -> YamlFile:
+    def load(cls, path: Path, missing: str | None = None) -> YamlFile:
+        """Load `path` for editing; a missing file starts from the text `missing` when given (and is
+        written only when something is added to it)."""
         try:
             text = path.read_text(encoding="utf-8")
+        except FileNotFoundError as exc:
+            if missing is None:
+                raise YamlFileError(f"{path}: file not found") from exc
+            document = cls.load_text(path, missing)
+            document.original_text = ""
+            return document
         except OSError as exc:
             raise YamlFileError(f"{path}: cannot read: {exc.strerror}") from exc
+        return cls.load_text(path, text)
+
+    @classmethod
+    def load_text(cls, path: Path, text: str) -> YamlFile:
         yaml = _yaml()
         try:
             data = yaml.load(text)
