@@ -95,8 +95,7 @@ def init_project(project: DbtProject, force: bool = False) -> InitReport:
     packages = project.edit("packages.yml", missing="packages: []\n")
     _package_entry(packages, project, report)
 
-    if document.save():
-        report.changed.append(f"{project.project_file.name}: written")
+    document.save()
     if packages.save():
         report.changed.append(f"packages.yml: local package {package_path_for(project)}")
         report.review.append("run `dbt deps` to install the governance dbt package")
@@ -138,7 +137,7 @@ def _flow(value: Any) -> Any:
 
 
 def _starter_policy(document: YamlFile, project: DbtProject, schemas: tuple[list[str], list[str]]) -> CommentedMap:
-    policy = document._yaml.load(STARTER_POLICY)
+    policy = document.fragment(STARTER_POLICY)
     database = project.name.lower() or "analytics"
     policy["grants"] = _flow(starter_grants(database, *schemas))
     for key, comment in SECTION_COMMENTS.items():

@@ -95,6 +95,10 @@ class YamlFile:
         detect_indent(yaml, text)
         return cls(path, text, data if data is not None else CommentedMap(), yaml)
 
+    def fragment(self, text: str) -> Any:
+        """YAML text loaded round-trip with this file's settings, to insert into it (comments kept)."""
+        return self._yaml.load(text)
+
     def render(self) -> str:
         buffer = io.StringIO()
         self._yaml.dump(self.data, buffer)

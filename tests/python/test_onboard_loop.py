@@ -226,3 +226,18 @@ def test_init_scan_propagate_check_build_protected_roles_docs(tmp_path: Path) ->
     overview = (project / "docs" / "classification.md").read_text()
     assert PROJECT in overview and "dim_customers" in overview
     assert not [text for text in FOREIGN_TEXT if text in overview]
+
+
+def test_init_keeps_an_existing_policy_and_refuses_an_invalid_one(tmp_path: Path) -> None:
+    """An invalid existing policy: exit 2 naming the file and key, and nothing is written."""
+    project, _ = make_project(tmp_path)
+    config = project / "dbt_project.yml"
+    config.write_text(config.read_text() + "\nvars:\n  governance:\n    levels: {1: {name: Public}}\n"
+                      "    entity_levels: {PERSON: 7}\n")
+    before = {p: p.read_text() for p in project.rglob("*") if p.is_file()}
+    result = subprocess.run([str(BIN_DIR / "governance"), "init", "--project-dir", str(project)],
+                            env=environment(project), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert str(config) in result.stderr and "entity_levels.PERSON" in result.stderr
+    assert "nothing written" in result.stderr and "Traceback" not in result.stderr
+    assert {p: p.read_text() for p in project.rglob("*") if p.is_file()} == before
