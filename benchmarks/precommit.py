@@ -47,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-precommit-") as tmp:
         repo = shutil.copytree(PROJECT_DIR, Path(tmp) / "repo", ignore=IGNORE)
         env = _env(repo, Path(tmp) / "pre-commit-home")
+        # as a developer's checkout after `make setup`: the local governance dbt package installed
+        subprocess.run([str(BIN_DIR / "dbt"), "deps", "--quiet"], cwd=repo, check=True, env=env)
         git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.com"]
         for command in ([*git, "init", "-q"], [*git, "add", "-A"], [*git, "commit", "-q", "-m", "checkout"]):
             subprocess.run(command, cwd=repo, check=True, env=env)

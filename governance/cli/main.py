@@ -37,6 +37,7 @@ EPILOG = ("Exit codes: 0 ok, 1 findings (a check failed), 2 bad input or configu
 # command name -> "module:function"; a command's module (and what it imports: sqlglot, Presidio, dbt)
 # is imported only when that command runs. Listed in the order of the daily loop.
 COMMANDS = {
+    "init": "governance.cli.commands.init:init_command",
     "policy": "governance.cli.commands.policy:policy_command",
     "scan": "governance.cli.commands.scan:scan_command",
     "propagate": "governance.cli.commands.lineage:propagate_command",

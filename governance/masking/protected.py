@@ -11,12 +11,17 @@ from rich.console import Console
 from rich.table import Table
 
 from governance.errors import ProjectError
-from governance.masking.rules import ProtectedColumn, classified_nodes, masked_in_view, protected_columns
+from governance.masking.rules import ProtectedColumn, classified_nodes, protected_columns
 from governance.policy.masking import snowflake_policy_name
 from governance.project.warehouse import Connection
 
+APPLIED_TABLE = "masking_applied"  # in the masking schema: what each protected view masks (no values)
+
 
 def duckdb_rows(manifest: dict[str, Any], policy: Any, database: Path) -> list[dict[str, Any]]:
+    """Each protected column and its status, from what the DuckDB post-hook recorded as applied
+    (<masking schema>.masking_applied: relation, column, level, category, mask; replaced per relation
+    on every build) and the protected views that exist."""
     import duckdb
 
     if not database.is_file():
@@ -26,6 +31,7 @@ def duckdb_rows(manifest: dict[str, Any], policy: Any, database: Path) -> list[d
     except duckdb.Error as exc:
         raise ProjectError(f"{database}: cannot open the DuckDB file read-only ({type(exc).__name__}: a running "
                            "dbt may hold its lock; retry when it has finished)") from exc
+    schema = policy.masking.schema
     with con:
         types = {
             (s.lower(), t.lower(), c.lower()): d
@@ -34,40 +40,47 @@ def duckdb_rows(manifest: dict[str, Any], policy: Any, database: Path) -> list[d
             ).fetchall()
         }
         views = {
-            (s.lower(), v.lower()): sql
-            for s, v, sql in con.execute(
-                "select schema_name, view_name, sql from duckdb_views() where not internal"
-            ).fetchall()
+            (s.lower(), v.lower())
+            for s, v in con.execute("select schema_name, view_name from duckdb_views() where not internal").fetchall()
         }
+        recorded = (schema.lower(), APPLIED_TABLE) in {
+            (s.lower(), t.lower()) for s, t in con.execute("select schema_name, table_name from duckdb_tables()").fetchall()
+        }
+        applied_rows = con.execute(
+            f'select relation_schema, relation_name, column_name, level, category from "{schema}"."{APPLIED_TABLE}"'
+        ).fetchall() if recorded else []
+    applied: dict[tuple[str, str], dict[str, tuple[int, str]]] = {}
+    for relation_schema, relation_name, column_name, level, category in applied_rows:
+        applied.setdefault((relation_schema.lower(), relation_name.lower()), {})[column_name.lower()] = (
+            int(level), str(category).lower())
+    columns = protected_columns(manifest, policy, types)
     rows = []
-    for column in protected_columns(manifest, policy, types):
-        view_sql = views.get((f"{column.schema}_protected".lower(), column.relation.lower()))
-        applied = masked_in_view(view_sql).get(column.column.lower()) if view_sql else None
-        if view_sql is None:
+    for column in columns:
+        key = (column.schema.lower(), column.relation.lower())
+        done = applied.get(key, {}).get(column.column.lower())
+        if (f"{column.schema}_protected".lower(), column.relation.lower()) not in views:
             status = "missing: no protected view"
-        elif applied is None:
+        elif not recorded:
+            status = f"missing: no record of applied masking ({schema}.{APPLIED_TABLE}); rebuild"
+        elif done is None:
             status = "missing: column not masked"
-        elif applied != (column.level, column.category):
-            status = f"stale: view masks it as level {applied[0]} {applied[1]}"
+        elif done != (column.level, column.category):
+            status = f"stale: view masks it as level {done[0]} {done[1]}"
         else:
             status = "applied"
         rows.append(
             {
                 **_base(column),
                 "protected_relation": column.protected_relation,
-                "policy": f"{policy.masking.schema}.mask_l{column.level}_{column.category}",
+                "policy": f"{schema}.mask_l{column.level}_{column.category}",
                 "status": status,
             }
         )
     # a protected view that masks a column the manifest no longer classifies (unset not applied)
-    wanted = {
-        (c.schema.lower(), c.relation.lower(), c.column.lower())
-        for c in protected_columns(manifest, policy, types)
-    }
+    wanted = {(c.schema.lower(), c.relation.lower(), c.column.lower()) for c in columns}
     for node in classified_nodes(manifest):
         relation = (node.get("alias") or node["name"]).lower()
-        view_sql = views.get((f"{node['schema']}_protected".lower(), relation))
-        for name, (level, category) in masked_in_view(view_sql).items() if view_sql else []:
+        for name, (level, category) in sorted(applied.get((node["schema"].lower(), relation), {}).items()):
             if (node["schema"].lower(), relation, name) not in wanted:
                 rows.append(
                     {
@@ -80,7 +93,7 @@ def duckdb_rows(manifest: dict[str, Any], policy: Any, database: Path) -> list[d
                         "materialized": (node.get("config") or {}).get("materialized", ""),
                         "data_type": types.get((node["schema"].lower(), relation, name)),
                         "protected_relation": f"{node['schema']}_protected.{relation}",
-                        "policy": f"{policy.masking.schema}.mask_l{level}_{category}",
+                        "policy": f"{schema}.mask_l{level}_{category}",
                         "status": "stale: masked but no longer classified",
                     }
                 )

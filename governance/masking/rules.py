@@ -3,7 +3,6 @@ through the policy's masking rules (governance.policy.masking)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -93,14 +92,3 @@ def protected_columns(
                 )
             )
     return found
-
-
-VIEW_MASK = re.compile(
-    r"is_cleared\((\d+)\)\)?\s+THEN\s+\(?\"?(\w+)\"?\)?\s+ELSE\s+CAST\(\w+\.mask_l(\d+)_(\w+)\(",
-    re.IGNORECASE,
-)
-
-
-def masked_in_view(view_sql: str) -> dict[str, tuple[int, str]]:
-    """Columns a DuckDB protected view masks: {column: (level, category)}, from its SQL text."""
-    return {m.group(2).lower(): (int(m.group(3)), m.group(4).lower()) for m in VIEW_MASK.finditer(view_sql)}

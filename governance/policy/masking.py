@@ -51,7 +51,19 @@ NUMBER_TYPES = {
     "REAL",
 }
 FLOAT_TYPES = {"FLOAT", "FLOAT4", "FLOAT8", "DOUBLE", "DOUBLE PRECISION", "REAL"}
+TIMESTAMP_NTZ_TYPES = {"TIMESTAMP", "DATETIME", "TIMESTAMP_NTZ", "TIMESTAMPNTZ", "TIMESTAMP WITHOUT TIME ZONE"}
+TIMESTAMP_LTZ_TYPES = {"TIMESTAMP_LTZ", "TIMESTAMPLTZ", "TIMESTAMP WITH LOCAL TIME ZONE"}
+TIMESTAMP_TZ_TYPES = {"TIMESTAMP_TZ", "TIMESTAMPTZ", "TIMESTAMP WITH TIME ZONE"}
+SEMI_STRUCTURED_TYPES = {"VARIANT", "OBJECT", "ARRAY", "BINARY", "TIME", "GEOGRAPHY", "GEOMETRY"}
 MASK_MAX_LENGTH = {"redact": 5, "keep_domain": 5, "hash": 64}
+# Static masking (overwriting values at build time) never runs on a target whose name starts so.
+PRODUCTION_TARGET_PREFIX = "prod"
+# The base Snowflake policies of every masked level besides the VARCHAR ones (one per text
+# category): (policy type, the category whose mask it applies).
+SNOWFLAKE_BASE_POLICY_TYPES = (
+    ("NUMBER", "number"), ("FLOAT", "number"), ("DATE", "date"), ("TIMESTAMP_NTZ", "timestamp"),
+    ("TIMESTAMP_LTZ", "timestamp"), ("TIMESTAMP_TZ", "timestamp"), ("BOOLEAN", "boolean"), ("VARIANT", "other"),
+)
 
 
 def _base_type(data_type: str | None) -> str:
@@ -97,15 +109,15 @@ def snowflake_policy_type(data_type: str | None) -> str:
         return "FLOAT"
     if family == "number":
         return "NUMBER"
-    if base in ("TIMESTAMP", "DATETIME", "TIMESTAMP_NTZ", "TIMESTAMPNTZ", "TIMESTAMP WITHOUT TIME ZONE"):
+    if base in TIMESTAMP_NTZ_TYPES:
         return "TIMESTAMP_NTZ"
-    if base in ("TIMESTAMP_LTZ", "TIMESTAMPLTZ", "TIMESTAMP WITH LOCAL TIME ZONE"):
+    if base in TIMESTAMP_LTZ_TYPES:
         return "TIMESTAMP_LTZ"
-    if base in ("TIMESTAMP_TZ", "TIMESTAMPTZ", "TIMESTAMP WITH TIME ZONE"):
+    if base in TIMESTAMP_TZ_TYPES:
         return "TIMESTAMP_TZ"
     if family in ("date", "boolean"):
         return base
-    if base in ("VARIANT", "OBJECT", "ARRAY", "BINARY", "TIME", "GEOGRAPHY", "GEOMETRY"):
+    if base in SEMI_STRUCTURED_TYPES:
         return base
     return "BINARY" if base == "VARBINARY" else "VARIANT"
 
@@ -122,3 +134,21 @@ def snowflake_policy_name(
         if char_size and longest and char_size < longest:
             name += f"_LEN{char_size}"
     return name
+
+
+def snowflake_policy_roles(policy: Policy, level: int) -> list[str]:
+    """The roles a Snowflake policy of `level` checks with IS_ROLE_IN_SESSION, upper case: the service
+    roles and the clearance roles of `level` or above (functional roles reach them through the role
+    hierarchy)."""
+    return sorted(name.upper() for name in {*policy.service_roles, *policy.clearance_roles_for(level)})
+
+
+def duckdb_cleared_roles(policy: Policy, level: int) -> list[str]:
+    """Every policy role that sees `level` in clear, directly or through membership, lower case (the
+    DuckDB `is_cleared` check of the session's declared role)."""
+    return sorted(name.lower() for name in policy.roles if policy.is_cleared(name, level))
+
+
+def static_masking_allowed(target_name: str) -> bool:
+    """Static masking never runs on a production (`prod*`) target."""
+    return not target_name.startswith(PRODUCTION_TARGET_PREFIX)

@@ -173,6 +173,8 @@ def _check_service_roles(roles: dict[str, Role], grants: GrantsPolicy | None, pa
 
 
 def _parse_masking(raw: Any, levels: dict[int, Level], path: Path) -> Masking:
+    from governance.policy.masking import static_masking_allowed  # it reads this module's categories
+
     key = f"{POLICY_KEY}.masking"
     masked = [n for n, level in levels.items() if level.masked]
     if raw is None:
@@ -192,7 +194,7 @@ def _parse_masking(raw: Any, levels: dict[int, Level], path: Path) -> Masking:
     if not isinstance(static_targets, list) or not all(isinstance(t, str) for t in static_targets):
         raise _fail(path, f"{key}.static_targets", "must be a list of target names")
     for target in static_targets:
-        if target.startswith("prod"):
+        if not static_masking_allowed(target):
             raise _fail(path, f"{key}.static_targets",
                         f"{target!r}: static masking is for non-production targets")
     entity_categories = raw.get("entity_categories") or {}

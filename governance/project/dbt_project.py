@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from governance.project.manifest import ManifestProvider
     from governance.project.profiles import Target
     from governance.project.properties import PropertyIndex
+    from governance.project.yaml_io import YamlFile
 
 PROJECT_FILE = "dbt_project.yml"
 # Folders that never hold dbt inputs: skipped when fingerprinting the project for the manifest cache.
@@ -65,14 +66,20 @@ def parse_yaml(path: Path, parse: Callable[[str], Any], error: type[Exception] =
                suffix: str = "") -> Any:
     """Read `path` and `parse` its text (ruamel or libyaml). A failure raises `error` naming the file
     and, for invalid YAML, the line and column (`suffix` is appended to the message)."""
-    import yaml
-
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise error(f"{path}: file not found") from exc
     except OSError as exc:
         raise error(f"{path}: cannot read: {exc.strerror}") from exc
+    return parse_yaml_text(path, text, parse, error, suffix)
+
+
+def parse_yaml_text(path: Path, text: str, parse: Callable[[str], Any], error: type[Exception] = ProjectError,
+                    suffix: str = "") -> Any:
+    """`parse` the YAML `text` of `path`; invalid YAML raises `error` naming the file, line and column."""
+    import yaml
+
     try:
         return parse(text)
     except (MarkedYAMLError, yaml.MarkedYAMLError) as exc:
@@ -185,6 +192,15 @@ class DbtProject:
         from governance.project.properties import PropertyIndex
 
         return PropertyIndex(self)
+
+    def edit(self, name: str = PROJECT_FILE, missing: str | None = None) -> YamlFile:
+        """A YAML file at the project root (dbt_project.yml, packages.yml) loaded for round-trip editing
+        (comments and layout kept; `save()` writes atomically, only when it changed). A missing file
+        starts from the text `missing` when given. The cached `config` is dropped: read it afresh."""
+        from governance.project.yaml_io import YamlFile
+
+        self.__dict__.pop("config", None)
+        return YamlFile.load(self.root / name, missing)
 
     def target(self) -> Target:
         """The rendered profile target (dbt's own profile rendering)."""

@@ -64,19 +64,33 @@ class YamlFile:
     _yaml: YAML = field(default_factory=_yaml, repr=False)
 
     @classmethod
-    def load(cls, path: Path) -> YamlFile:
-        from governance.project.dbt_project import parse_yaml
+    def load(cls, path: Path, missing: str | None = None) -> YamlFile:
+        """Load `path` for editing; a missing file starts from the text `missing` when given (and is
+        written only when something is added to it)."""
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError as exc:
+            if missing is None:
+                raise YamlFileError(f"{path}: file not found") from exc
+            document = cls.load_text(path, missing)
+            document.original_text = ""
+            return document
+        except OSError as exc:
+            raise YamlFileError(f"{path}: cannot read: {exc.strerror}") from exc
+        return cls.load_text(path, text)
+
+    @classmethod
+    def load_text(cls, path: Path, text: str) -> YamlFile:
+        from governance.project.dbt_project import parse_yaml_text
 
         yaml = _yaml()
-        texts: list[str] = []
+        data = parse_yaml_text(path, text, yaml.load, YamlFileError, "; file left untouched")
+        detect_indent(yaml, text)
+        return cls(path, text, data if data is not None else CommentedMap(), yaml)
 
-        def parse(text: str) -> Any:
-            texts.append(text)
-            return yaml.load(text)
-
-        data = parse_yaml(path, parse, YamlFileError, "; file left untouched")
-        detect_indent(yaml, texts[0])
-        return cls(path, texts[0], data if data is not None else CommentedMap(), yaml)
+    def fragment(self, text: str) -> Any:
+        """YAML text loaded round-trip with this file's settings, to insert into it (comments kept)."""
+        return self._yaml.load(text)
 
     def render(self) -> str:
         buffer = io.StringIO()

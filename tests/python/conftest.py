@@ -86,7 +86,18 @@ def load_raw(database: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def copy_project(destination: Path) -> Path:
     shutil.copytree(PROJECT_DIR, destination, ignore=COPY_IGNORE)
+    link_local_packages(destination)
     return destination
+
+
+def link_local_packages(project: Path) -> None:
+    """What `dbt deps` does for the project's one `local:` package (the governance dbt package inside
+    the copy), without a dbt start-up per copy: link it into dbt_packages/."""
+    packages = project / "dbt_packages"
+    packages.mkdir(exist_ok=True)
+    link = packages / "governance"
+    if not link.exists():
+        link.symlink_to(project / "governance" / "dbt_package", target_is_directory=True)
 
 
 @pytest.fixture(scope="session")

@@ -48,6 +48,13 @@ def governed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path
     root = tmp_path_factory.mktemp("e2e")
     project = copy_project(root / "project")
     assert strip_classification(project) > 0
+    # probes of the classes that used to leak through every gate: a whole row serialised into one value,
+    # and a CASE spelling a value out one character at a time
+    (project / "models" / "marts" / "core" / "probe_customer_rows.sql").write_text(
+        "{{ config(contract={'enforced': false}) }}\n"
+        "select c.customer_id, to_json(c) as payload, "
+        + " || ".join(f"case when substr(c.email, {i}, 1) = 'a' then 'a' else 'b' end" for i in range(1, 9))
+        + " as spelled\nfrom {{ ref('dim_customers') }} as c\n")
     database, target = root / "analytics.duckdb", root / "target"
     load_raw(database, "--change-rows", "6000", "--as-of", AS_OF)
     governance(project, database, target, "scan", "--quiet", "--full", "--state-file", str(root / "state.json"))
@@ -55,6 +62,29 @@ def governed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path
     governance(project, database, target, "check")
     run_dbt(["build", "--exclude", "resource_type:test", "resource_type:unit_test"], project, database, target)
     return project, database, target
+
+
+def test_probes_that_used_to_leak_are_masked_for_an_uncleared_role(governed: tuple[Path, Path, Path]) -> None:
+    """After scan, propagate, check and build: the default (least-privileged) role reads no email through
+    any protected view, including the probes that serialise the row or spell a value out."""
+    _, database, _ = governed
+    with duckdb.connect(str(database), read_only=True) as con:
+        clear = con.execute("select count(*) from marts.probe_customer_rows where payload like '%@%'").fetchone()[0]
+        assert clear > 0  # the probe does carry emails in the table itself
+        con.execute("set variable governance_role = 'reporter'")
+        seen = con.execute("select count(*) from marts_protected.probe_customer_rows "
+                           "where payload like '%@%' or spelled is not null").fetchone()[0]
+        assert seen == 0
+        views = [r[0] for r in con.execute(
+            "select schema_name || '.' || view_name from duckdb_views() where schema_name like '%_protected'"
+        ).fetchall()]
+        emails = [r[0] for r in con.execute("select email from marts.dim_customers where email is not null limit 50")]
+        for view in views:
+            columns = [r[0] for r in con.execute(f"describe {view}").fetchall()]
+            text = " || ".join(f"coalesce(cast(\"{c}\" as varchar), '')" for c in columns)
+            hits = con.execute(f"select count(*) from {view} where " + " or ".join(
+                "strpos({}, '{}') > 0".format(text, e.replace("'", "''")) for e in emails)).fetchone()[0]
+            assert hits == 0, f"{view}: the reporter reads clear emails"
 
 
 def test_every_personal_mart_column_is_classified(governed: tuple[Path, Path, Path]) -> None:

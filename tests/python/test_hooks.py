@@ -77,7 +77,7 @@ def test_every_hook_passes_on_all_files(repo: Path, tmp_path: Path) -> None:
     result = pre_commit(repo, tmp_path, "--all-files", skip=list(pending))
     assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-2000:]
     hooks = ["sqlfluff lint (jinja templater)", "sqlfluff lint snapshots", "ruff check", "YAML is valid",
-             "governance lint-project"]
+             "governance lint-project", "governance policy --check"]
     hooks += [f"governance {sub}" for hook, sub in PENDING_SUBCOMMANDS.items() if hook not in pending]
     for hook in hooks:
         line = next(line for line in result.stdout.splitlines() if line.startswith(hook))

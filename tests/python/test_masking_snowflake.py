@@ -1,6 +1,6 @@
 """Snowflake masking DDL, rendered by the real snowflake__ macros without an account.
 
-`dbt run-operation governance_render_snowflake_masking` (on the DuckDB target: it only prints)
+`dbt run-operation governance.render_snowflake_masking` (on the DuckDB target: it only prints)
 calls the same statement builders the Snowflake post-hook and on-run-start use, for a project
 copy with classification meta injected. The SQL is checked as text and with sqlglot's Snowflake
 dialect: policy bodies, SET/UNSET per materialization, idempotence, length-fitting and static
@@ -123,7 +123,7 @@ def expected_policies(rendered_policy: Policy, node: Node, schema: str) -> dict[
 
 def render(project: Path, root: Path, cases: list[dict[str, Any]], **env: str) -> Any:
     result = run_dbt(
-        ["run-operation", "governance_render_snowflake_masking", "--args", json.dumps({"cases": cases})],
+        ["run-operation", "governance.render_snowflake_masking", "--args", json.dumps({"cases": cases})],
         project,
         root / "analytics.duckdb",
         root / "target",

@@ -6,18 +6,20 @@
       (unset: the policy's default_role, the least privileged; an unknown role is cleared for
       nothing above the unmasked levels).
     - on-run-start creates, in the masking schema (vars.governance.masking.schema):
-        <schema>.is_cleared(level)          true when the session's role sees `level` in clear
+        <schema>.is_cleared(level)              true when the session's role sees `level` in clear
         <schema>.mask_l<level>_<category>(val)  the policy's mask for that level and category
+        <schema>.masking_applied                what each relation's protected view masks (no values)
     - every model, snapshot and seed gets a view of the same name in `<its schema>_protected`
-      that returns each classified column in clear only to cleared roles. Consumers read the
+      that returns each classified column in clear only to cleared roles, and its rows in
+      masking_applied are replaced (`governance protected` reads them). Consumers read the
       `_protected` schemas; dbt itself (the transformer, a service role) reads the tables.
 #}
 
-{% macro duckdb__governance_literal(value) -%}
+{% macro duckdb__literal(value) -%}
     '{{ value | string | replace("'", "''") }}'
 {%- endmacro %}
 
-{% macro duckdb__governance_mask_expression(mask, val) -%}
+{% macro duckdb__mask_expression(policy, mask, val) -%}
     {%- if mask == 'redact' -%}
         case when {{ val }} is null then null else '*****' end
     {%- elif mask == 'keep_domain' -%}
@@ -29,11 +31,11 @@
              when length({{ val }}) <= 4 then repeat('*', length({{ val }}))
              else repeat('*', length({{ val }}) - 4) || right({{ val }}, 4) end
     {%- elif mask == 'hash' -%}
-        {%- set key = governance_hash_key() -%}
+        {%- set key = governance.hash_key(policy) -%}
         {%- if key == '' -%}
-            error('masking: the keyed hash needs environment variable {{ governance_masking_config().get("hash_key_env") }} at build time')
+            error('masking: the keyed hash needs environment variable {{ policy["hash_key_env"] }} at build time')
         {%- else -%}
-            case when {{ val }} is null then null else sha256({{ duckdb__governance_literal(key) }} || cast({{ val }} as varchar)) end
+            case when {{ val }} is null then null else sha256({{ governance.duckdb__literal(key) }} || cast({{ val }} as varchar)) end
         {%- endif -%}
     {%- elif mask == 'zero' -%}
         case when {{ val }} is null then null else 0 end
@@ -46,13 +48,20 @@
     {%- endif -%}
 {%- endmacro %}
 
-{% macro duckdb__governance_create_masks() -%}
+{# The table of what each protected view masks: one row per masked column, no values. #}
+{% macro duckdb__applied_table(policy) -%}
+    {{ return(policy['schema'] ~ '.masking_applied') }}
+{%- endmacro %}
+
+{% macro duckdb__create_masks() -%}
     {%- if not execute -%}{{ return('') }}{%- endif -%}
-    {%- set gov = var('governance') -%}
-    {%- set cfg = governance_masking_config() -%}
-    {%- set schema = cfg.get('schema', 'governance') -%}
-    {%- set categories = ['text', 'email', 'phone', 'join_key', 'number', 'date', 'timestamp', 'boolean', 'other'] -%}
+    {%- set policy = governance.resolved_policy() -%}
+    {%- set schema = policy['schema'] -%}
     create schema if not exists {{ schema }};
+    create table if not exists {{ governance.duckdb__applied_table(policy) }} (
+        relation_schema varchar, relation_name varchar, column_name varchar, level integer,
+        category varchar, mask varchar, applied_at timestamp
+    );
     {#- the protected schemas, created here once: threads creating them in post-hooks would conflict #}
     {%- set protected_schemas = [] %}
     {%- for node in graph.nodes.values() if node.resource_type in ['model', 'snapshot', 'seed'] %}
@@ -65,35 +74,36 @@
     {%- endfor %}
     create or replace macro {{ schema }}.is_cleared(level) as
         case
-        {%- for number in gov['levels'] %}
+        {%- for number in policy['levels'] %}
             when level = {{ number }} then
-                coalesce(lower(getvariable('governance_role')), {{ duckdb__governance_literal(gov['default_role'] | lower) }})
-                in ({% for role in governance_roles_cleared_for(number) %}{{ duckdb__governance_literal(role) }}{{ ', ' if not loop.last }}{% endfor %})
+                coalesce(lower(getvariable('governance_role')), {{ governance.duckdb__literal(policy['default_role']) }})
+                in ({% for role in policy['roles_cleared'][number] %}{{ governance.duckdb__literal(role) }}{{ ', ' if not loop.last }}{% endfor %})
         {%- endfor %}
             else false
         end;
-    {%- for level in governance_masked_levels() %}
-        {%- for category in categories %}
+    {%- for level in policy['masked_levels'] %}
+        {%- for category in policy['categories'] %}
     create or replace macro {{ schema }}.mask_l{{ level }}_{{ category }}(val) as
-        {{ duckdb__governance_mask_expression(governance_mask_for(level, category), 'val') }};
+        {{ governance.duckdb__mask_expression(policy, governance.mask_for(policy, level, category), 'val') }};
         {%- endfor %}
     {%- endfor %}
 {%- endmacro %}
 
 {# The protected relation of `relation`: same name, in `<schema>_protected`. #}
-{% macro governance_protected_relation(relation) -%}
+{% macro protected_relation(relation) -%}
     {{ return(relation.incorporate(path={'schema': relation.schema ~ '_protected'}, type='view')) }}
 {%- endmacro %}
 
-{% macro duckdb__governance_apply_masking() -%}
-    {%- set cfg = governance_masking_config() -%}
-    {%- set schema = cfg.get('schema', 'governance') -%}
+{% macro duckdb__apply_masking() -%}
+    {%- set policy = governance.resolved_policy() -%}
+    {%- set schema = policy['schema'] -%}
     {%- set columns = adapter.get_columns_in_relation(this) -%}
-    {%- set plan = governance_masking_plan(model.get('columns'), columns) -%}
-    {%- do governance_require_hash_key(plan, this) -%}
+    {%- set plan = governance.masking_plan(policy, model.get('columns'), columns) -%}
+    {%- do governance.require_hash_key(policy, plan, this) -%}
     {%- set by_name = {} -%}
     {%- for entry in plan -%}{%- do by_name.update({entry['name'] | lower: entry}) -%}{%- endfor -%}
-    {%- set protected = governance_protected_relation(this) -%}
+    {%- set protected = governance.protected_relation(this) -%}
+    {%- set applied = governance.duckdb__applied_table(policy) -%}
     create or replace view {{ protected }} as
     select
     {%- for column in columns %}
@@ -107,5 +117,16 @@
         {{ quoted }}{{ ',' if not loop.last }}
         {%- endif %}
     {%- endfor %}
-    from {{ this }}
+    from {{ this }};
+    delete from {{ applied }}
+    where relation_schema = {{ governance.duckdb__literal(this.schema) }}
+        and relation_name = {{ governance.duckdb__literal(this.identifier) }};
+    {%- if plan %}
+    insert into {{ applied }} values
+    {%- for entry in plan %}
+        ({{ governance.duckdb__literal(this.schema) }}, {{ governance.duckdb__literal(this.identifier) }},
+         {{ governance.duckdb__literal(entry['name']) }}, {{ entry['level'] }}, {{ governance.duckdb__literal(entry['category']) }},
+         {{ governance.duckdb__literal(entry['mask']) }}, current_timestamp){{ ',' if not loop.last }}
+    {%- endfor %};
+    {%- endif %}
 {%- endmacro %}

@@ -2,22 +2,23 @@
     Test support: render the Snowflake masking SQL with the real snowflake__ macros, without a
     Snowflake connection (run it on any target; it only prints).
 
-        dbt run-operation governance_render_snowflake_masking --args '{cases: [...]}'
+        dbt run-operation governance.render_snowflake_masking --args '{cases: [...]}'
 
     Each case: {node: <unique_id>, relation: DB.SCHEMA.NAME, relation_type: table|view,
     columns: [{name, data_type, char_size}], current: {COLUMN: DB.SCHEMA.POLICY}, static: bool}.
     Prints one JSON line: {"create": [...], "policy_schema": ..., "cases": [[statement, ...], ...]}.
 #}
-{% macro governance_render_snowflake_masking(cases=[]) -%}
-    {%- set out = {'create': snowflake__governance_create_masks_statements(),
-                   'policy_schema': snowflake__governance_policy_schema(), 'cases': []} -%}
+{% macro render_snowflake_masking(cases=[]) -%}
+    {%- set policy = governance.resolved_policy() -%}
+    {%- set out = {'create': governance.snowflake__create_masks_statements(policy),
+                   'policy_schema': governance.snowflake__policy_schema(policy), 'cases': []} -%}
     {%- for case in cases -%}
         {%- set node = graph.nodes.get(case['node']) -%}
         {%- if node is none -%}
-            {{ exceptions.raise_compiler_error("governance_render_snowflake_masking: unknown node " ~ case['node']) }}
+            {{ exceptions.raise_compiler_error("governance.render_snowflake_masking: unknown node " ~ case['node']) }}
         {%- endif -%}
-        {%- do out['cases'].append(snowflake__governance_masking_statements(
-                case['relation'], case.get('relation_type', 'table'), node['columns'], case['columns'],
+        {%- do out['cases'].append(governance.snowflake__masking_statements(
+                policy, case['relation'], case.get('relation_type', 'table'), node['columns'], case['columns'],
                 case.get('current', {}), case.get('static', false))) -%}
     {%- endfor -%}
     {%- do print('GOVERNANCE_RENDER ' ~ tojson(out)) -%}

@@ -1,0 +1,208 @@
+{#
+    Masking on Snowflake (production): dynamic masking policies, one per (masked level, column
+    type, category), in the masking schema of the target database.
+
+    - on-run-start (snowflake__create_masks): CREATE MASKING POLICY IF NOT EXISTS for every
+      (level, type, category) of the resolved policy, then ALTER ... SET BODY so a policy change
+      reaches existing policies without detaching them from columns.
+    - post-hook of every model, snapshot and seed (snowflake__apply_masking): read the relation's
+      columns and the policies already attached (INFORMATION_SCHEMA.POLICY_REFERENCES), then only
+      the statements that change something: SET (FORCE replaces a wrong policy), UNSET for a column
+      of ours whose classification was removed, nothing for a column that already carries the right
+      policy.
+    - A policy shows the value to the roles the resolved policy lists for its level (service roles
+      and clearance roles of the level or above; IS_ROLE_IN_SESSION, so the role hierarchy and
+      secondary roles count); everyone else gets the mask, which never exceeds the column's length.
+    - Static masking (non-production Snowflake targets listed in masking.static_targets, or
+      `--vars '{governance_static_masking: true}'`): tables also get their classified values
+      overwritten with the mask at build time. Never on a production target (prod*).
+
+    The statement builders take plain inputs, so tests render them without an account
+    (render_snowflake_masking.sql).
+#}
+
+{% macro snowflake__literal(value) -%}
+    '{{ value | string | replace("\\", "\\\\") | replace("'", "''") }}'
+{%- endmacro %}
+
+{# The length a VARCHAR policy is cut to for this plan entry (a column shorter than its mask's
+   longest value), or none. #}
+{% macro snowflake__policy_length(policy, entry) -%}
+    {%- set max_length = policy['mask_max_length'].get(entry['mask']) -%}
+    {%- if entry['policy_type'] == 'VARCHAR' and entry['char_size'] and max_length and (entry['char_size'] | int) < max_length -%}
+        {{ return(entry['char_size'] | int) }}
+    {%- endif -%}
+    {{ return(none) }}
+{%- endmacro %}
+
+{# Policy name (unqualified) of a plan entry: the resolved name of its (level, type, category),
+   marked `_LEN<n>` when cut to a short varchar(n). #}
+{% macro snowflake__policy_name(policy, entry) -%}
+    {{ return(governance.snowflake__base_policy_name(policy, entry['level'], entry['policy_type'], entry['category'],
+                                                      governance.snowflake__policy_length(policy, entry))) }}
+{%- endmacro %}
+
+{% macro snowflake__base_policy_name(policy, level, policy_type, category, length=none) -%}
+    {%- set name = policy['snowflake_policy_names'][level | int][policy_type] -%}
+    {%- set name = name[category] if name is mapping else name -%}
+    {{ return(name if length is none else name ~ '_LEN' ~ length) }}
+{%- endmacro %}
+
+{% macro snowflake__policy_schema(policy) -%}
+    {{ return((target.database ~ '.' ~ generate_schema_name(policy['schema'], none)) | upper) }}
+{%- endmacro %}
+
+{% macro snowflake__mask_expression(policy, mask, val, policy_type, length=none) -%}
+    {%- if mask == 'redact' -%}
+        {%- set expr = "'*****'" -%}
+    {%- elif mask == 'keep_domain' -%}
+        {%- set expr = "case when position('@', " ~ val ~ ") > 1 then '*' || substr(" ~ val ~ ", position('@', " ~ val ~ ")) else '*****' end" -%}
+    {%- elif mask == 'keep_last_4' -%}
+        {%- set expr = "case when length(" ~ val ~ ") <= 4 then repeat('*', length(" ~ val ~ ")) else repeat('*', length(" ~ val ~ ") - 4) || right(" ~ val ~ ", 4) end" -%}
+    {%- elif mask == 'hash' -%}
+        {%- set expr = "sha2(" ~ governance.snowflake__literal(governance.hash_key(policy)) ~ " || " ~ val ~ ", 256)" -%}
+    {%- elif mask == 'zero' -%}
+        {%- set expr = '0' -%}
+    {%- elif mask == 'truncate_to_year' -%}
+        {%- set expr = "date_trunc('year', " ~ val ~ ")" -%}
+    {%- elif mask == 'nullify' -%}
+        {{ return('null') }}
+    {%- else -%}
+        {{ exceptions.raise_compiler_error("masking: unknown mask " ~ mask) }}
+    {%- endif -%}
+    {%- if length is not none -%}{%- set expr = 'left(' ~ expr ~ ', ' ~ length ~ ')' -%}{%- endif -%}
+    {{ return('case when ' ~ val ~ ' is null then null else ' ~ expr ~ ' end') }}
+{%- endmacro %}
+
+{% macro snowflake__policy_body(policy, level, policy_type, mask, length=none) -%}
+    {%- set checks = [] -%}
+    {%- for role in policy['policy_roles'][level | int] -%}
+        {%- do checks.append("is_role_in_session(" ~ governance.snowflake__literal(role) ~ ")") -%}
+    {%- endfor -%}
+    {{ return('case when ' ~ (checks | join(' or ') if checks else 'false') ~ ' then val else '
+              ~ governance.snowflake__mask_expression(policy, mask, 'val', policy_type, length) ~ ' end') }}
+{%- endmacro %}
+
+{# CREATE IF NOT EXISTS + SET BODY for one policy. #}
+{% macro snowflake__policy_ddl(policy, level, policy_type, category, mask, length=none) -%}
+    {%- set name = governance.snowflake__policy_schema(policy) ~ '.'
+                   ~ governance.snowflake__base_policy_name(policy, level, policy_type, category, length) -%}
+    {%- set body = governance.snowflake__policy_body(policy, level, policy_type, mask, length) -%}
+    {%- set comment = 'governance: level ' ~ level ~ ' ' ~ category ~ ' mask ' ~ mask ~ ' (vars.governance.masking)' -%}
+    {{ return([
+        'create masking policy if not exists ' ~ name ~ ' as (val ' ~ policy_type ~ ') returns ' ~ policy_type
+            ~ ' -> ' ~ body ~ ' comment = ' ~ governance.snowflake__literal(comment),
+        'alter masking policy ' ~ name ~ ' set body -> ' ~ body,
+    ]) }}
+{%- endmacro %}
+
+{# Every base policy of the resolved policy (per masked level: VARCHAR per text category, and each
+   other type). A keyed-hash policy is left out while its key is not set. #}
+{% macro snowflake__create_masks_statements(policy) -%}
+    {%- set statements = ['create schema if not exists ' ~ governance.snowflake__policy_schema(policy)] -%}
+    {%- for level in policy['masked_levels'] -%}
+        {%- for base in policy['snowflake_base_policies'][level] -%}
+            {%- if base['mask'] != 'hash' or governance.hash_key(policy) != '' -%}
+                {%- do statements.extend(governance.snowflake__policy_ddl(
+                        policy, level, base['type'], base['category'], base['mask'])) -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{ return(statements) }}
+{%- endmacro %}
+
+{% macro snowflake__create_masks() -%}
+    {%- if not execute -%}{{ return('') }}{%- endif -%}
+    {%- for statement in governance.snowflake__create_masks_statements(governance.resolved_policy()) -%}
+        {%- do run_query(statement) -%}
+    {%- endfor -%}
+    {{ return('') }}
+{%- endmacro %}
+
+{# Static masking at build time: a listed non-production target, or the var. Never on prod*. #}
+{% macro snowflake__static_masking(policy) -%}
+    {%- set wanted = var('governance_static_masking', false) or target.name in policy['static_targets'] -%}
+    {{ return(wanted and not target.name.startswith(policy['production_target_prefix'])) }}
+{%- endmacro %}
+
+{#
+    The statements that bring one relation's masking in line with its classification.
+    relation       fully qualified name, e.g. ANALYTICS.MARTS.DIM_CUSTOMERS
+    relation_type  'table' or 'view' (incremental models, snapshots and seeds are tables)
+    node_columns   the node's `columns` from the graph (meta holds the classification)
+    columns        the relation's columns: [{name, data_type, char_size}]
+    current        policies attached now: {COLUMN_NAME: 'DB.SCHEMA.POLICY'}
+    static         overwrite classified values with the mask (tables only)
+#}
+{% macro snowflake__masking_statements(policy, relation, relation_type, node_columns, columns, current, static=false) -%}
+    {%- set schema = governance.snowflake__policy_schema(policy) -%}
+    {%- set plan = governance.masking_plan(policy, node_columns, columns) -%}
+    {%- do governance.require_hash_key(policy, plan, relation) -%}
+    {%- set statements = [] -%}
+    {%- set wanted = {} -%}
+    {%- set alter = 'alter ' ~ ('view' if relation_type == 'view' else 'table') ~ ' ' ~ relation -%}
+    {%- set current_upper = {} -%}
+    {%- for column, attached in (current or {}).items() -%}{%- do current_upper.update({column | upper: attached | upper}) -%}{%- endfor -%}
+    {%- for entry in plan -%}
+        {%- set policy_type = entry['policy_type'] -%}
+        {%- set length = governance.snowflake__policy_length(policy, entry) -%}
+        {%- set qualified = schema ~ '.' ~ governance.snowflake__policy_name(policy, entry) -%}
+        {%- set column = entry['name'] | upper -%}
+        {%- do wanted.update({column: qualified}) -%}
+        {%- if current_upper.get(column) != qualified -%}
+            {%- if length is not none -%}
+                {#- a policy cut to this column's length: created (once) only when a column needs it #}
+                {%- do statements.extend(governance.snowflake__policy_ddl(
+                        policy, entry['level'], policy_type, entry['category'], entry['mask'], length)) -%}
+            {%- endif -%}
+            {%- do statements.append(alter ~ ' modify column "' ~ column ~ '" set masking policy ' ~ qualified ~ ' force') -%}
+        {%- endif -%}
+        {%- if static and relation_type != 'view' -%}
+            {%- set quoted = '"' ~ column ~ '"' -%}
+            {%- set masked = governance.snowflake__mask_expression(policy, entry['mask'], quoted, policy_type, length) -%}
+            {%- set guard = quoted ~ ' is not null' -%}
+            {%- if entry['mask'] == 'hash' -%}
+                {%- set guard = guard ~ " and not regexp_like(" ~ quoted ~ ", '[0-9a-f]{" ~ (length or 64) ~ "}')" -%}
+            {%- else -%}
+                {%- set guard = guard ~ ' and ' ~ quoted ~ ' is distinct from ' ~ masked -%}
+            {%- endif -%}
+            {%- do statements.append('update ' ~ relation ~ ' set ' ~ quoted ~ ' = ' ~ masked ~ ' where ' ~ guard) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- for column, attached in current_upper.items() | sort -%}
+        {%- if column not in wanted and attached.startswith(schema ~ '.MASK_L') -%}
+            {%- do statements.append(alter ~ ' modify column "' ~ column ~ '" unset masking policy') -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(statements) }}
+{%- endmacro %}
+
+{# Masking policies attached to a relation's columns now: {COLUMN: 'DB.SCHEMA.POLICY'}. #}
+{% macro snowflake__policy_references(relation) -%}
+    {%- set sql -%}
+        select ref_column_name, policy_db || '.' || policy_schema || '.' || policy_name as policy
+        from table({{ relation.database }}.information_schema.policy_references(
+            ref_entity_name => {{ governance.snowflake__literal(relation.render()) }},
+            ref_entity_domain => 'table'))
+        where policy_kind = 'MASKING_POLICY'
+    {%- endset -%}
+    {%- set found = {} -%}
+    {%- for row in run_query(sql).rows -%}{%- do found.update({row[0] | upper: row[1] | upper}) -%}{%- endfor -%}
+    {{ return(found) }}
+{%- endmacro %}
+
+{% macro snowflake__apply_masking() -%}
+    {%- set policy = governance.resolved_policy() -%}
+    {%- set columns = [] -%}
+    {%- for column in adapter.get_columns_in_relation(this) -%}
+        {%- do columns.append({'name': column.name, 'data_type': column.dtype, 'char_size': column.char_size}) -%}
+    {%- endfor -%}
+    {%- set relation_type = 'view' if this.is_view or model.config.get('materialized') == 'view' else 'table' -%}
+    {%- set statements = governance.snowflake__masking_statements(
+            policy, this.render() | upper, relation_type, model.get('columns'), columns,
+            governance.snowflake__policy_references(this), governance.snowflake__static_masking(policy)) -%}
+    {%- for statement in statements -%}
+        {%- do run_query(statement) -%}
+    {%- endfor -%}
+    {{ return('') }}
+{%- endmacro %}
