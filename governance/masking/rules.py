@@ -67,7 +67,7 @@ def protected_columns(
                 continue
             # an invalid level reads as the highest one: it must be protected (and `check` fails on it)
             declared, _ = declared_classification(meta, policy, name)
-            level = declared.level if declared else max(policy.levels)
+            level = declared.level if declared else policy.fail_closed_level
             if level not in masked:
                 continue
             data_type = column.get("data_type")

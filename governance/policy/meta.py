@@ -47,7 +47,8 @@ def declared_classification(meta: dict[str, Any], policy: Policy, where: str
     `pii`), and an error naming `where` when the meta is invalid.
 
     Fails closed: a `classification` that is not a level of the policy (7, "high", "3") reads as the
-    highest level, so an invalid value can only over-protect, never unmask, while the error stands."""
+    policy's fail-closed level (the highest masked one), the same in the dbt macros, so an invalid
+    value can only over-protect, never unmask, while the error stands."""
     problems = meta_problems(meta, policy)
     pii_raw = meta.get("pii") or []
     if not isinstance(pii_raw, (list, tuple)):
@@ -57,9 +58,9 @@ def declared_classification(meta: dict[str, Any], policy: Policy, where: str
     level = meta.get("classification")
     if level is not None:
         valid = not isinstance(level, bool) and level in policy.levels
-        return Classification(int(level) if valid else max(policy.levels), pii), error
+        return Classification(int(level) if valid else policy.fail_closed_level, pii), error
     if problems:
-        return Classification(max(policy.levels), pii), error
+        return Classification(policy.fail_closed_level, pii), error
     if pii:
         derived = policy.level_for_entities(pii)
         if derived is None:

@@ -140,6 +140,7 @@ def resolve(policy: Policy) -> dict[str, Any]:
         "default_role": policy.default_role.lower(),
         "levels": levels,
         "masked_levels": masked,
+        "fail_closed_level": policy.fail_closed_level,
         "categories": list(MASK_CATEGORIES),
         "text_categories": list(TEXT_CATEGORIES),
         "entity_categories": dict(sorted(masking.entity_categories.items())),

@@ -90,6 +90,12 @@ class Policy:
     def masked_levels(self) -> list[int]:
         return sorted(n for n, level in self.levels.items() if level.masked)
 
+    @property
+    def fail_closed_level(self) -> int:
+        """The level a column gets when its classification is not a level of the policy (7, "high",
+        "3"): the highest masked level, so an invalid value can only over-protect."""
+        return max(self.masked_levels) if self.masked_levels else max(self.levels)
+
     def level_for_entities(self, entities: list[str] | tuple[str, ...] | set[str]) -> int | None:
         """The highest level of the given entities, or None when none is known to the policy."""
         known = [self.entity_levels[e] for e in entities if e in self.entity_levels]

@@ -17,6 +17,7 @@
     'default_role': 'reporter',
     'levels': [1, 2, 3, 4],
     'masked_levels': [3, 4],
+    'fail_closed_level': 4,
     'categories': ['text', 'email', 'phone', 'join_key', 'number', 'date', 'timestamp', 'boolean', 'other'],
     'text_categories': ['text', 'email', 'phone', 'join_key'],
     'entity_categories': {'EMAIL_ADDRESS': 'email', 'PHONE_NUMBER': 'phone'},

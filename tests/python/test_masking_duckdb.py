@@ -367,3 +367,24 @@ def test_removed_classification_is_unmasked_and_reported_until_rebuilt(built: Bu
             "marts_protected.fct_orders as p inner join marts.fct_orders as t using (order_id)",
         )
         assert same == scalar(con, "select count(ip_address) from marts.fct_orders") > 0
+
+
+def test_an_invalid_level_over_protects_in_dbt_and_in_python(built: Built) -> None:
+    """`classification: high` (or 7, or "3") used to unmask the column: dbt read it as 0. Now dbt and
+    Python both read it as the policy's fail-closed level: masked for everyone not cleared for it,
+    reported by `protected` at that level, and an error in `governance check`."""
+    document = YamlFile.load(built.project / "models/marts/core/_core__models.yml")
+    meta = column_node(document.model("dim_customers"), "email")["config"]["meta"]
+    meta["classification"], meta["classified_by"] = "high", "manual"
+    document.save()
+    built.dbt("run", "--select", "dim_customers")
+    with duckdb.connect(str(built.database), read_only=True) as con:
+        con.execute("set variable governance_role = 'analyst'")  # cleared for 3, not for 4
+        clear = con.execute(
+            "select count(*) from marts_protected.dim_customers p join marts.dim_customers t using (customer_id) "
+            "where t.email is not null and p.email is not distinct from t.email").fetchone()[0]
+    assert clear == 0
+    report = json.loads(protected_report(built.project, built.target / "manifest.json", built.database,
+                                         "--format", "json").stdout)
+    row = next(r for r in report["columns"] if r["relation"] == "marts.dim_customers" and r["column"] == "email")
+    assert row["level"] == built.policy.fail_closed_level and row["status"] == "applied"

@@ -105,8 +105,8 @@
         {%- set data_type = column['data_type'] if column is mapping else column.data_type -%}
         {%- set char_size = column.get('char_size') if column is mapping else column.char_size -%}
         {%- set meta = by_name.get(name | lower, {}) -%}
-        {%- set level = meta.get('classification') -%}
-        {%- if level is not none and (level | int) in policy['masked_levels'] -%}
+        {%- set level = governance.classification_level(policy, meta.get('classification')) -%}
+        {%- if level is not none and level in policy['masked_levels'] -%}
             {%- set info = governance.type_info(policy, data_type) -%}
             {%- set category = governance.column_category(policy, meta, info['family']) -%}
             {%- do plan.append({'name': name, 'level': level | int, 'category': category,
@@ -115,6 +115,20 @@
         {%- endif -%}
     {%- endfor -%}
     {{ return(plan) }}
+{%- endmacro %}
+
+{# A column's level as Python reads it (governance/policy/meta.py): an integer level of the policy, or
+   none; anything else (7, "high", "3", true) is the policy's fail-closed level, so it can only
+   over-protect. #}
+{% macro classification_level(policy, value) -%}
+    {%- if value is none -%}
+        {{ return(none) }}
+    {%- elif value is number and value is not sameas true and value is not sameas false
+             and (value | int) == value and (value | int) in policy['levels'] -%}
+        {{ return(value | int) }}
+    {%- else -%}
+        {{ return(policy['fail_closed_level']) }}
+    {%- endif -%}
 {%- endmacro %}
 
 {# The keyed-hash key (environment variable named by masking.hash_key_env); '' when unset. #}
