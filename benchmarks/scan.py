@@ -23,7 +23,7 @@ from pathlib import Path
 
 import duckdb
 
-from benchmarks import scan_data
+from benchmarks import scan_corpus, scan_data
 from governance.policy import load_policy
 from governance.project import DbtProject
 from governance.scan.classifier import Classifier, build_engine
@@ -104,6 +104,33 @@ def cli_scan(database: Path, schemas: list[str]) -> tuple[float, dict[str, set[s
         if row.get("column"):
             predicted[f"{row['relation'].split('.', 1)[1]}.{row['column']}"] = set(row["pii"])
     return elapsed, predicted
+
+
+def print_corpus_score(label: str, result: scan_corpus.Score, show_misses: bool = False) -> None:
+    """The per-part, per-locale, per-naming-scheme and per-entity tables of one detector's predictions."""
+    print(f"    {label}:")
+    for part, counts in sorted(result.columns.items()):
+        pairs = result.entities[part]
+        flagged, total = result.hard_negatives.get(part, (0, 0))
+        print(
+            f"      {part:<15} columns: precision {counts.precision:.3f} recall {counts.recall:.3f} F1 {counts.f1:.3f}"
+            f" ({counts.columns} columns); entities: precision {pairs.precision:.3f} recall {pairs.recall:.3f}"
+            f" F1 {pairs.f1:.3f}; hard negatives flagged {flagged}/{total}"
+        )
+    if not show_misses:
+        return
+    print("      per locale (column level):")
+    for (part, locale), counts in sorted(result.by_locale.items()):
+        print(f"        {part:<15} {locale:<6} precision {counts.precision:.3f} recall {counts.recall:.3f}")
+    print("      per naming scheme (column level):")
+    for (part, scheme), counts in sorted(result.by_scheme.items()):
+        print(f"        {part:<15} {scheme:<8} precision {counts.precision:.3f} recall {counts.recall:.3f}")
+    print("      per entity ((column, entity) pairs):")
+    for (part, entity), counts in sorted(result.by_entity.items()):
+        print(
+            f"        {part:<15} {entity:<16} precision {counts.precision:.3f} recall {counts.recall:.3f}"
+            f"  (tp {counts.tp} fp {counts.fp} fn {counts.fn})"
+        )
 
 
 def inprocess_scan(database: Path, schema: str, classifier: Classifier, threads: int = 2) -> float:
@@ -196,6 +223,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--repeat", type=int, default=3, help="runs of each timed scan; the best is reported (default: 3)"
     )
+    parser.add_argument(
+        "--corpus-rows",
+        type=int,
+        default=2_000,
+        help="rows per table of the broad labelled benchmark (benchmarks/scan_corpus.py; default: %(default)s; "
+        "0 skips it)",
+    )
     parser.add_argument("--errors", action="store_true", help="list every misjudged column")
     args = parser.parse_args(argv)
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
@@ -206,9 +240,14 @@ def main(argv: list[str] | None = None) -> int:
     database = workdir / "bench_scan.duckdb"
     start = time.perf_counter()
     factor = max(1, args.big_rows // args.rows) if args.big_rows else 0
-    marker = f"rows={args.rows} factor={factor} seed={scan_data.SEED}"
+    marker = (
+        f"rows={args.rows} factor={factor} seed={scan_data.SEED} "
+        f"corpus_rows={args.corpus_rows} corpus_seed={scan_corpus.SEED}"
+    )
     if _generated(database) == marker:  # the same data is already there (--workdir reused)
         scan_data.build(duckdb.connect(":memory:"), args.rows)  # ground truth only
+        if args.corpus_rows:
+            scan_corpus.labels_only()
         print(f"reusing the generated tables in {database} ({marker})")
     else:
         database.unlink(missing_ok=True)
@@ -217,6 +256,11 @@ def main(argv: list[str] | None = None) -> int:
             built = time.perf_counter() - start
             if factor:
                 scan_data.scale_up(con, factor)
+            if args.corpus_rows:
+                corpus_start = time.perf_counter()
+                scan_corpus.build(con, args.corpus_rows)
+                print(f"generated the labelled corpus ({len(scan_corpus.LABELS)} columns, {args.corpus_rows:,} "
+                      f"rows per table) in {time.perf_counter() - corpus_start:.1f}s")
             con.execute("create or replace table main.generated as select ? as marker", [marker])
         copies = f", x{factor} copies in {time.perf_counter() - start - built:.1f}s" if factor else ""
         print(f"generated {args.rows:,} rows per table in {built:.1f}s{copies}")
@@ -245,6 +289,23 @@ def main(argv: list[str] | None = None) -> int:
     if args.errors:
         for line in errors(predicted, truth):
             print("      miss:", line)
+
+    # (d) the broad labelled corpus: eight locales, three naming schemes, held-out part by another generator
+    if args.corpus_rows:
+        schemas = list(scan_corpus.PARTS)
+        corpus_runs = [cli_scan(database, schemas) for _ in range(args.repeat)]
+        corpus_time, corpus_pred = min(run[0] for run in corpus_runs), corpus_runs[0][1]
+        corpus_cpu = min(CPU_TIMES[-args.repeat :])
+        print(
+            f"\n(d) governance scan over the labelled corpus ({len(scan_corpus.LABELS)} columns, "
+            f"{args.corpus_rows:,} rows per table): {corpus_time:.2f}s wall, {corpus_cpu:.2f}s CPU "
+            f"(best of {args.repeat}); same result every run: {all(r[1] == corpus_pred for r in corpus_runs)}"
+        )
+        corpus_score = scan_corpus.score(corpus_pred)
+        print_corpus_score("scan", corpus_score, show_misses=True)
+        if args.errors:
+            for line in corpus_score.misses:
+                print("      miss:", line)
 
     # (b) 10k vs 10M rows
     if args.big_rows:
