@@ -241,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     factor = max(1, args.big_rows // args.rows) if args.big_rows else 0
     marker = (
         f"rows={args.rows} factor={factor} seed={scan_data.SEED} "
-        f"corpus_rows={args.corpus_rows} corpus_seed={scan_corpus.SEED}"
+        f"corpus_rows={args.corpus_rows} corpus_seed={scan_corpus.SEED} corpus_version={scan_corpus.VERSION}"
     )
     if _generated(database) == marker:  # the same data is already there (--workdir reused)
         scan_data.build(duckdb.connect(":memory:"), args.rows)  # ground truth only

@@ -50,7 +50,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("source", type=Path, help="names_dataset/v3 (first_names.pkl.gz, last_names.pkl.gz)")
     parser.add_argument("out", type=Path, help="directory for given_names.txt.gz and family_names.txt.gz")
-    parser.add_argument("--top", type=int, default=3000, help="rank cut-off per country (default: %(default)s)")
+    parser.add_argument("--top", type=int, default=10000, help="rank cut-off per country (default: %(default)s)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     for source, target in (("first_names.pkl.gz", "given_names.txt.gz"), ("last_names.pkl.gz", "family_names.txt.gz")):

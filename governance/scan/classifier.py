@@ -315,7 +315,7 @@ class Classifier:
         for column in columns:
             if deadline is not None and time.monotonic() > deadline:
                 raise TimeoutError
-            prepared.append(self._prepare(column, values.get(column.name), region))
+            prepared.append(self._prepare(column, values.get(column.name), region, deadline))
         jobs = [(part, part.ner_values) for _, parts in prepared for part in parts if part.ner_values]
         self._run_ner(jobs, deadline)
         return [self._decide(column, parts) for column, parts in prepared]
@@ -326,14 +326,20 @@ class Classifier:
 
     # --- steps -------------------------------------------------------------------------------------
 
-    def _prepare(self, column: ColumnInfo, values: list[str] | None, region: str | None) -> tuple[ColumnInfo, list[Evidence]]:
+    def _prepare(
+        self, column: ColumnInfo, values: list[str] | None, region: str | None, deadline: float | None = None
+    ) -> tuple[ColumnInfo, list[Evidence]]:
         kind = column.kind
         if values is None or kind == "binary":
             note = "binary column: values not read, judged by name" if kind == "binary" else ""
             return column, [self._gather(Evidence(column.name, [], kind, note=note), region)]
         if kind in ("json", "nested") or (kind == "text" and _mostly_json(values)):
             leaves, note = flatten_json(column.name, values)
-            parts = [self._gather(Evidence(path, leaf_values, "text"), region) for path, leaf_values in leaves.items()]
+            parts = []
+            for path, leaf_values in leaves.items():
+                if deadline is not None and time.monotonic() > deadline:
+                    raise TimeoutError
+                parts.append(self._gather(Evidence(path, leaf_values, "text"), region))
             if note and parts:
                 parts[0].note = note
             return column, parts or [self._gather(Evidence(column.name, [], kind, note=note), region)]

@@ -116,7 +116,8 @@ def numeric_findings(part: Evidence, t: Thresholds) -> dict[str, EntityFinding]:
 
 def list_findings(part: Evidence, t: Thresholds) -> dict[str, EntityFinding]:
     """Persons and places from the names and places lists, judged on the column's values together. A
-    column mostly of place names is a column of places, even if some are also surnames."""
+    column mostly of place names is a column of places, even if some are also surnames; a column whose
+    name says it holds something else (a town named after a family) is not taken for persons."""
     out: dict[str, EntityFinding] = {}
     place = part.shares_of("LOCATION")
     person = part.shares_of("PERSON")
@@ -124,7 +125,8 @@ def list_findings(part: Evidence, t: Thresholds) -> dict[str, EntityFinding]:
     if (place >= t.place_share and not named_person) or (named_place and place >= t.named_place_share):
         out["LOCATION"] = finding("LOCATION", 0.8, place, named_place, t)
     elif part.legal_share < 0.1 and (
-        (person >= t.name_share and place < t.place_share) or (named_person and person >= t.named_name_share)
+        (person >= t.name_share and place < t.place_share and not (part.signals - {"PERSON"}))
+        or (named_person and person >= t.named_name_share)
     ):
         out["PERSON"] = finding("PERSON", 0.8, person, named_person, t)
     return out

@@ -30,7 +30,7 @@ class Thresholds:
     ner_score: float = 0.5
     ner_found_score: float = 0.85
     # names and places judged on the column's values together
-    name_share: float = 0.7  # share of values made of known given/family names
+    name_share: float = 0.5  # share of values made of known given/family names (and capitalised)
     named_name_share: float = 0.3  # the same when the column name says person
     place_share: float = 0.5  # share of values that are known place names
     named_place_share: float = 0.2

@@ -16,6 +16,23 @@ STREET_WORDS = frozenset(
         "bd", "way", "court", "ct", "place", "crescent", "close", "terrace", "square", "sq", "parkway", "pkwy",
         "highway", "hwy", "row", "walk", "gardens", "grove", "hill", "circle", "crossing", "estate", "mews",
         "park", "rise", "green", "view", "vale", "passage", "alley",
+        # the USPS street suffixes (Publication 28, appendix C1)
+        "annex", "arcade", "bayou", "beach", "bend", "bluff", "bluffs", "bottom", "branch", "bridge", "brook",
+        "brooks", "burg", "burgs", "bypass", "camp", "canyon", "cape", "causeway", "center", "centers", "cliff",
+        "cliffs", "club", "common", "commons", "corner", "corners", "course", "courts", "cove", "coves", "creek",
+        "crest", "curve", "dale", "dam", "divide", "drives", "expressway", "extension", "extensions", "falls",
+        "ferry", "field", "fields", "flat", "flats", "ford", "fords", "forest", "forge", "forges", "fork", "forks",
+        "fort", "freeway", "garden", "gateway", "glen", "glens", "greens", "groves", "harbor", "harbors", "haven",
+        "heights", "highway", "hills", "hollow", "inlet", "island", "islands", "isle", "junction", "junctions",
+        "key", "keys", "knoll", "knolls", "lake", "lakes", "landing", "lanes", "light", "lights", "loaf", "lock",
+        "locks", "lodge", "loop", "mall", "manor", "manors", "meadow", "meadows", "mill", "mills", "mission",
+        "motorway", "mount", "mountain", "mountains", "neck", "orchard", "oval", "overpass", "parks", "pass",
+        "path", "pike", "pine", "pines", "plain", "plains", "point", "points", "port", "ports", "prairie",
+        "radial", "ramp", "ranch", "rapid", "rapids", "rest", "ridge", "ridges", "river", "roads", "route", "run",
+        "shoal", "shoals", "shore", "shores", "skyway", "spring", "springs", "spur", "spurs", "squares", "station",
+        "stravenue", "stream", "streets", "summit", "throughway", "trace", "track", "trafficway", "trail",
+        "trailer", "tunnel", "turnpike", "underpass", "union", "unions", "valley", "valleys", "viaduct", "views",
+        "village", "villages", "ville", "vista", "walks", "wall", "ways", "well", "wells",
         # German
         "straße", "strasse", "str", "allee", "ring", "damm", "weg", "gasse", "platz", "chaussee", "ufer",
         "markt", "steig",
@@ -23,7 +40,7 @@ STREET_WORDS = frozenset(
         "rue", "chemin", "allée", "impasse", "quai", "cours", "route", "faubourg", "sentier", "villa", "cité",
         # Italian
         "via", "viale", "piazza", "piazzale", "corso", "vicolo", "largo", "contrada", "strada", "borgo",
-        "lungomare",
+        "lungomare", "rotonda", "incrocio", "stretto", "canale", "traversa", "vico", "salita", "frazione",
         # Spanish, Galician, Portuguese
         "calle", "avenida", "plaza", "paseo", "camino", "carrera", "ronda", "travesía", "travesia", "carretera",
         "glorieta", "rúa", "rua", "praza",
@@ -58,7 +75,7 @@ def street_like(value: str) -> bool:
         return False
     if _HOUSE_NUMBER.search(value):
         return True
-    return (words[0] in STREET_WORDS or raw[0] in DOTTED_WORDS) and len(words) >= 3 and not any(ch.isdigit() for ch in value)
+    return (words[0] in STREET_WORDS or raw[0] in DOTTED_WORDS) and len(words) >= 2 and not any(ch.isdigit() for ch in value)
 
 
 class StreetAddressRecognizer(ValueRecognizer):

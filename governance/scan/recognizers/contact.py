@@ -26,7 +26,7 @@ class EmailRecognizer(ValueRecognizer):
         return "@" in value
 
 
-_PHONE_RUN = re.compile(r"(?:\+|00)?\(?\d[\d\s().\-/]{5,22}\d")
+_PHONE_RUN = re.compile(r"((?:\+|00)?\(?\d[\d\s().\-/]{5,22}\d)(?:\s*(?:x|ext\.?|#)\s*\d{1,6}\b)?")
 _PHONE_FORMATTED = re.compile(r"^\+|^00|\(\d+\)|\d[ .\-/]\d")
 _DOTTED_QUAD = re.compile(r"^\d{1,3}(\.\d{1,3}){3}$")
 _DATE = re.compile(r"^(\d{1,2}[./-]\d{1,2}[./-]\d{4}|\d{4}[./-]\d{1,2}[./-]\d{1,2})$")
@@ -83,7 +83,7 @@ class PhoneRecognizer(ValueRecognizer):
         hits = []
         length = len(value.strip()) or 1
         for match in _PHONE_RUN.finditer(value):
-            text = match.group().strip()
+            text = match.group(1).strip()  # the number without its extension
             digits = digit_count(text)
             if digits < 7 or digits > self.max_digits:
                 continue

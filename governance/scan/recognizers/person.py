@@ -37,7 +37,7 @@ def name_shares(values: list[str]) -> NameShares:
     names = legal = placed = 0
     for value in values:
         v = value.strip()
-        if not v or len(v) > 60 or _BAD.search(v):
+        if len(v) < 2 or len(v) > 60 or _BAD.search(v) or not v[0].isupper():
             continue
         lowered = v.lower()
         raw = lowered.replace(",", " ").split()
