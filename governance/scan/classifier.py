@@ -566,12 +566,14 @@ def flatten_json(column: str, documents: list[str], limit: int = 200) -> tuple[d
     `MAX_JSON_PATHS` paths are kept."""
     parsed, failed = _parse_documents(documents)
     keys_at: dict[str, set[str]] = {}
+    widest: dict[str, int] = {}  # the most keys one object had at that position
 
     def survey(node: Any, path: str, depth: int) -> None:
         if depth > MAX_JSON_DEPTH:
             return
         if isinstance(node, dict):
             seen = keys_at.setdefault(path, set())
+            widest[path] = max(widest.get(path, 0), len(node))
             for key, child in node.items():
                 if len(seen) <= MAP_LIKE_KEYS:
                     seen.add(str(key))
@@ -582,9 +584,10 @@ def flatten_json(column: str, documents: list[str], limit: int = 200) -> tuple[d
 
     def _key(key: Any, path: str) -> str:
         text = str(key)
-        if not _IDENTIFIER_KEY.match(text) or len(keys_at.get(path, ())) > MAP_LIKE_KEYS:
-            return "<key>"
-        return text
+        distinct = len(keys_at.get(path, ()))
+        # a map: far more distinct keys across documents than any one object has (keys are data)
+        varies = distinct > MAP_LIKE_KEYS or (distinct > 5 and distinct > 2 * widest.get(path, 0))
+        return "<key>" if varies or not _IDENTIFIER_KEY.match(text) else text
 
     leaves: dict[str, dict[str, None]] = {}
     deep = False

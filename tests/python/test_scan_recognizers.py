@@ -158,9 +158,9 @@ def test_json_paths_never_carry_a_value() -> None:
     documents = [
         '{"by_email": {"anna.rossi@example.org": 1}, "user": {"name": "Anna Rossi"}}',
         '{"by_email": {"jan.kowalski@example.pl": 2}, "user": {"name": "Jan Kowalski"}}',
-    ] + [f'{{"ids": {{"{i:06d}": "x"}}}}' for i in range(60)]
+    ] + [f'{{"ids": {{"{i:06d}": "x"}}, "users": {{"user_{i}": {{"plan": "a"}}}}}}' for i in range(60)]
     leaves, _ = flatten_json("doc", documents)
-    assert set(leaves) == {"doc.by_email.<key>", "doc.user.name", "doc.ids.<key>"}
+    assert set(leaves) == {"doc.by_email.<key>", "doc.user.name", "doc.ids.<key>", "doc.users.<key>.plan"}
     deep = "[" * 40 + "1" + "]" * 40
     leaves, note = flatten_json("doc", [deep, "{not json"])
     assert "nested deeper" in note and "not valid JSON" in note
