@@ -534,6 +534,7 @@ def main(argv: list[str] | None = None) -> int:
             "(sampling + classification in one process, engine already built)"
         )
         print(f"    same classification at both sizes: {same}")
+        print(f"    peak memory of a scan process (10M-row tables included): {peak_mb():.0f} MB (target <= 1,536 MB)")
 
     # (c) naive Presidio over every value
     if args.naive_rows:
