@@ -2,12 +2,19 @@
 
     python -m benchmarks.scan                     # everything (naive baseline over 10k rows: slow)
     python -m benchmarks.scan --naive-rows 1000   # naive baseline on fewer rows, time scaled per value
+    python -m benchmarks.scan --big-rows 0 --naive-rows 0 --repeat 1 --errors   # quality only, quick
 
 (a) `governance scan` over the labeled benchmark (train + holdout, 10k rows per table), end to end as a
     fresh process (Python start, engine start, sampling, classification);
 (b) the train tables at 10 thousand and at 10 million rows: end-to-end and scan-only time ratios;
 (c) the naive approach (Presidio's AnalyzerEngine, batched, over every value of every column at 10k
-    rows; a column holds an entity found in >= 30% of its values at score >= 0.5).
+    rows; a column holds an entity found in >= 30% of its values at score >= 0.5);
+(d) the broad labelled corpus (benchmarks/scan_corpus.py: 8 locales, 3 naming schemes, a Faker training
+    part and a mimesis held-out part): precision/recall per part, locale, naming scheme and entity, hard
+    negatives flagged, peak memory, and the same corpus scanned side by side by the commit the work
+    started from (--compare-commit);
+(e) on the corpus, two baselines: naive Presidio over every value of the sampled rows, and an
+    OpenMetadata-style sampler (50 rows, score >= 0.8, +0.5 for a column-name match).
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ from pathlib import Path
 
 import duckdb
 
-from benchmarks import scan_data
+from benchmarks import scan_corpus, scan_data
 from governance.policy import load_policy
 from governance.project import DbtProject
 from governance.scan.classifier import Classifier, build_engine
@@ -32,6 +39,15 @@ from governance.scan.pipeline import ScanOptions, ScanPipeline
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 CPU_TIMES: list[float] = []
+PEAK_FILE = PROJECT_DIR / "target" / "bench-scan" / "scan-peaks.txt"  # VmHWM (kB) of each scan process (main sets it)
+
+
+def peak_mb() -> float:
+    """The largest peak resident memory of the scan processes run so far (Linux; 0 elsewhere)."""
+    try:
+        return max(int(line) for line in PEAK_FILE.read_text().split()) / 1024
+    except (OSError, ValueError):
+        return 0.0
 
 
 def metrics(predicted: dict[str, set[str]], truth: dict[str, set[str]]) -> dict[str, float]:
@@ -68,22 +84,45 @@ def errors(predicted: dict[str, set[str]], truth: dict[str, set[str]]) -> list[s
     return out
 
 
-def cli_scan(database: Path, schemas: list[str]) -> tuple[float, dict[str, set[str]]]:
-    """`governance scan --database F --schema S... --format json` as a fresh process. Returns the wall
-    time (and records the process's CPU time in CPU_TIMES) and the predictions."""
+def cli_scan(database: Path, schemas: list[str], code: Path | None = None) -> tuple[float, dict[str, set[str]]]:
+    """`governance scan --database F --schema S... --format json` as a fresh process (with `code`: the
+    governance package of another commit, extracted there). Returns the wall time (and records the
+    process's CPU time in CPU_TIMES) and the predictions."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     env = {**os.environ, "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": "", "DBT_PROFILES_DIR": str(PROJECT_DIR)}
+    prelude = ""
+    if code is not None:  # the editable install's import finder would win over PYTHONPATH: set both aside
+        prelude = (
+            f"sys.path.insert(0, {str(code)!r}); "
+            "sys.meta_path[:] = [f for f in sys.meta_path if '__editable__' not in getattr(f, '__module__', '')]; "
+        )
+    # the process's own peak resident memory (VmHWM; getrusage would count the forked copy of this
+    # benchmark process before exec), written where the benchmark reads it
+    peak_file = PEAK_FILE
+    program = [
+        sys.executable,
+        "-c",
+        "import atexit, sys\n"
+        "def _peak():\n"
+        "    try:\n"
+        "        line = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0]\n"
+        f"        open({str(peak_file)!r}, 'a').write(line.split()[1] + '\\n')\n"
+        "    except (OSError, IndexError):\n"
+        "        pass\n"
+        "atexit.register(_peak)\n"
+        f"{prelude}"
+        "from governance.cli.main import entry_point; entry_point()",
+    ]
     start = time.perf_counter()
     result = subprocess.run(
         [
-            str(BIN / "governance"),
+            *program,
             "scan",
             "--project-dir",
             str(PROJECT_DIR),
             "--database",
             str(database),
-            "--schema",
-            *schemas,
+            *(arg for schema in schemas for arg in ("--schema", schema)),
             "--format",
             "json",
             "--quiet",
@@ -104,6 +143,33 @@ def cli_scan(database: Path, schemas: list[str]) -> tuple[float, dict[str, set[s
         if row.get("column"):
             predicted[f"{row['relation'].split('.', 1)[1]}.{row['column']}"] = set(row["pii"])
     return elapsed, predicted
+
+
+def print_corpus_score(label: str, result: scan_corpus.Score, show_misses: bool = False) -> None:
+    """The per-part, per-locale, per-naming-scheme and per-entity tables of one detector's predictions."""
+    print(f"    {label}:")
+    for part, counts in sorted(result.columns.items()):
+        pairs = result.entities[part]
+        flagged, total = result.hard_negatives.get(part, (0, 0))
+        print(
+            f"      {part:<15} columns: precision {counts.precision:.3f} recall {counts.recall:.3f} F1 {counts.f1:.3f}"
+            f" ({counts.columns} columns); entities: precision {pairs.precision:.3f} recall {pairs.recall:.3f}"
+            f" F1 {pairs.f1:.3f}; hard negatives flagged {flagged}/{total}"
+        )
+    if not show_misses:
+        return
+    print("      per locale (column level):")
+    for (part, locale), counts in sorted(result.by_locale.items()):
+        print(f"        {part:<15} {locale:<6} precision {counts.precision:.3f} recall {counts.recall:.3f}")
+    print("      per naming scheme (column level):")
+    for (part, scheme), counts in sorted(result.by_scheme.items()):
+        print(f"        {part:<15} {scheme:<8} precision {counts.precision:.3f} recall {counts.recall:.3f}")
+    print("      per entity ((column, entity) pairs):")
+    for (part, entity), counts in sorted(result.by_entity.items()):
+        print(
+            f"        {part:<15} {entity:<16} precision {counts.precision:.3f} recall {counts.recall:.3f}"
+            f"  (tp {counts.tp} fp {counts.fp} fn {counts.fn})"
+        )
 
 
 def inprocess_scan(database: Path, schema: str, classifier: Classifier, threads: int = 2) -> float:
@@ -157,6 +223,109 @@ def naive(database: Path, schemas: list[str], rows: int, entity_levels: dict[str
     return elapsed, values_analysed, predicted
 
 
+def presidio_engine() -> object:
+    """Presidio's AnalyzerEngine with its default recognizers and the same offline spaCy model."""
+    from presidio_analyzer import AnalyzerEngine
+    from presidio_analyzer.nlp_engine import NlpEngineProvider
+
+    from governance.scan.classifier import nlp_configuration
+
+    provider = NlpEngineProvider(nlp_configuration=nlp_configuration())
+    return AnalyzerEngine(nlp_engine=provider.create_engine(), supported_languages=["en"])
+
+
+def sampled_columns(database: Path, schemas: list[str], rows: int, seed: int = 42):
+    """(schema.table.column, values as text) of every column, on the same seeded reservoir sample of
+    `rows` rows per table the scan draws from (every value of those rows, not distinct ones)."""
+    con = duckdb.connect(str(database), read_only=True)
+    for schema in schemas:
+        tables = con.execute(
+            "select table_name from information_schema.tables where table_schema = ? order by table_name", [schema]
+        ).fetchall()
+        for (table,) in tables:
+            columns = [
+                r[0]
+                for r in con.execute(
+                    "select column_name from information_schema.columns where table_schema = ? and table_name = ? "
+                    "order by ordinal_position",
+                    [schema, table],
+                ).fetchall()
+            ]
+            data = con.execute(
+                f"select * from {schema}.{table} using sample reservoir({rows} rows) repeatable ({seed})"
+            ).fetchall()
+            for i, column in enumerate(columns):
+                yield f"{schema}.{table}.{column}", [str(row[i]) for row in data if row[i] is not None]
+    con.close()
+
+
+def presidio_entity(entity: str) -> str:
+    return "DATE_OF_BIRTH" if entity == "DATE_TIME" else entity
+
+
+def naive_corpus(database: Path, schemas: list[str], rows: int) -> tuple[float, int, dict[str, set[str]]]:
+    """Naive: Presidio (batched) over every value of the sampled rows, no pre-test, no distinct-value cap;
+    a column holds an entity found in >= 30% of its values at score >= 0.5."""
+    from presidio_analyzer import BatchAnalyzerEngine
+
+    engine = BatchAnalyzerEngine(presidio_engine())
+    predicted: dict[str, set[str]] = {}
+    analysed = 0
+    start = time.perf_counter()
+    for key, values in sampled_columns(database, schemas, rows):
+        analysed += len(values)
+        counts: dict[str, int] = {}
+        for results in engine.analyze_iterator(values, language="en", batch_size=256):
+            for entity in {presidio_entity(r.entity_type) for r in results if r.score >= 0.5}:
+                counts[entity] = counts.get(entity, 0) + 1
+        predicted[key] = {e for e, n in counts.items() if values and n >= 0.3 * len(values)}
+    return time.perf_counter() - start, analysed, predicted
+
+
+# column-name patterns in the spirit of OpenMetadata's PII column-name scanner (English names)
+OM_NAME_PATTERNS = {
+    "EMAIL_ADDRESS": r"e?mail",
+    "PHONE_NUMBER": r"phone|mobile|tel|cell|fax",
+    "PERSON": r"(first|last|middle|full|sur|given|family|user)_?name|^name$",
+    "LOCATION": r"city|town|country|state|region",
+    "STREET_ADDRESS": r"address|street|addr",
+    "POSTAL_CODE": r"zip|postal|postcode",
+    "DATE_OF_BIRTH": r"birth|dob",
+    "CREDIT_CARD": r"card|ccn|pan",
+    "IBAN_CODE": r"iban|account",
+    "US_SSN": r"ssn|social_?security",
+    "IP_ADDRESS": r"(^|_)ip(_|$)|ip_?address",
+}
+
+
+def openmetadata_style(database: Path, schemas: list[str], rows: int = 50) -> tuple[float, dict[str, set[str]]]:
+    """An OpenMetadata-style sampler: about 50 sampled rows, Presidio on each value; an entity's column
+    score is the mean of its best per-value scores, plus 0.5 when the column name matches the entity's
+    name pattern; entities scoring >= 0.8 are reported."""
+    import re
+
+    engine = presidio_engine()
+    patterns = {entity: re.compile(regex, re.IGNORECASE) for entity, regex in OM_NAME_PATTERNS.items()}
+    predicted: dict[str, set[str]] = {}
+    start = time.perf_counter()
+    for key, values in sampled_columns(database, schemas, rows):
+        column = key.rsplit(".", 1)[1]
+        best: dict[str, float] = {}
+        for value in values:
+            per_value: dict[str, float] = {}
+            for result in engine.analyze(text=value, language="en"):
+                entity = presidio_entity(result.entity_type)
+                per_value[entity] = max(per_value.get(entity, 0.0), result.score)
+            for entity, score in per_value.items():
+                best[entity] = best.get(entity, 0.0) + score
+        scores = {entity: total / len(values) for entity, total in best.items()} if values else {}
+        for entity, regex in patterns.items():
+            if regex.search(column):
+                scores[entity] = scores.get(entity, 0.0) + 0.5
+        predicted[key] = {entity for entity, score in scores.items() if score >= 0.8}
+    return time.perf_counter() - start, predicted
+
+
 def _generated(database: Path) -> str | None:
     if not database.exists():
         return None
@@ -196,6 +365,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--repeat", type=int, default=3, help="runs of each timed scan; the best is reported (default: 3)"
     )
+    parser.add_argument(
+        "--corpus-rows",
+        type=int,
+        default=2_000,
+        help="rows per table of the broad labelled benchmark (benchmarks/scan_corpus.py; default: %(default)s; "
+        "0 skips it)",
+    )
+    parser.add_argument(
+        "--baseline-rows",
+        type=int,
+        default=100,
+        help="sampled rows per corpus table for the naive Presidio baseline (default: %(default)s; 0 skips both "
+        "baselines); its time is scaled per value to the scan's 2,000 sampled rows",
+    )
+    parser.add_argument(
+        "--compare-commit",
+        default="150736d",
+        help="commit whose governance package scans the corpus side by side, for the cost target "
+        "(default: %(default)s, where issue 15 started; empty skips it)",
+    )
     parser.add_argument("--errors", action="store_true", help="list every misjudged column")
     args = parser.parse_args(argv)
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
@@ -204,11 +393,19 @@ def main(argv: list[str] | None = None) -> int:
     workdir = args.workdir or PROJECT_DIR / "target" / "bench-scan"
     workdir.mkdir(parents=True, exist_ok=True)
     database = workdir / "bench_scan.duckdb"
+    global PEAK_FILE
+    PEAK_FILE = workdir / "scan-peaks.txt"
+    PEAK_FILE.unlink(missing_ok=True)
     start = time.perf_counter()
     factor = max(1, args.big_rows // args.rows) if args.big_rows else 0
-    marker = f"rows={args.rows} factor={factor} seed={scan_data.SEED}"
+    marker = (
+        f"rows={args.rows} factor={factor} seed={scan_data.SEED} "
+        f"corpus_rows={args.corpus_rows} corpus_seed={scan_corpus.SEED} corpus_version={scan_corpus.VERSION}"
+    )
     if _generated(database) == marker:  # the same data is already there (--workdir reused)
         scan_data.build(duckdb.connect(":memory:"), args.rows)  # ground truth only
+        if args.corpus_rows:
+            scan_corpus.labels_only()
         print(f"reusing the generated tables in {database} ({marker})")
     else:
         database.unlink(missing_ok=True)
@@ -217,6 +414,11 @@ def main(argv: list[str] | None = None) -> int:
             built = time.perf_counter() - start
             if factor:
                 scan_data.scale_up(con, factor)
+            if args.corpus_rows:
+                corpus_start = time.perf_counter()
+                scan_corpus.build(con, args.corpus_rows)
+                print(f"generated the labelled corpus ({len(scan_corpus.LABELS)} columns, {args.corpus_rows:,} "
+                      f"rows per table) in {time.perf_counter() - corpus_start:.1f}s")
             con.execute("create or replace table main.generated as select ? as marker", [marker])
         copies = f", x{factor} copies in {time.perf_counter() - start - built:.1f}s" if factor else ""
         print(f"generated {args.rows:,} rows per table in {built:.1f}s{copies}")
@@ -245,6 +447,61 @@ def main(argv: list[str] | None = None) -> int:
     if args.errors:
         for line in errors(predicted, truth):
             print("      miss:", line)
+    print(f"    peak memory of a scan process: {peak_mb():.0f} MB")
+
+    # (d) the broad labelled corpus: eight locales, three naming schemes, held-out part by another generator
+    if args.corpus_rows:
+        schemas = list(scan_corpus.PARTS)
+        corpus_runs = [cli_scan(database, schemas) for _ in range(args.repeat)]
+        corpus_time, corpus_pred = min(run[0] for run in corpus_runs), corpus_runs[0][1]
+        corpus_cpu = min(CPU_TIMES[-args.repeat :])
+        print(
+            f"\n(d) governance scan over the labelled corpus ({len(scan_corpus.LABELS)} columns, "
+            f"{args.corpus_rows:,} rows per table): {corpus_time:.2f}s wall, {corpus_cpu:.2f}s CPU "
+            f"(best of {args.repeat}); same result every run: {all(r[1] == corpus_pred for r in corpus_runs)}"
+        )
+        corpus_score = scan_corpus.score(corpus_pred)
+        print_corpus_score("scan", corpus_score, show_misses=True)
+        if args.errors:
+            for line in corpus_score.misses:
+                print("      miss:", line)
+        print(f"    peak memory of a scan process so far: {peak_mb():.0f} MB (target <= 1,536 MB)")
+        if args.compare_commit:
+            code = workdir / f"governance-{args.compare_commit}"
+            if not code.exists():
+                code.mkdir(parents=True)
+                archive = subprocess.run(
+                    ["git", "-C", str(PROJECT_DIR), "archive", args.compare_commit, "governance"],
+                    capture_output=True, check=True,
+                ).stdout
+                subprocess.run(["tar", "-x", "-C", str(code)], input=archive, check=True)
+            base_runs, scan_runs = [], []
+            for _ in range(args.repeat):  # interleaved, so both see the same machine
+                base_runs.append(cli_scan(database, schemas, code))
+                base_cpu = CPU_TIMES[-1]
+                scan_runs.append(cli_scan(database, schemas))
+            base_time = min(run[0] for run in base_runs)
+            now_time = min(run[0] for run in scan_runs)
+            base_score = scan_corpus.score(base_runs[0][1])
+            print(
+                f"    side by side with {args.compare_commit} (where the issue started): {base_time:.2f}s vs "
+                f"{now_time:.2f}s wall, ratio {now_time / base_time:.2f} (target <= 2); last CPU {base_cpu:.2f}s"
+            )
+            print_corpus_score(f"scan at {args.compare_commit}", base_score)
+        if args.baseline_rows:
+            naive_time, analysed, naive_pred = naive_corpus(database, schemas, args.baseline_rows)
+            scale = 2000 / args.baseline_rows
+            print(
+                f"\n(e) baselines on the corpus: naive Presidio over every value of {args.baseline_rows} sampled rows "
+                f"per table: {analysed:,} values in {naive_time:.1f}s ({analysed / naive_time:.0f} values/s); "
+                f"scaled x{scale:.0f} to the scan's 2,000 sampled rows: {naive_time * scale:.0f}s, "
+                f"{naive_time * scale / corpus_time:.0f}x the scan's end-to-end time (target >= 50x)"
+            )
+            print_corpus_score("naive Presidio", scan_corpus.score(naive_pred))
+            om_time, om_pred = openmetadata_style(database, schemas)
+            print(f"    OpenMetadata-style sampler (50 rows, score >= 0.8, +0.5 for a name match): {om_time:.1f}s")
+            print_corpus_score("OpenMetadata-style", scan_corpus.score(om_pred))
+            print_corpus_score("scan", corpus_score)
 
     # (b) 10k vs 10M rows
     if args.big_rows:
@@ -277,6 +534,7 @@ def main(argv: list[str] | None = None) -> int:
             "(sampling + classification in one process, engine already built)"
         )
         print(f"    same classification at both sizes: {same}")
+        print(f"    peak memory of a scan process (10M-row tables included): {peak_mb():.0f} MB (target <= 1,536 MB)")
 
     # (c) naive Presidio over every value
     if args.naive_rows:

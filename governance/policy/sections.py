@@ -50,9 +50,19 @@ class ScanSettings:
     sample_rows: int = 2000
     distinct_values: int = 100
     seed: int = 42
+    max_value_chars: int = 1000  # each sampled value is cut to this length (JSON documents: 64 times more)
+    max_column_bytes: int = 262_144  # sampled distinct values kept per column, in bytes
+    table_seconds: int = 120  # time budget per table; a table that runs out keeps its classification
 
     def as_dict(self) -> dict[str, int]:
-        return {"sample_rows": self.sample_rows, "distinct_values": self.distinct_values, "seed": self.seed}
+        return {
+            "sample_rows": self.sample_rows,
+            "distinct_values": self.distinct_values,
+            "seed": self.seed,
+            "max_value_chars": self.max_value_chars,
+            "max_column_bytes": self.max_column_bytes,
+            "table_seconds": self.table_seconds,
+        }
 
 
 def parse_lineage_rules(raw: Any, levels: dict[int, Any], entity_levels: dict[str, int],
@@ -90,7 +100,8 @@ def parse_lineage_rules(raw: Any, levels: dict[int, Any], entity_levels: dict[st
 
 
 def parse_scan_settings(raw: Any, path: Path) -> ScanSettings:
-    """All keys optional: sample_rows, distinct_values (positive), seed (zero or more)."""
+    """All keys optional: seed (zero or more); sample_rows, distinct_values, max_value_chars,
+    max_column_bytes, table_seconds (positive)."""
     if raw is None:
         return ScanSettings()
     if not isinstance(raw, dict):

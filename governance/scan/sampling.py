@@ -187,26 +187,41 @@ def row_count(con: Connection, ref: TableRef, cursor: Any = None) -> int:
 # --- sampling ----------------------------------------------------------------------------------------
 
 
-def column_expression(column: ColumnInfo, dialect: str) -> str | None:
-    """SQL giving the column as text, or None for columns whose values are not read (binary)."""
+JSON_CHARS_FACTOR = 64  # a JSON document may be this many times longer than a plain value
+
+
+def column_expression(column: ColumnInfo, dialect: str, max_chars: int | None = None) -> str | None:
+    """SQL giving the column as text, cut to `max_chars` in the database (a JSON document to
+    `JSON_CHARS_FACTOR` times that), or None for columns whose values are not read (binary)."""
     name = quote(column.name)
     kind = column.kind
     if kind == "binary":
         return None
     if dialect == "duckdb" and kind == "nested":
-        return f"to_json({name})::varchar"
-    if dialect == "snowflake" and kind in ("json", "nested"):
-        return f"to_json({name})"
-    return f"cast({name} as varchar)"
+        expression = f"to_json({name})::varchar"
+    elif dialect == "snowflake" and kind in ("json", "nested"):
+        expression = f"to_json({name})"
+    else:
+        expression = f"cast({name} as varchar)"
+    if max_chars:
+        limit = max_chars * (JSON_CHARS_FACTOR if kind in ("json", "nested") else 1)
+        expression = f"left({expression}, {limit})"
+    return expression
 
 
 def sampling_sql(
-    ref: TableRef, columns: list[ColumnInfo], dialect: str, rows: int, total_rows: int, seed: int
+    ref: TableRef,
+    columns: list[ColumnInfo],
+    dialect: str,
+    rows: int,
+    total_rows: int,
+    seed: int,
+    max_chars: int | None = None,
 ) -> tuple[str, str]:
     """The sampling query and a short name of the method (for reports)."""
     select = []
     for i, column in enumerate(columns):
-        expression = column_expression(column, dialect)
+        expression = column_expression(column, dialect, max_chars)
         select.append(f"{expression or 'null'} as c{i}")
     projection = ", ".join(select) or "1 as c0"
     table = qualified(ref)
@@ -240,21 +255,38 @@ def value_key(value: str, seed: int) -> bytes:
     ).digest()
 
 
-def bounded_distinct(values: list[Any], limit: int, seed: int) -> list[str]:
-    """Up to `limit` distinct non-null values as text, in a seeded-hash order (deterministic)."""
+def bounded_distinct(
+    values: list[Any], limit: int, seed: int, max_chars: int | None = None, max_bytes: int | None = None
+) -> list[str]:
+    """Up to `limit` distinct non-null values as text, in a seeded-hash order (deterministic), each cut
+    to `max_chars` and together at most `max_bytes` (UTF-8; undecodable bytes are replaced)."""
     distinct: set[str] = set()
     for value in values:
         if value is None:
             continue
         text = value if isinstance(value, str) else _text(value)
+        if max_chars and len(text) > max_chars:
+            text = text[:max_chars]
         if text.strip():
             distinct.add(text)
-    return sorted(distinct, key=lambda v: value_key(v, seed))[:limit]
+    ordered = sorted(distinct, key=lambda v: value_key(v, seed))[:limit]
+    if max_bytes is None:
+        return ordered
+    kept, used = [], 0
+    for text in ordered:
+        size = len(text.encode("utf-8", "replace"))
+        if used + size > max_bytes and kept:
+            break
+        kept.append(text)
+        used += size
+    return kept
 
 
 def _text(value: Any) -> str:
     if isinstance(value, (dict, list)):
         return json.dumps(value, sort_keys=True, default=str)
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).decode("utf-8", "replace")
     return str(value)
 
 
@@ -267,11 +299,13 @@ def sample_table(
     distinct_values: int,
     seed: int,
     cursor: Any = None,
+    max_chars: int | None = None,
+    max_bytes: int | None = None,
 ) -> TableSample:
     sample = TableSample(ref, columns, total_rows)
     if not columns:
         return sample
-    sql, sample.method = sampling_sql(ref, columns, con.dialect, rows, total_rows, seed)
+    sql, sample.method = sampling_sql(ref, columns, con.dialect, rows, total_rows, seed, max_chars)
     cur = cursor or con.cursor()
     try:
         cur.execute(sql)
@@ -284,5 +318,8 @@ def sample_table(
     for i, column in enumerate(columns):
         if column.kind == "binary":
             continue
-        sample.values[column.name] = bounded_distinct([row[i] for row in fetched], distinct_values, seed)
+        limit = max_chars * (JSON_CHARS_FACTOR if column.kind in ("json", "nested") else 1) if max_chars else None
+        sample.values[column.name] = bounded_distinct(
+            [row[i] for row in fetched], distinct_values, seed, limit, max_bytes
+        )
     return sample

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from governance.project import write_atomic
-from governance.scan.classifier import ColumnResult
+from governance.scan.results import ColumnResult
 from governance.scan.sampling import ColumnInfo
 
 STATE_VERSION = 1

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from governance.project import column_meta
 from governance.project import yaml_io as dbt_yaml
-from governance.scan.classifier import ColumnResult
+from governance.scan.results import ColumnResult
 
 if TYPE_CHECKING:
     from governance.scan.pipeline import TableOutcome

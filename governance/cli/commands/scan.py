@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +63,7 @@ def scan_command(schemas: tuple[str, ...], database: str | None, dry_run: bool, 
     scan_options = ScanOptions(run.select, run.exclude, schemas, database, dry_run, add_missing_columns, full,
                                state_file, threads, run.manifest)
     with progress_bar(run, "scan") as bar:
-        report = ScanPipeline(run.project, policy, scan_options).run(bar)
+        report = ScanPipeline(run.project, policy, scan_options).run(bar if run.interactive else progress_lines(run))
     for outcome in report.outcomes:
         for column in outcome.results:
             if column.pii:
@@ -71,6 +73,7 @@ def scan_command(schemas: tuple[str, ...], database: str | None, dry_run: bool, 
     for message in report.yaml_errors:
         console.print(f"[red]error:[/] {message}")
     findings = report.unclassified() if fail_on_unclassified else []
+    incomplete = report.incomplete
     if run.format == "json":
         json.dump(as_json(report.outcomes), sys.stdout, indent=2)
         sys.stdout.write("\n")
@@ -82,9 +85,29 @@ def scan_command(schemas: tuple[str, ...], database: str | None, dry_run: bool, 
     for table, column in findings:
         console.print(f"[red]unclassified:[/] {table}.{column} looks personal but its YAML carries no "
                       "(sufficient) classification")
+    for outcome in incomplete:
+        console.print(f"[yellow]incomplete:[/] {outcome.ref.display} ran out of its time budget "
+                      f"({policy.scan.table_seconds}s, vars.governance.scan.table_seconds): not classified, "
+                      "its existing classification kept")
     if report.yaml_errors or report.table_errors:
         return ExitCode.BAD_INPUT
-    return ExitCode.FINDINGS if findings else ExitCode.OK
+    # an incomplete table may hide personal columns: CI must not pass on it
+    return ExitCode.FINDINGS if findings or (fail_on_unclassified and incomplete) else ExitCode.OK
+
+
+def progress_lines(run: Any) -> Callable[[int, Any], None]:
+    """Without a terminal (CI, a pipe): one status line per table on stderr, so a long scan shows life."""
+    done = [0]
+    started = time.perf_counter()
+
+    def advance(total: int, item: Any) -> None:
+        if item is None:
+            run.log("started", tables=total)
+            return
+        done[0] += 1
+        run.log("table", name=str(item), done=f"{done[0]}/{total}", elapsed=f"{time.perf_counter() - started:.1f}s")
+
+    return advance
 
 
 def print_summary(outcomes: list[TableOutcome], elapsed: float, report_only: bool, dry_run: bool) -> None:
@@ -95,6 +118,10 @@ def print_summary(outcomes: list[TableOutcome], elapsed: float, report_only: boo
     for outcome in outcomes:
         if outcome.error:
             table.add_row(outcome.ref.display, "-", "-", f"[red]{outcome.error}[/]", "-", "-", "-")
+            continue
+        if outcome.incomplete:
+            table.add_row(outcome.ref.display, "-", "-", "[yellow]incomplete: time budget exhausted[/]", "-", "-",
+                          "kept")
             continue
         if not outcome.results:
             table.add_row(outcome.ref.display, "-", "-", "no columns", "-", "-", "-")
@@ -155,4 +182,7 @@ def print_summary(outcomes: list[TableOutcome], elapsed: float, report_only: boo
         parts.append(f"{missing} not in YAML (use --add-missing-columns)")
     if errors:
         parts.append(f"{errors} table(s) not scanned")
+    incomplete = sum(1 for o in outcomes if o.incomplete)
+    if incomplete:
+        parts.append(f"{incomplete} table(s) incomplete (time budget)")
     out.print(", ".join(parts) + f" in {elapsed:.1f}s")

@@ -1,0 +1,715 @@
+"""The broad labelled benchmark of the PII scan: eight locales, three naming schemes, two generators.
+
+Two parts, built from different generators so that the detector is not tuned to one generator's habits:
+
+- ``corpus_train`` (Faker): locales en_US, de_DE, fr_FR, it_IT; column names in English and in the
+  locale's language. The detector may be tuned on this part.
+- ``corpus_heldout`` (mimesis, plus checksum-valid national identifiers generated here): locales en_GB,
+  es_ES, nl_NL, pl_PL; column names in the locale's language and opaque (``c01``, ``f_7``,
+  ``attr_03``). Whole locales and whole naming schemes are held out: no held-out locale or the opaque
+  scheme appears in the train part. Never used for tuning.
+
+Per locale and naming scheme two tables: ``people_<locale>_<scheme>`` (lone given names, lone family
+names, full names, e-mails, phones in national and international formats, a phone and a card number
+stored as BIGINT, dates of birth, street addresses in the national format, full postal addresses,
+cities, postcodes, the national identifier with its checksum, IBAN, BIC, card numbers, IP addresses,
+notes with occasional contact details, and negatives: ids, signup timestamps, country codes, companies)
+and ``shop_<locale>_<scheme>`` (hard negatives only: EAN-13 barcodes, SKUs, order numbers, amounts as
+numbers and as text, ISO country and currency codes, company and brand names, product titles, hex
+digests, UUIDs, URL paths, statuses, product descriptions, order timestamps).
+
+Deterministic: every generator is seeded from (SEED, locale, scheme, column). `LABELS` maps
+``schema.table.column`` to a `Label` (the entities the column must be found to hold, and the entities
+it may also be reported with, e.g. a full postal address may also be a LOCATION and a POSTAL_CODE).
+`score(predicted)` computes column-level precision/recall per part, locale and entity, and the false
+positives on hard negatives.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import random
+import string
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import duckdb
+
+SEED = 15
+VERSION = 2  # bump when the generated data changes (the benchmark reuses a generated file with the same marker)
+TRAIN_LOCALES = ("en_US", "de_DE", "fr_FR", "it_IT")
+HELDOUT_LOCALES = ("en_GB", "es_ES", "nl_NL", "pl_PL")
+TRAIN_SCHEMES = ("english", "native")
+HELDOUT_SCHEMES = ("native", "opaque")
+PARTS = {"corpus_train": (TRAIN_LOCALES, TRAIN_SCHEMES), "corpus_heldout": (HELDOUT_LOCALES, HELDOUT_SCHEMES)}
+
+NATIONAL_ID = {
+    "en_US": "US_SSN",
+    "de_DE": "DE_TAX_ID",
+    "fr_FR": "FR_NIR",
+    "it_IT": "IT_FISCAL_CODE",
+    "en_GB": "UK_NINO",
+    "es_ES": "ES_NIF",
+    "nl_NL": "NL_BSN",
+    "pl_PL": "PL_PESEL",
+}
+COUNTRY = {loc: loc.split("_")[1] for loc in TRAIN_LOCALES + HELDOUT_LOCALES}
+
+
+@dataclass(frozen=True)
+class Label:
+    entities: frozenset[str]  # what the column must be found to hold (empty: not personal)
+    also: frozenset[str] = frozenset()  # what it may also be reported with, without counting as wrong
+    hard_negative: bool = False
+
+    @property
+    def personal(self) -> bool:
+        return bool(self.entities)
+
+
+LABELS: dict[str, Label] = {}
+
+# --- column names ------------------------------------------------------------------------------------
+# semantic key -> column name, per naming scheme and language
+
+ENGLISH = {
+    "id": "customer_id", "given": "first_name", "family": "last_name", "full_name": "full_name",
+    "email": "email", "phone": "phone", "phone_intl": "mobile", "phone_num": "phone_number",
+    "dob": "date_of_birth", "street": "street", "address": "postal_address", "city": "city",
+    "postcode": "zip_code", "country": "country", "national_id": "national_id", "iban": "iban",
+    "bic": "bic", "card": "card_number", "card_num": "card_pan", "ip": "ip_address", "notes": "notes",
+    "signup": "signed_up_at", "company": "employer",
+    "order_no": "order_number", "sku": "sku", "ean": "barcode", "amount": "amount", "amount_text": "price",
+    "currency": "currency", "country_code": "ship_country", "brand": "brand", "vendor": "vendor",
+    "title": "product_title", "digest": "checksum", "uuid": "request_uuid", "url_path": "url_path",
+    "status": "status", "description": "description", "ordered_at": "ordered_at", "quantity": "quantity",
+}
+NATIVE = {
+    "en_US": ENGLISH,
+    "en_GB": {
+        **ENGLISH, "id": "client_ref", "given": "forename", "family": "surname", "full_name": "name_on_account",
+        "phone": "telephone", "phone_intl": "mobile_no", "phone_num": "tel_no", "dob": "birth_date",
+        "street": "address_line_1", "address": "correspondence_address", "city": "town", "postcode": "postcode",
+        "national_id": "ni_number", "iban": "bank_account", "bic": "swift", "card": "payment_card",
+        "card_num": "pan", "ip": "remote_addr", "notes": "remarks", "company": "organisation",
+        "amount_text": "total_gbp", "title": "item_name", "digest": "sha_digest", "ordered_at": "placed_at",
+    },
+    "de_DE": {
+        "id": "kundennr", "given": "vorname", "family": "nachname", "full_name": "name", "email": "e_mail",
+        "phone": "telefon", "phone_intl": "handy", "phone_num": "telefonnummer", "dob": "geburtsdatum",
+        "street": "strasse", "address": "anschrift", "city": "ort", "postcode": "plz", "country": "land",
+        "national_id": "steuer_id", "iban": "iban", "bic": "bic", "card": "kartennummer",
+        "card_num": "kreditkarte", "ip": "ip_adresse", "notes": "bemerkung", "signup": "angelegt_am",
+        "company": "arbeitgeber", "order_no": "bestellnummer", "sku": "artikelnummer", "ean": "ean",
+        "amount": "betrag", "amount_text": "preis", "currency": "waehrung", "country_code": "lieferland",
+        "brand": "marke", "vendor": "haendler", "title": "artikelbezeichnung", "digest": "pruefsumme",
+        "uuid": "vorgang_uuid", "url_path": "pfad", "status": "status", "description": "beschreibung",
+        "ordered_at": "bestellt_am", "quantity": "menge",
+    },
+    "fr_FR": {
+        "id": "id_client", "given": "prenom", "family": "nom", "full_name": "nom_complet", "email": "courriel",
+        "phone": "telephone", "phone_intl": "portable", "phone_num": "num_tel", "dob": "date_naissance",
+        "street": "adresse", "address": "adresse_postale", "city": "ville", "postcode": "code_postal",
+        "country": "pays", "national_id": "num_secu", "iban": "iban", "bic": "bic", "card": "num_carte",
+        "card_num": "carte_bancaire", "ip": "adresse_ip", "notes": "commentaire", "signup": "inscrit_le",
+        "company": "employeur", "order_no": "num_commande", "sku": "reference", "ean": "code_barre",
+        "amount": "montant", "amount_text": "prix", "currency": "devise", "country_code": "pays_livraison",
+        "brand": "marque", "vendor": "fournisseur", "title": "libelle_produit", "digest": "empreinte",
+        "uuid": "uuid_demande", "url_path": "chemin", "status": "statut", "description": "descriptif",
+        "ordered_at": "commande_le", "quantity": "quantite",
+    },
+    "it_IT": {
+        "id": "id_cliente", "given": "nome", "family": "cognome", "full_name": "nominativo", "email": "posta",
+        "phone": "telefono", "phone_intl": "cellulare", "phone_num": "num_telefono", "dob": "data_nascita",
+        "street": "indirizzo", "address": "recapito", "city": "citta", "postcode": "cap", "country": "paese",
+        "national_id": "codice_fiscale", "iban": "iban", "bic": "bic", "card": "numero_carta",
+        "card_num": "carta", "ip": "indirizzo_ip", "notes": "note", "signup": "registrato_il",
+        "company": "datore_lavoro", "order_no": "numero_ordine", "sku": "codice_articolo", "ean": "ean",
+        "amount": "importo", "amount_text": "prezzo", "currency": "valuta", "country_code": "paese_spedizione",
+        "brand": "marca", "vendor": "fornitore", "title": "nome_prodotto", "digest": "impronta",
+        "uuid": "uuid_richiesta", "url_path": "percorso", "status": "stato", "description": "descrizione",
+        "ordered_at": "ordinato_il", "quantity": "quantita",
+    },
+    "es_ES": {
+        "id": "id_cliente", "given": "nombre", "family": "apellido", "full_name": "nombre_completo",
+        "email": "correo", "phone": "telefono", "phone_intl": "movil", "phone_num": "tlf", "dob": "fecha_nacimiento",
+        "street": "direccion", "address": "domicilio", "city": "ciudad", "postcode": "codigo_postal",
+        "country": "pais", "national_id": "dni", "iban": "cuenta_bancaria", "bic": "bic", "card": "tarjeta",
+        "card_num": "num_tarjeta", "ip": "ip", "notes": "observaciones", "signup": "alta",
+        "company": "empresa", "order_no": "num_pedido", "sku": "ref_articulo", "ean": "codigo_barras",
+        "amount": "importe", "amount_text": "precio", "currency": "moneda", "country_code": "pais_envio",
+        "brand": "marca", "vendor": "proveedor", "title": "producto", "digest": "huella",
+        "uuid": "uuid_solicitud", "url_path": "ruta", "status": "estado", "description": "descripcion",
+        "ordered_at": "pedido_el", "quantity": "cantidad",
+    },
+    "nl_NL": {
+        "id": "klantnummer", "given": "voornaam", "family": "achternaam", "full_name": "naam",
+        "email": "emailadres", "phone": "telefoon", "phone_intl": "mobiel", "phone_num": "telefoonnummer",
+        "dob": "geboortedatum", "street": "straat", "address": "adres", "city": "woonplaats",
+        "postcode": "postcode", "country": "land", "national_id": "bsn", "iban": "rekeningnummer", "bic": "bic",
+        "card": "kaartnummer", "card_num": "creditcard", "ip": "ip_adres", "notes": "opmerking",
+        "signup": "aangemaakt_op", "company": "werkgever", "order_no": "bestelnummer", "sku": "artikelcode",
+        "ean": "streepjescode", "amount": "bedrag", "amount_text": "prijs", "currency": "valuta",
+        "country_code": "leverland", "brand": "merk", "vendor": "leverancier", "title": "productnaam",
+        "digest": "controlegetal", "uuid": "verzoek_uuid", "url_path": "pad", "status": "status",
+        "description": "omschrijving", "ordered_at": "besteld_op", "quantity": "aantal",
+    },
+    "pl_PL": {
+        "id": "id_klienta", "given": "imie", "family": "nazwisko", "full_name": "imie_i_nazwisko",
+        "email": "adres_email", "phone": "telefon", "phone_intl": "komorka", "phone_num": "nr_telefonu",
+        "dob": "data_urodzenia", "street": "ulica", "address": "adres_korespondencyjny", "city": "miejscowosc",
+        "postcode": "kod_pocztowy", "country": "kraj", "national_id": "pesel", "iban": "nr_konta", "bic": "bic",
+        "card": "nr_karty", "card_num": "karta", "ip": "adres_ip", "notes": "uwagi", "signup": "utworzono",
+        "company": "pracodawca", "order_no": "nr_zamowienia", "sku": "kod_produktu", "ean": "kod_kreskowy",
+        "amount": "kwota", "amount_text": "cena", "currency": "waluta", "country_code": "kraj_dostawy",
+        "brand": "marka", "vendor": "dostawca", "title": "nazwa_produktu", "digest": "skrot",
+        "uuid": "uuid_zlecenia", "url_path": "sciezka", "status": "status", "description": "opis",
+        "ordered_at": "zamowiono", "quantity": "ilosc",
+    },
+}
+OPAQUE_PREFIXES = ("c", "f_", "attr_", "col")
+
+
+def column_names(locale: str, scheme: str, keys: list[str], table: str) -> dict[str, str]:
+    if scheme == "english":
+        return {k: ENGLISH[k] for k in keys}
+    if scheme == "native":
+        return {k: NATIVE[locale][k] for k in keys}
+    rng = random.Random(f"{SEED}|{locale}|{table}|names")
+    prefix = rng.choice(OPAQUE_PREFIXES)
+    order = list(range(1, len(keys) + 1))
+    rng.shuffle(order)  # the column's position says nothing either
+    return {k: f"{prefix}{n:02d}" for k, n in zip(keys, order, strict=True)}
+
+
+# --- value helpers -----------------------------------------------------------------------------------
+
+
+def luhn(body: str) -> str:
+    total = 0
+    for i, ch in enumerate(reversed(body)):
+        d = int(ch) * (2 if i % 2 == 0 else 1)
+        total += d - 9 if d > 9 else d
+    return body + str((10 - total % 10) % 10)
+
+
+def ean13(rng: random.Random) -> str:
+    body = "".join(rng.choice(string.digits) for _ in range(12))
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(body))
+    return body + str((10 - total % 10) % 10)
+
+
+def _digits(rng: random.Random, n: int) -> str:
+    return "".join(rng.choice(string.digits) for _ in range(n))
+
+
+def checksum_id(locale: str, rng: random.Random) -> str:
+    """A national identifier with a valid checksum, for the locales whose generator has none."""
+    from stdnum.es import dni, nie
+    from stdnum.nl import bsn
+    from stdnum.pl import pesel
+
+    while True:
+        if locale == "es_ES":
+            if rng.random() < 0.8:
+                number = _digits(rng, 8)
+                value = number + dni.calc_check_digit(number)
+            else:
+                number = rng.choice("XYZ") + _digits(rng, 7)
+                value = number + nie.calc_check_digit(number)
+        elif locale == "nl_NL":
+            number = _digits(rng, 8)
+            value = number + _bsn_check(number)
+        elif locale == "pl_PL":
+            born = dt.date(1940, 1, 1) + dt.timedelta(days=rng.randint(0, 365 * 65))
+            month = born.month + (20 if born.year >= 2000 else 0)
+            body = f"{born.year % 100:02d}{month:02d}{born.day:02d}{_digits(rng, 4)}"
+            value = body + pesel.calc_check_digit(body)
+        elif locale == "en_GB":
+            value = (
+                rng.choice("ABCEGHJKLMNOPRSTWXYZ")
+                + rng.choice("ABCEGHJKLMNPRSTWXYZ")
+                + _digits(rng, 6)
+                + rng.choice("ABCD")
+            )
+            if rng.random() < 0.5:
+                value = f"{value[:2]} {value[2:4]} {value[4:6]} {value[6:8]} {value[8]}"
+        else:
+            raise ValueError(locale)
+        validator = {"es_ES": _es_valid, "nl_NL": bsn.is_valid, "pl_PL": pesel.is_valid, "en_GB": _nino_valid}
+        if validator[locale](value):
+            return value
+
+
+def _bsn_check(number: str) -> str:
+    total = sum(int(d) * w for d, w in zip(number, range(9, 1, -1), strict=True))
+    check = total % 11
+    return str(check) if check < 10 else "0"
+
+
+def _nino_valid(value: str) -> bool:
+    compact = value.replace(" ", "")
+    return compact[:2] not in ("BG", "GB", "NK", "KN", "TN", "NT", "ZZ") and compact[-1] in "ABCD"
+
+
+def _es_valid(value: str) -> bool:
+    from stdnum.es import dni, nie
+
+    return dni.is_valid(value) or nie.is_valid(value)
+
+
+def de_tax_id(rng: random.Random) -> str:
+    from stdnum.de import idnr
+    from stdnum.iso7064 import mod_11_10
+
+    while True:
+        body = str(rng.randint(1, 9)) + _digits(rng, 9)
+        value = body + mod_11_10.calc_check_digit(body)
+        if idnr.is_valid(value):
+            return value if rng.random() < 0.7 else f"{value[:2]} {value[2:5]} {value[5:8]} {value[8:]}"
+
+
+def card(rng: random.Random) -> str:
+    prefix, length = rng.choice([("4", 16), ("51", 16), ("2221", 16), ("34", 15), ("6011", 16), ("4", 19)])
+    return luhn(prefix + _digits(rng, length - len(prefix) - 1))
+
+
+def grouped(value: str, sep: str = " ", size: int = 4) -> str:
+    return sep.join(value[i : i + size] for i in range(0, len(value), size))
+
+
+NOTES = {
+    "en": ("Customer asked about the delivery.", "Please leave the parcel with a neighbour.",
+           "Invoice to be sent at the end of the month.", "Returned the item, refund pending."),
+    "de": ("Kunde fragt nach dem Liefertermin.", "Paket bitte beim Nachbarn abgeben.",
+           "Rechnung zum Monatsende schicken.", "Ware zurückgeschickt, Erstattung offen."),
+    "fr": ("Le client demande la date de livraison.", "Merci de laisser le colis chez le voisin.",
+           "Facture à envoyer en fin de mois.", "Article retourné, remboursement en attente."),
+    "it": ("Il cliente chiede la data di consegna.", "Lasciare il pacco al vicino.",
+           "Fattura da inviare a fine mese.", "Articolo reso, rimborso in attesa."),
+    "es": ("El cliente pregunta por la entrega.", "Dejar el paquete con el vecino.",
+           "Factura a fin de mes.", "Artículo devuelto, reembolso pendiente."),
+    "nl": ("Klant vraagt naar de levering.", "Pakket bij de buren afgeven.",
+           "Factuur aan het einde van de maand.", "Artikel teruggestuurd, terugbetaling volgt."),
+    "pl": ("Klient pyta o termin dostawy.", "Proszę zostawić paczkę u sąsiada.",
+           "Faktura na koniec miesiąca.", "Towar zwrócony, zwrot pieniędzy w toku."),
+}
+MENTIONS = {
+    "en": (" Reach me at {email}.", " Call back on {phone}."),
+    "de": (" Erreichbar unter {email}.", " Rückruf bitte unter {phone}."),
+    "fr": (" Me joindre à {email}.", " Rappeler au {phone}."),
+    "it": (" Scrivere a {email}.", " Richiamare al {phone}."),
+    "es": (" Escribir a {email}.", " Llamar al {phone}."),
+    "nl": (" Mail naar {email}.", " Terugbellen op {phone}."),
+    "pl": (" Proszę pisać na {email}.", " Proszę oddzwonić pod {phone}."),
+}
+BRANDS = ("Bosch", "Miele", "Nike", "Adidas", "Philips", "Lego", "Ikea", "Samsung", "Sony", "Zara", "Nivea",
+          "Puma", "Braun", "Siemens", "Barilla", "Lavazza", "Decathlon", "Carrefour", "Orange", "Vodafone")
+STATUSES = ("new", "paid", "shipped", "delivered", "returned", "cancelled", "on_hold")
+CURRENCIES = ("EUR", "USD", "GBP", "PLN", "CHF", "SEK", "DKK", "CZK")
+COUNTRY_CODES = ("DE", "FR", "IT", "ES", "NL", "PL", "GB", "US", "AT", "BE", "PT", "SE")
+
+
+# --- the two generators ------------------------------------------------------------------------------
+
+
+class Source:
+    """One locale of one generator: the values of each semantic column."""
+
+    def __init__(self, locale: str, seed: str) -> None:
+        self.locale = locale
+        self.lang = locale.split("_")[0]
+        self.rng = random.Random(seed)
+
+    def national_id(self) -> str:
+        raise NotImplementedError
+
+    def phone_national(self) -> str:
+        raise NotImplementedError
+
+
+class FakerSource(Source):
+    def __init__(self, locale: str, seed: str) -> None:
+        super().__init__(locale, seed)
+        from faker import Faker
+
+        self.fake = Faker(locale)
+        self.fake.seed_instance(int(hashlib.sha256(seed.encode()).hexdigest()[:8], 16))
+
+    def given(self) -> str:
+        return self.fake.first_name()
+
+    def family(self) -> str:
+        return self.fake.last_name()
+
+    def full_name(self) -> str:
+        return self.fake.name()
+
+    def email(self) -> str:
+        return self.fake.email()
+
+    def phone(self) -> str:
+        return self.fake.phone_number()
+
+    def phone_intl(self) -> str:
+        return self.fake.phone_number() if self.locale != "en_US" else f"+1 {self.fake.msisdn()[3:6]} 555 {_digits(self.rng, 4)}"
+
+    def phone_digits(self) -> int:
+        code = {"en_US": "1", "de_DE": "49", "fr_FR": "33", "it_IT": "39"}[self.locale]
+        # real number ranges (US exchanges 200-999, German mobile prefixes): a phone stored as a number is
+        # judged by libphonenumber's validity, which the fictional 555 exchange and unused prefixes fail
+        national = {"en_US": lambda: f"{self.rng.choice((212, 305, 415, 512, 617, 702, 808, 917))}"
+                                     f"{self.rng.randint(200, 999)}{_digits(self.rng, 4)}",
+                    "de_DE": lambda: f"{self.rng.choice(('151', '152', '157', '160', '170', '172', '176'))}"
+                                     f"{_digits(self.rng, 8)}",
+                    "fr_FR": lambda: f"6{_digits(self.rng, 8)}" if self.rng.random() < 0.7 else f"7{self.rng.randint(3, 8)}"
+                                     f"{_digits(self.rng, 7)}",
+                    "it_IT": lambda: f"3{self.rng.randint(20, 99)}{_digits(self.rng, 7)}"}[self.locale]()
+        return int(code + national)
+
+    def dob(self) -> dt.date:
+        return self.fake.date_of_birth(minimum_age=18, maximum_age=90)
+
+    def street(self) -> str:
+        return self.fake.street_address().replace("\n", ", ")
+
+    def address(self) -> str:
+        return self.fake.address().replace("\n", ", ")
+
+    def city(self) -> str:
+        return self.fake.city()
+
+    def postcode(self) -> str:
+        return self.fake.postcode()
+
+    def national_id(self) -> str:
+        if self.locale == "de_DE":
+            return de_tax_id(self.rng)
+        return self.fake.ssn()
+
+    def iban(self) -> str:
+        value = self.fake.iban()
+        return grouped(value) if self.rng.random() < 0.4 else value
+
+    def bic(self) -> str:
+        return self.fake.swift()
+
+    def company(self) -> str:
+        return self.fake.company()
+
+    def sentence(self) -> str:
+        return self.fake.sentence(nb_words=10)
+
+    def product_title(self) -> str:
+        return f"{self.rng.choice(BRANDS)} {self.fake.word().capitalize()} {self.rng.randint(1, 9)}00"
+
+
+class MimesisSource(Source):
+    LOCALES: ClassVar[dict[str, str]] = {"en_GB": "EN_GB", "es_ES": "ES", "nl_NL": "NL", "pl_PL": "PL"}
+    PHONE_MASKS: ClassVar[dict[str, tuple[str, ...]]] = {
+        "en_GB": ("07### ######", "01632 ######", "020 #### ####"),
+        "es_ES": ("6## ## ## ##", "9## ### ###", "6########"),
+        "nl_NL": ("06-########", "06 ## ## ## ##", "020-#######"),
+        "pl_PL": ("5## ### ###", "6## ### ###", "22 ### ## ##"),
+    }
+
+    def __init__(self, locale: str, seed: str) -> None:
+        super().__init__(locale, seed)
+        from mimesis import Address, Datetime, Finance, Person, Text
+        from mimesis.locales import Locale
+
+        number = int(hashlib.sha256(seed.encode()).hexdigest()[:8], 16)
+        loc = getattr(Locale, self.LOCALES[locale])
+        self.person = Person(loc, seed=number)
+        self.addr = Address(loc, seed=number + 1)
+        self.finance = Finance(loc, seed=number + 2)
+        self.text = Text(loc, seed=number + 3)
+        self.datetime = Datetime(loc, seed=number + 4)
+
+    def given(self) -> str:
+        return self.person.first_name()
+
+    def family(self) -> str:
+        return self.person.last_name()
+
+    def full_name(self) -> str:
+        return self.person.full_name()
+
+    def email(self) -> str:
+        return self.person.email()
+
+    def phone(self) -> str:
+        return self.person.telephone(mask=self.rng.choice(self.PHONE_MASKS[self.locale]))
+
+    def phone_intl(self) -> str:
+        return self.person.phone_number()
+
+    def phone_digits(self) -> int:
+        code = {"en_GB": "44", "es_ES": "34", "nl_NL": "31", "pl_PL": "48"}[self.locale]
+        national = self.person.telephone(mask=self.PHONE_MASKS[self.locale][0]).lstrip("0")
+        return int(code + "".join(c for c in national if c.isdigit()))
+
+    def dob(self) -> dt.date:
+        return self.datetime.date(start=1935, end=2006)
+
+    def street(self) -> str:
+        return self.addr.address()
+
+    def address(self) -> str:
+        return f"{self.addr.address()}, {self.addr.postal_code()} {self.addr.city()}"
+
+    def city(self) -> str:
+        return self.addr.city()
+
+    def postcode(self) -> str:
+        return self.addr.postal_code()
+
+    def national_id(self) -> str:
+        return checksum_id(self.locale, self.rng)
+
+    def iban(self) -> str:
+        from stdnum import iban as std_iban
+
+        country, length = {"en_GB": ("GB", 18), "es_ES": ("ES", 20), "nl_NL": ("NL", 14), "pl_PL": ("PL", 24)}[
+            self.locale
+        ]
+        if country in ("GB", "NL"):
+            bban = "".join(self.rng.choice(string.ascii_uppercase) for _ in range(4)) + _digits(self.rng, length - 4)
+        else:
+            bban = _digits(self.rng, length)
+        check = std_iban.calc_check_digits(f"{country}00{bban}")
+        value = f"{country}{check}{bban}"
+        return grouped(value) if self.rng.random() < 0.5 else value
+
+    def bic(self) -> str:
+        country = COUNTRY[self.locale]
+        bank = "".join(self.rng.choice(string.ascii_uppercase) for _ in range(4))
+        branch = "".join(self.rng.choice(string.ascii_uppercase + string.digits) for _ in range(2))
+        suffix = "" if self.rng.random() < 0.6 else "".join(self.rng.choice(string.ascii_uppercase) for _ in range(3))
+        return f"{bank}{country}{branch}{suffix}"
+
+    def company(self) -> str:
+        return self.finance.company()
+
+    def sentence(self) -> str:
+        return " ".join(self.text.words(quantity=10)).capitalize() + "."
+
+    def product_title(self) -> str:
+        return f"{self.rng.choice(BRANDS)} {self.text.word().capitalize()} {self.rng.randint(1, 9)}00"
+
+
+# --- tables ------------------------------------------------------------------------------------------
+
+Column = tuple[str, str, Callable[[], Any], Label]  # key, SQL type, value maker, label
+
+
+def _label(*entities: str, also: tuple[str, ...] = (), hard: bool = False) -> Label:
+    return Label(frozenset(entities), frozenset(also), hard)
+
+
+NEG = _label()
+HARD = _label(hard=True)
+
+
+def people_columns(src: Source, row: list[int]) -> list[Column]:
+    rng = src.rng
+    lang = src.lang
+    national = NATIONAL_ID[src.locale]
+
+    def dob() -> Any:
+        day = src.dob()
+        return day if src.lang in ("en", "de") else day.strftime("%d/%m/%Y" if lang != "nl" else "%d-%m-%Y")
+
+    def notes() -> str:
+        text = rng.choice(NOTES[lang])
+        if rng.random() < 0.15:
+            text += rng.choice(MENTIONS[lang]).format(email=src.email(), phone=src.phone())
+        return text
+
+    def signup() -> dt.datetime:
+        return dt.datetime(2024, 1, 1) + dt.timedelta(seconds=rng.randint(0, 86400 * 700))
+
+    def next_id() -> int:
+        row[0] += 1
+        return 100000 + row[0]
+
+    return [
+        ("id", "bigint", next_id, NEG),
+        ("given", "varchar", src.given, _label("PERSON")),
+        ("family", "varchar", src.family, _label("PERSON")),
+        ("full_name", "varchar", src.full_name, _label("PERSON")),
+        ("email", "varchar", src.email, _label("EMAIL_ADDRESS")),
+        ("phone", "varchar", src.phone, _label("PHONE_NUMBER")),
+        ("phone_intl", "varchar", src.phone_intl, _label("PHONE_NUMBER")),
+        ("phone_num", "bigint", src.phone_digits, _label("PHONE_NUMBER")),
+        ("dob", "date" if lang in ("en", "de") else "varchar", dob, _label("DATE_OF_BIRTH")),
+        ("street", "varchar", src.street, _label("STREET_ADDRESS", also=("LOCATION", "POSTAL_CODE"))),
+        ("address", "varchar", src.address, _label("STREET_ADDRESS", also=("LOCATION", "POSTAL_CODE"))),
+        ("city", "varchar", src.city, _label("LOCATION")),
+        ("postcode", "varchar", src.postcode, _label("POSTAL_CODE")),
+        ("country", "varchar", lambda: COUNTRY[src.locale] if rng.random() < 0.9 else rng.choice(COUNTRY_CODES), NEG),
+        ("national_id", "varchar", src.national_id, _label(national)),
+        ("iban", "varchar", src.iban, _label("IBAN_CODE")),
+        ("bic", "varchar", src.bic, _label("SWIFT_CODE")),
+        ("card", "varchar", lambda: grouped(card(rng)) if rng.random() < 0.3 else card(rng), _label("CREDIT_CARD")),
+        ("card_num", "bigint", lambda: int(card(rng)), _label("CREDIT_CARD")),
+        ("ip", "varchar", lambda: f"{rng.randint(1, 223)}.{rng.randint(0, 255)}.{rng.randint(0, 255)}."
+         f"{rng.randint(1, 254)}", _label("IP_ADDRESS")),
+        ("notes", "varchar", notes, _label("EMAIL_ADDRESS", "PHONE_NUMBER", also=("PERSON", "LOCATION"))),
+        ("signup", "timestamp", signup, NEG),
+        ("company", "varchar", src.company, HARD),
+    ]
+
+
+def shop_columns(src: Source, row: list[int]) -> list[Column]:
+    rng = src.rng
+
+    def next_order() -> str:
+        row[0] += 1
+        return f"{rng.randint(10, 99)}{row[0]:08d}"
+
+    return [
+        ("order_no", "varchar", next_order, HARD),
+        ("sku", "varchar", lambda: f"{rng.choice(string.ascii_uppercase)}{rng.choice(string.ascii_uppercase)}-"
+         f"{rng.randint(1000, 99999)}-{rng.choice(['S', 'M', 'L', 'XL'])}", HARD),
+        ("ean", "varchar", lambda: ean13(rng), HARD),
+        ("amount", "decimal(12,2)", lambda: round(rng.uniform(1, 2000), 2), HARD),
+        ("amount_text", "varchar", lambda: f"{rng.randint(1, 999)},{rng.randint(0, 99):02d}", HARD),
+        ("currency", "varchar", lambda: rng.choice(CURRENCIES), HARD),
+        ("country_code", "varchar", lambda: rng.choice(COUNTRY_CODES), HARD),
+        ("brand", "varchar", lambda: rng.choice(BRANDS), HARD),
+        ("vendor", "varchar", src.company, HARD),
+        ("title", "varchar", src.product_title, HARD),
+        ("digest", "varchar", lambda: hashlib.sha256(str(rng.random()).encode()).hexdigest(), HARD),
+        ("uuid", "varchar", lambda: "%08x-%04x-4%03x-%04x-%012x" % (  # noqa: UP031
+            rng.getrandbits(32), rng.getrandbits(16), rng.getrandbits(12), rng.getrandbits(16) | 0x8000,
+            rng.getrandbits(48)), HARD),
+        ("url_path", "varchar", lambda: f"/{rng.choice(['shop', 'p', 'catalog', 'api/v2/items'])}/"
+         f"{rng.randint(100, 99999)}/{rng.choice(['details', 'reviews', 'buy', 'share'])}", HARD),
+        ("status", "varchar", lambda: rng.choice(STATUSES), HARD),
+        ("description", "varchar", src.sentence, HARD),
+        ("ordered_at", "timestamp", lambda: dt.datetime(2024, 1, 1) + dt.timedelta(seconds=rng.randint(0, 86400 * 700)),
+         HARD),
+        ("quantity", "integer", lambda: rng.randint(1, 20), HARD),
+    ]
+
+
+def _create(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, tuple[str, list]]) -> None:
+    select = ", ".join(f'unnest(${i + 1})::{sqltype} as "{col}"' for i, (col, (sqltype, _)) in enumerate(columns.items()))
+    con.execute(f"create or replace table {name} as select {select}", [values for _, values in columns.values()])
+
+
+def source_for(schema: str, locale: str, seed: str) -> Source:
+    return FakerSource(locale, seed) if schema == "corpus_train" else MimesisSource(locale, seed)
+
+
+def build(con: duckdb.DuckDBPyConnection, rows: int, seed: int = SEED) -> None:
+    """Write both parts with `rows` rows per table and fill `LABELS`."""
+    LABELS.clear()
+    for schema, (locales, schemes) in PARTS.items():
+        con.execute(f"create schema if not exists {schema}")
+        for locale in locales:
+            for scheme in schemes:
+                for kind, make in (("people", people_columns), ("shop", shop_columns)):
+                    table = f"{kind}_{locale.lower()}_{scheme}"
+                    src = source_for(schema, locale, f"{seed}|{schema}|{table}")
+                    columns = make(src, [0])
+                    names = column_names(locale, scheme, [c[0] for c in columns], table)
+                    data: dict[str, tuple[str, list]] = {}
+                    for key, sqltype, maker, label in columns:
+                        data[names[key]] = (sqltype, [maker() for _ in range(rows)])
+                        LABELS[f"{schema}.{table}.{names[key]}"] = label
+                    _create(con, f"{schema}.{table}", data)
+
+
+def labels_only(seed: int = SEED) -> dict[str, Label]:
+    """The labels without generating values (the column names and labels do not depend on the rows)."""
+    build(duckdb.connect(":memory:"), 1, seed)
+    return dict(LABELS)
+
+
+# --- scoring -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    columns: int = 0
+
+    def add(self, other: Counts) -> None:
+        self.tp, self.fp, self.fn, self.columns = (
+            self.tp + other.tp, self.fp + other.fp, self.fn + other.fn, self.columns + other.columns)
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Score:
+    columns: dict[str, Counts] = field(default_factory=dict)  # part -> personal-or-not, column level
+    entities: dict[str, Counts] = field(default_factory=dict)  # part -> (column, entity) pairs
+    by_locale: dict[tuple[str, str], Counts] = field(default_factory=dict)  # (part, locale) -> column level
+    by_scheme: dict[tuple[str, str], Counts] = field(default_factory=dict)
+    by_entity: dict[tuple[str, str], Counts] = field(default_factory=dict)  # (part, entity) -> pairs
+    hard_negatives: dict[str, tuple[int, int]] = field(default_factory=dict)  # part -> (flagged, total)
+    misses: list[str] = field(default_factory=list)
+
+
+def _locale_scheme(table: str) -> tuple[str, str]:
+    _, lang, country, scheme = table.split("_")
+    return f"{lang}_{country.upper()}", scheme
+
+
+def score(predicted: dict[str, set[str]], labels: dict[str, Label] | None = None) -> Score:
+    """Column-level scores. A personal column counts as found when at least one of its entities is
+    predicted; an entity predicted on a column whose label neither requires nor tolerates it is a false
+    positive of that entity. `predicted` maps schema.table.column to the predicted entities."""
+    labels = labels if labels is not None else LABELS
+    out = Score()
+    for key, label in sorted(labels.items()):
+        part, table, _column = key.split(".")
+        locale, scheme = _locale_scheme(table)
+        got = predicted.get(key, set())
+        column = Counts(columns=1)
+        if label.personal:
+            if got & label.entities:
+                column.tp = 1
+            else:
+                column.fn = 1
+        elif got:
+            column.fp = 1
+        for bucket, index in ((out.columns, part), (out.by_locale, (part, locale)), (out.by_scheme, (part, scheme))):
+            bucket.setdefault(index, Counts()).add(column)  # type: ignore[attr-defined]
+        pairs = Counts(columns=1)
+        for entity in label.entities | got:
+            cell = Counts()
+            if entity in label.entities:
+                if entity in got:
+                    cell.tp = 1
+                else:
+                    cell.fn = 1
+            elif entity not in label.also:
+                cell.fp = 1
+            pairs.add(cell)
+            out.by_entity.setdefault((part, entity), Counts()).add(cell)
+        out.entities.setdefault(part, Counts()).add(pairs)
+        if label.hard_negative:
+            flagged, total = out.hard_negatives.get(part, (0, 0))
+            out.hard_negatives[part] = (flagged + bool(got), total + 1)
+        if (label.entities - got) or (got - label.entities - label.also):
+            out.misses.append(f"{key}: expected {sorted(label.entities) or '-'} got {sorted(got) or '-'}")
+    return out

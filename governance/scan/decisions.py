@@ -1,0 +1,227 @@
+"""The scan's decisions, one small function each. Each takes the evidence gathered for one column (or
+one JSON path), `ColumnEvidence` from the recognizers, and the `Thresholds`; none sees a value except
+through shares and counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from governance.scan.recognizers import ColumnEvidence, Hit
+from governance.scan.recognizers.dates import parse_date
+from governance.scan.results import EntityFinding
+from governance.scan.thresholds import Thresholds
+
+# entities a few mentions in prose are enough for
+FREE_TEXT_ENTITIES = ("EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "IP_ADDRESS", "CRYPTO")
+# entities confirmed by a checksum whose random look-alikes pass it now and then: need most values
+CHECKSUM_ENTITIES = (
+    "US_SSN", "DE_TAX_ID", "FR_NIR", "IT_FISCAL_CODE", "ES_NIF", "NL_BSN", "PL_PESEL", "UK_NINO", "SWIFT_CODE",
+)
+# entities whose values a column name alone may claim in a numeric column
+NUMERIC_NAME_ENTITIES = ("PHONE_NUMBER", "CREDIT_CARD", "POSTAL_CODE", "IBAN_CODE", *CHECKSUM_ENTITIES)
+
+
+@dataclass
+class Evidence:
+    """What was found in one column (or one leaf path of a JSON column). Holds its sampled values only
+    while it is judged; the values are never part of a result."""
+
+    name: str
+    values: list[str] = field(repr=False)
+    kind: str
+    note: str = ""
+    signals: set[str] = field(default_factory=set)  # entities the column name names
+    free_text: bool = False
+    hits: dict[int, list[Hit]] = field(default_factory=dict, repr=False)  # value index -> hits
+    checked: dict[str, int] = field(default_factory=dict)  # entity -> values examined for it
+    column: dict[str, ColumnEvidence] = field(default_factory=dict)  # column recognizers' verdicts
+    numeric: dict[str, float] = field(default_factory=dict)  # entity -> share of integer values that are it
+    legal_share: float = 0.0  # values carrying a company's legal form
+    ner_values: list[str] = field(default_factory=list, repr=False)
+    ner_hits: dict[str, int] = field(default_factory=dict)
+    ner_total: int = 0
+    ner_candidates: int = 0
+
+    def shares_of(self, entity: str) -> float:
+        evidence = self.column.get(entity)
+        return evidence.share if evidence else 0.0
+
+
+def finding(entity: str, score: float, coverage: float, named: bool, t: Thresholds) -> EntityFinding:
+    return EntityFinding(
+        entity, min(1.0, score + (t.named_bonus if named else 0.0)), coverage, "both" if named else "values"
+    )
+
+
+def keep_clear_hits(part: Evidence, entity: str, hits: list[Hit]) -> list[Hit]:
+    """A hit that is not clear on its own (a bare run of digits as a phone) counts only when the column
+    name names the entity."""
+    return [h for h in hits if h.clear or entity in part.signals]
+
+
+def per_value_evidence(part: Evidence) -> dict[str, list[tuple[float, bool]]]:
+    """entity -> one (best score, fills the value) per value with a hit."""
+    out: dict[str, list[tuple[float, bool]]] = {}
+    for hits in part.hits.values():
+        best: dict[str, tuple[float, bool]] = {}
+        for hit in hits:
+            if not keep_clear_hits(part, hit.entity, [hit]):
+                continue
+            if hit.score > best.get(hit.entity, (0.0, False))[0]:
+                best[hit.entity] = (hit.score, hit.whole)
+        for entity, evidence in best.items():
+            out.setdefault(entity, []).append(evidence)
+    return out
+
+
+def accept_pattern_entity(
+    entity: str, evidence: list[tuple[float, bool]], examined: int, named: bool, free_text: bool, t: Thresholds
+) -> bool:
+    """Structured: most values are the entity (a checksum entity: nearly all, unless named); prose: a
+    few clear mentions."""
+    if not examined or not evidence:
+        return False
+    score = sum(s for s, _ in evidence) / len(evidence)
+    coverage = len(evidence) / examined
+    whole_share = sum(1 for _, whole in evidence if whole) / examined
+    if entity in CHECKSUM_ENTITIES:
+        needed = t.named_checksum_coverage if named else t.checksum_coverage
+        return whole_share >= needed
+    if free_text and entity in FREE_TEXT_ENTITIES and len(evidence) >= t.free_text_hits and score >= t.accept_score:
+        return True
+    return (whole_share >= t.structured_coverage and score >= t.accept_score) or (named and coverage > 0)
+
+
+def pattern_findings(part: Evidence, t: Thresholds) -> dict[str, EntityFinding]:
+    out = {}
+    for entity, evidence in per_value_evidence(part).items():
+        examined = part.checked.get(entity, len(part.values))
+        named = entity in part.signals
+        if accept_pattern_entity(entity, evidence, examined, named, part.free_text, t):
+            score = sum(s for s, _ in evidence) / len(evidence)
+            out[entity] = finding(entity, score, len(evidence) / examined, named, t)
+    return out
+
+
+def numeric_findings(part: Evidence, t: Thresholds) -> dict[str, EntityFinding]:
+    """Phones, cards and identifiers stored as numbers: judged by their values, not by the name only."""
+    if not part.numeric:
+        return {}
+    entity, share = max(part.numeric.items(), key=lambda item: (item[1], item[0]))
+    if share < t.numeric_coverage:
+        return {}
+    return {entity: finding(entity, 0.8, share, entity in part.signals, t)}
+
+
+def list_findings(part: Evidence, t: Thresholds) -> dict[str, EntityFinding]:
+    """Persons and places from the names and places lists, judged on the column's values together. A
+    column mostly of place names is a column of places, even if some are also surnames; a column whose
+    name says it holds something else (a town named after a family) is not taken for persons."""
+    out: dict[str, EntityFinding] = {}
+    place = part.shares_of("LOCATION")
+    person = part.shares_of("PERSON")
+    named_place, named_person = "LOCATION" in part.signals, "PERSON" in part.signals
+    if (place >= t.place_share and not named_person) or (named_place and place >= t.named_place_share):
+        out["LOCATION"] = finding("LOCATION", 0.8, place, named_place, t)
+    elif part.legal_share < 0.1 and (
+        (person >= t.name_share and place < t.place_share and not (part.signals - {"PERSON"}))
+        or (named_person and person >= t.named_name_share)
+    ):
+        out["PERSON"] = finding("PERSON", 0.8, person, named_person, t)
+    return out
+
+
+def postcode_findings(part: Evidence, t: Thresholds) -> dict[str, EntityFinding]:
+    share = part.shares_of("POSTAL_CODE")
+    if share >= t.postcode_share:
+        named = "POSTAL_CODE" in part.signals
+        return {"POSTAL_CODE": finding("POSTAL_CODE", 0.8, share, named, t)}
+    return {}
+
+
+def dob_findings(part: Evidence, t: Thresholds) -> dict[str, EntityFinding]:
+    share = part.shares_of("DATE_OF_BIRTH")
+    if not share:
+        return {}
+    named = "DATE_OF_BIRTH" in part.signals
+    return {
+        "DATE_OF_BIRTH": EntityFinding(
+            "DATE_OF_BIRTH", t.dob_named_score if named else t.dob_score, share, "both" if named else "values"
+        )
+    }
+
+
+def ner_findings(part: Evidence, t: Thresholds) -> dict[str, EntityFinding]:
+    """spaCy's PERSON/LOCATION: most word values tagged (prose: fewer), or any when the name agrees."""
+    out: dict[str, EntityFinding] = {}
+    n = len(part.values)
+    if not part.ner_total or not n:
+        return out
+    for entity, hits in sorted(part.ner_hits.items()):
+        share = hits / part.ner_total
+        coverage = share * part.ner_candidates / n
+        named = entity in part.signals
+        threshold = t.ner_free_text_coverage if part.free_text else t.ner_coverage
+        if not ((share >= threshold and coverage >= threshold / 2) or (named and hits)):
+            continue
+        other = "PERSON" if entity == "LOCATION" else "LOCATION"
+        if other in part.signals or (entity == "PERSON" and part.legal_share >= 0.1):
+            continue
+        out[entity] = EntityFinding(entity, 1.0 if named else t.ner_found_score, coverage, "both" if named else "values")
+    return out
+
+
+def name_compatible(entity: str, part: Evidence, t: Thresholds) -> bool:
+    """May the column name alone claim the entity, given what the values look like?"""
+    kind = part.kind
+    if kind == "boolean":
+        return False
+    if kind == "temporal":
+        return entity == "DATE_OF_BIRTH"
+    if entity == "DATE_OF_BIRTH":
+        return not part.values or any(parse_date(v) for v in part.values[:20])
+    if kind == "numeric":
+        return entity in NUMERIC_NAME_ENTITIES
+    if not part.values:
+        return True
+    if entity == "POSTAL_CODE":
+        from governance.scan.recognizers.address import PostalCodeRecognizer
+
+        return PostalCodeRecognizer.short_codes(part.values) >= t.named_postcode_shape
+    if entity in CHECKSUM_ENTITIES:
+        return False  # an identifier is confirmed by its checksum, or not at all
+    if part.free_text and entity not in ("PERSON", "STREET_ADDRESS", "LOCATION", *FREE_TEXT_ENTITIES):
+        return False
+    from governance.scan.classifier import opaque
+
+    return not all(opaque(v) for v in part.values[:50])
+
+
+def name_only_findings(part: Evidence, decided: dict[str, EntityFinding], t: Thresholds) -> dict[str, EntityFinding]:
+    return {
+        entity: EntityFinding(entity, t.name_only_score, 0.0, "name")
+        for entity in sorted(part.signals - set(decided))
+        if name_compatible(entity, part, t)
+    }
+
+
+def keep_dominant(found: dict[str, EntityFinding], part: Evidence, t: Thresholds) -> dict[str, EntityFinding]:
+    """One structured column is one kind of thing: keep the entities that explain most of it."""
+    if part.free_text or len(found) < 2:
+        return found
+    top = max(f.coverage for f in found.values())
+    return {k: f for k, f in found.items() if f.decided_by != "values" or f.coverage >= t.keep_share_of_top * top}
+
+
+def decide_part(part: Evidence, t: Thresholds) -> list[EntityFinding]:
+    found: dict[str, EntityFinding] = {}
+    for step in (pattern_findings, numeric_findings, list_findings, postcode_findings, dob_findings):
+        for entity, result in step(part, t).items():
+            found.setdefault(entity, result)
+    for entity, result in ner_findings(part, t).items():
+        # an address names streets after people and places: spaCy's tags on it are not the column's
+        if entity not in found and not ({"PERSON", "LOCATION", "STREET_ADDRESS"} & set(found)):
+            found[entity] = result
+    found.update(name_only_findings(part, found, t))
+    return list(keep_dominant(found, part, t).values())

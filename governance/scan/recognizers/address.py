@@ -1,0 +1,149 @@
+"""Street addresses, postcodes and places (cities, towns) in national formats."""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from governance.scan.recognizers.base import ColumnEvidence, ColumnRecognizer, Hit, ValueRecognizer
+from governance.scan.recognizers.resources import places
+
+# street-type words in the product's languages, as whole words (either side of the number)...
+STREET_WORDS = frozenset(
+    (
+        # English
+        "street", "st", "road", "rd", "avenue", "ave", "av", "lane", "ln", "drive", "dr", "boulevard", "blvd",
+        "bd", "way", "court", "ct", "place", "crescent", "close", "terrace", "square", "sq", "parkway", "pkwy",
+        "highway", "hwy", "row", "walk", "gardens", "grove", "hill", "circle", "crossing", "estate", "mews",
+        "park", "rise", "green", "view", "vale", "passage", "alley",
+        # the USPS street suffixes (Publication 28, appendix C1)
+        "annex", "arcade", "bayou", "beach", "bend", "bluff", "bluffs", "bottom", "branch", "bridge", "brook",
+        "brooks", "burg", "burgs", "bypass", "camp", "canyon", "cape", "causeway", "center", "centers", "cliff",
+        "cliffs", "club", "common", "commons", "corner", "corners", "course", "courts", "cove", "coves", "creek",
+        "crest", "curve", "dale", "dam", "divide", "drives", "expressway", "extension", "extensions", "falls",
+        "ferry", "field", "fields", "flat", "flats", "ford", "fords", "forest", "forge", "forges", "fork", "forks",
+        "fort", "freeway", "garden", "gateway", "glen", "glens", "greens", "groves", "harbor", "harbors", "haven",
+        "heights", "highway", "hills", "hollow", "inlet", "island", "islands", "isle", "junction", "junctions",
+        "key", "keys", "knoll", "knolls", "lake", "lakes", "landing", "lanes", "light", "lights", "loaf", "lock",
+        "locks", "lodge", "loop", "mall", "manor", "manors", "meadow", "meadows", "mill", "mills", "mission",
+        "motorway", "mount", "mountain", "mountains", "neck", "orchard", "oval", "overpass", "parks", "pass",
+        "path", "pike", "pine", "pines", "plain", "plains", "point", "points", "port", "ports", "prairie",
+        "radial", "ramp", "ranch", "rapid", "rapids", "rest", "ridge", "ridges", "river", "roads", "route", "run",
+        "shoal", "shoals", "shore", "shores", "skyway", "spring", "springs", "spur", "spurs", "squares", "station",
+        "stravenue", "stream", "streets", "summit", "throughway", "trace", "track", "trafficway", "trail",
+        "trailer", "tunnel", "turnpike", "underpass", "union", "unions", "valley", "valleys", "viaduct", "views",
+        "village", "villages", "ville", "vista", "walks", "wall", "ways", "well", "wells",
+        # German
+        "straße", "strasse", "str", "allee", "ring", "damm", "weg", "gasse", "platz", "chaussee", "ufer",
+        "markt", "steig",
+        # French
+        "rue", "chemin", "allée", "impasse", "quai", "cours", "route", "faubourg", "sentier", "villa", "cité",
+        # Italian
+        "via", "viale", "piazza", "piazzale", "corso", "vicolo", "largo", "contrada", "strada", "borgo",
+        "lungomare", "rotonda", "incrocio", "stretto", "canale", "traversa", "vico", "salita", "frazione",
+        # Spanish, Galician, Portuguese
+        "calle", "avenida", "plaza", "paseo", "camino", "carrera", "ronda", "travesía", "travesia", "carretera",
+        "glorieta", "rúa", "rua", "praza",
+        # Dutch
+        "straat", "laan", "gracht", "plein", "dijk", "kade", "singel", "pad", "hof", "steeg", "dreef",
+        # Polish
+        "ulica", "aleja", "osiedle", "plac", "rondo",
+    )
+)
+# abbreviations too short to trust without their dot (`ul.`, not the `OS` of a user agent)
+DOTTED_WORDS = frozenset(("ul.", "al.", "os.", "pl.", "str."))
+# ...and as the end of a compound (Hauptstraße, Kerkstraat, Tudderenderweg)
+STREET_SUFFIXES = (
+    "straße", "strasse", "str.", "weg", "gasse", "platz", "allee", "ring", "damm", "ufer", "straat", "laan",
+    "gracht", "plein", "dijk", "kade", "singel", "steeg", "dreef",
+)
+_HOUSE_NUMBER = re.compile(r"(?<![\w-])\d{1,5}(?:\s?[a-zA-Z])?(?:\s?[/-]\s?\d{1,4}[a-zA-Z]?)?(?![\w-])")
+_WORD = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
+
+
+def street_like(value: str) -> bool:
+    """A house number and a street-type word (or a compound ending in one), in either order; or a value
+    that starts with a street-type word followed by a name (`rue de la Paix`, `boulevard de Antoine`)."""
+    raw = [w.lower().rstrip(",") for w in _WORD.findall(value)]
+    words = [w.rstrip(".") for w in raw]
+    if not words or len(value) > 200:
+        return False
+    typed = any(w in STREET_WORDS for w in words) or any(w in DOTTED_WORDS for w in raw) or any(
+        w.endswith(STREET_SUFFIXES) and len(w) > 5 for w in words
+    )
+    if not typed:
+        return False
+    if _HOUSE_NUMBER.search(value):
+        return True
+    return (words[0] in STREET_WORDS or raw[0] in DOTTED_WORDS) and len(words) >= 2 and not any(ch.isdigit() for ch in value)
+
+
+class StreetAddressRecognizer(ValueRecognizer):
+    entity = "STREET_ADDRESS"
+    names = (
+        r"street|street_?address|address|address_?line_?\d?|addr|addr_?line_?\d?|street_?line_?\d?|address\d|"
+        r"house_?number|postal_?address|correspondence_?address|strasse|straße|anschrift|adresse|"
+        r"adresse_?postale|indirizzo|recapito|direccion|domicilio|straat|adres|ulica|adres_?korespondencyjny"
+    )
+    whole_from_start = True
+
+    def pretest(self, value: str, digits: int) -> bool:
+        return len(value) >= 5
+
+    def analyze(self, value: str, region: str | None = None) -> list[Hit]:
+        if street_like(value):
+            return [Hit(self.entity, 0, len(value), 0.7, True)]
+        return []
+
+
+# national postcode formats that say "postcode" on their own; five bare digits (US, DE, FR, IT, ES)
+# need the column name
+POSTCODE_FORMATS = {
+    "NL": r"[1-9]\d{3} ?[A-Z]{2}",
+    "PL": r"\d{2}-\d{3}",
+    "PT": r"\d{4}-\d{3}",
+    "GB": r"(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?\d[A-Z]{2}",
+    "CA": r"[A-Z]\d[A-Z] ?\d[A-Z]\d",
+    "US+4": r"\d{5}-\d{4}",
+}
+_POSTCODE = re.compile("^(?:" + "|".join(POSTCODE_FORMATS.values()) + ")$")
+_SHORT_CODE = re.compile(r"^[A-Z0-9][A-Z0-9 -]{2,8}[A-Z0-9]$")
+
+
+class PostalCodeRecognizer(ColumnRecognizer):
+    entity = "POSTAL_CODE"
+    names = (
+        r"postal|postal_?code|postcode|post_?code|zip|zip_?code|zipcode|plz|postleitzahl|code_?postal|cap|"
+        r"codigo_?postal|kod_?pocztowy"
+    )
+    numeric_ok = True
+
+    def judge(self, values: list[str]) -> ColumnEvidence | None:
+        if not values:
+            return None
+        fit = sum(1 for v in values if _POSTCODE.match(v.strip().upper()))
+        return ColumnEvidence(self.entity, fit / len(values), 0.8)
+
+    @staticmethod
+    def short_codes(values: list[str]) -> float:
+        """Share of values shaped like a postcode of some country (for a column the name calls one)."""
+        return sum(1 for v in values if _SHORT_CODE.match(v.strip().upper())) / len(values) if values else 0.0
+
+
+class LocationRecognizer(ColumnRecognizer):
+    """Cities and towns: a column whose values are mostly known place names."""
+
+    entity = "LOCATION"
+    names = (
+        r"city|town|municipality|locality|place_of_birth|birth_?place|city_?name|ort|wohnort|stadt|ville|"
+        r"commune|citta|comune|localita|ciudad|localidad|municipio|poblacion|woonplaats|plaats|stad|"
+        r"miejscowosc|miasto"
+    )
+    min_distinct: ClassVar[int] = 15
+
+    def judge(self, values: list[str]) -> ColumnEvidence | None:
+        if len(values) < self.min_distinct:
+            return None
+        known = places()
+        fit = sum(1 for v in values if v.strip().lower() in known)
+        return ColumnEvidence(self.entity, fit / len(values), 0.8)

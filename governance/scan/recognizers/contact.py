@@ -1,0 +1,100 @@
+"""E-mail addresses and phone numbers."""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import ClassVar
+
+from governance.scan.recognizers.base import Hit, Pattern, ValueRecognizer, digit_count
+
+# the regions phone numbers are tried in when the table does not say (its country column, or the
+# majority international prefix): the markets the product serves first
+FALLBACK_REGIONS = ("DE", "FR", "IT", "ES", "NL", "PL", "GB", "US", "AT", "BE", "PT", "CH", "IE", "SE", "DK")
+
+
+class EmailRecognizer(ValueRecognizer):
+    entity = "EMAIL_ADDRESS"
+    names = (
+        r"e_?mail|email_?address|mail_?address|e_mail_address|courriel|adresse_?(e_?)?mail|posta|"
+        r"correo|correo_?electronico|emailadres|adres_?e?_?mail|mail"
+    )
+    free_text = True
+    patterns = (Pattern("email", r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}", 0.9),)
+
+    def pretest(self, value: str, digits: int) -> bool:
+        return "@" in value
+
+
+_PHONE_RUN = re.compile(r"((?:\+|00)?\(?\d[\d\s().\-/]{5,22}\d)(?:\s*(?:x|ext\.?|#)\s*\d{1,6}\b)?")
+_PHONE_FORMATTED = re.compile(r"^\+|^00|\(\d+\)|\d[ .\-/]\d")
+_DOTTED_QUAD = re.compile(r"^\d{1,3}(\.\d{1,3}){3}$")
+_DATE = re.compile(r"^(\d{1,2}[./-]\d{1,2}[./-]\d{4}|\d{4}[./-]\d{1,2}[./-]\d{1,2})$")
+
+
+@functools.lru_cache(maxsize=4096)
+def _possible(digits_and_plus: str, region: str) -> bool:
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(digits_and_plus, region)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_possible_number(number)
+
+
+def valid_international(digits: str) -> bool:
+    """A run of digits that is a valid phone number once `+` is put in front (a phone stored as a number)."""
+    import phonenumbers
+
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse("+" + digits, None))
+    except phonenumbers.NumberParseException:
+        return False
+
+
+class PhoneRecognizer(ValueRecognizer):
+    """libphonenumber on each digit run, in the table's region (inferred from the data) or, for a
+    number without its international prefix, the first fallback region where it is a possible number.
+    A run is clear when it is written as a phone (international prefix, area code in parentheses,
+    groups separated) with at least eight digits, or starts with the trunk prefix 0; a bare run of
+    digits is a phone only when the column name says so."""
+
+    entity = "PHONE_NUMBER"
+    names = (
+        r"phone|phone_?(number|no|nr)|telephone|tel|tel_?no|mobile|mobile_?(number|no)|cell|cellphone|fax|msisdn|"
+        r"telefon|telefonnummer|handy|mobil|telephone|portable|num_?tel|telefono|num_?telefono|cellulare|"
+        r"movil|tlf|telefoon|telefoonnummer|mobiel|komorka|nr_?telefonu|numer_?telefonu"
+    )
+    numeric_ok = True
+    free_text = True
+    max_digits: ClassVar[int] = 15
+
+    def pretest(self, value: str, digits: int) -> bool:
+        v = value.strip()
+        return (
+            digits >= 7
+            and _PHONE_RUN.search(v) is not None
+            and not _DOTTED_QUAD.match(v)
+            and not (len(v) <= 10 and _DATE.match(v))
+        )
+
+    def analyze(self, value: str, region: str | None = None) -> list[Hit]:
+        hits = []
+        length = len(value.strip()) or 1
+        for match in _PHONE_RUN.finditer(value):
+            text = match.group(1).strip()  # the number without its extension
+            digits = digit_count(text)
+            if digits < 7 or digits > self.max_digits:
+                continue
+            compact = ("+" if text.startswith("+") else "") + re.sub(r"\D", "", text)
+            if text.startswith("00"):
+                compact = "+" + compact[2:]
+            regions = (region, *FALLBACK_REGIONS) if region else FALLBACK_REGIONS
+            ok = _possible(compact, "ZZ") if compact.startswith("+") else any(_possible(compact, r) for r in regions)
+            if not ok:
+                continue
+            clear = digits >= 8 and (bool(_PHONE_FORMATTED.search(text)) or compact.startswith("0"))
+            whole = (match.end() - match.start()) >= 0.8 * length
+            hits.append(Hit(self.entity, match.start(), match.end(), 0.75 if clear else 0.4, whole, clear))
+        return hits

@@ -1,0 +1,179 @@
+"""Each recognizer and each decision of the PII scan, fed from the labelled benchmark's training part
+(Faker, four locales) and its hard negatives: fast, no database, no spaCy.
+
+The held-out part (mimesis, other locales, opaque names) is never used here: it only measures.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+
+import pytest
+
+from benchmarks import scan_corpus
+from governance.scan import decisions
+from governance.scan.classifier import Classifier, flatten_json, infer_region, name_signals
+from governance.scan.recognizers import COLUMN_RECOGNIZERS, VALUE_RECOGNIZERS, digit_count
+from governance.scan.sampling import ColumnInfo, bounded_distinct
+from governance.scan.thresholds import Thresholds
+
+ROWS = 80
+T = Thresholds()
+SQL_KIND = {"bigint": "BIGINT", "integer": "INTEGER", "date": "DATE", "timestamp": "TIMESTAMP"}
+
+
+@functools.cache
+def labelled(locale: str) -> list[tuple[str, str, list[str], scan_corpus.Label]]:
+    """(key, SQL type, distinct values as text, label) of every column of the locale's two tables."""
+    out = []
+    for kind, make in (("people", scan_corpus.people_columns), ("shop", scan_corpus.shop_columns)):
+        source = scan_corpus.FakerSource(locale, f"unit|{locale}|{kind}")
+        for key, sqltype, maker, label in make(source, [0]):
+            values = bounded_distinct([maker() for _ in range(ROWS)], 100, 42)
+            out.append((key, SQL_KIND.get(sqltype, "DECIMAL(12,2)" if sqltype.startswith("decimal") else "VARCHAR"),
+                        values, label))
+    return out
+
+
+def columns_of(entity: str | None = None, hard: bool = False):
+    for locale in scan_corpus.TRAIN_LOCALES:
+        for key, sqltype, values, label in labelled(locale):
+            if (entity is not None and label.entities == {entity}) or (hard and label.hard_negative):
+                yield f"{locale}.{key}", sqltype, values, label
+
+
+def evidence(name: str, sqltype: str, values: list[str], region: str | None = None) -> decisions.Evidence:
+    """What the classifier gathers for a column, NER left out."""
+    classifier = Classifier({}, engine=object())  # an engine it must not need here
+    _, parts = classifier._prepare(ColumnInfo(name, sqltype), values, region)
+    return parts[0]
+
+
+def decided(name: str, sqltype: str, values: list[str]) -> set[str]:
+    part = evidence(name, sqltype, values)
+    part.ner_values = []  # the decisions without spaCy
+    return {f.entity for f in decisions.decide_part(part, T)}
+
+
+VALUE_ENTITIES = sorted(
+    {r.entity for r in VALUE_RECOGNIZERS} & {e for loc in scan_corpus.TRAIN_LOCALES for *_, lab in labelled(loc)
+                                            for e in lab.entities}
+)
+
+
+@pytest.mark.parametrize("entity", VALUE_ENTITIES)
+def test_value_recognizer_finds_its_entity_in_labelled_values(entity: str) -> None:
+    recognizer = next(r for r in VALUE_RECOGNIZERS if r.entity == entity)
+    for where, sqltype, values, _ in columns_of(entity):
+        if sqltype != "VARCHAR":
+            continue
+        found = sum(
+            1 for v in values if recognizer.pretest(v, digit_count(v)) and any(h.whole for h in recognizer.analyze(v))
+        )
+        assert found >= 0.8 * len(values), f"{entity} in {where}: {found}/{len(values)}"
+
+
+@pytest.mark.parametrize("recognizer", VALUE_RECOGNIZERS, ids=lambda r: r.entity)
+def test_value_recognizer_stays_quiet_on_hard_negatives(recognizer) -> None:
+    for where, sqltype, values, _ in columns_of(hard=True):
+        if sqltype != "VARCHAR":
+            continue
+        hits = [h for v in values if recognizer.pretest(v, digit_count(v)) for h in recognizer.analyze(v)]
+        whole_clear = sum(1 for h in hits if h.whole and h.clear and h.score >= T.accept_score)
+        assert whole_clear < T.structured_coverage * len(values), f"{recognizer.entity} on {where}"
+
+
+@pytest.mark.parametrize(
+    "entity", ["PERSON", "LOCATION", "POSTAL_CODE", "DATE_OF_BIRTH", "PHONE_NUMBER", "CREDIT_CARD", "STREET_ADDRESS",
+               "IBAN_CODE", "SWIFT_CODE", "DE_TAX_ID", "FR_NIR", "IT_FISCAL_CODE", "US_SSN", "EMAIL_ADDRESS"]
+)
+def test_each_labelled_column_is_decided_by_its_values_and_by_its_name(entity: str) -> None:
+    """The training columns of the entity, under an opaque name and under their own name."""
+    for where, sqltype, values, _ in columns_of(entity):
+        key = where.split(".", 1)[1]
+        by_name = scan_corpus.ENGLISH[key]
+        assert entity in decided(by_name, sqltype, values), f"{where} as {by_name}"
+        if entity in ("POSTAL_CODE",) and all(v.strip().isdigit() for v in values):
+            continue  # five bare digits are a postcode only when the name says so
+        if entity == "LOCATION" and where.startswith(("en_US", "fr_FR")):
+            continue  # Faker's American and French towns are invented ("New Jeffreymouth"): the name decides
+        assert entity in decided("c07", sqltype, values), f"{where} under an opaque name"
+
+
+def test_hard_negatives_are_not_personal_under_their_name_or_an_opaque_one() -> None:
+    for where, sqltype, values, _ in columns_of(hard=True):
+        key = where.split(".", 1)[1]
+        assert decided(scan_corpus.ENGLISH[key], sqltype, values) == set(), where
+        assert decided("attr_03", sqltype, values) == set(), where
+
+
+def test_column_recognizers_judge_values_together() -> None:
+    person = next(r for r in COLUMN_RECOGNIZERS if r.entity == "PERSON")
+    for where, _, values, _ in columns_of("PERSON"):
+        assert person.judge(values).share >= T.name_share, where
+    companies = [v for w, _, values, _ in columns_of(hard=True) if w.endswith(".vendor") for v in values]
+    assert person.judge(companies) is None  # legal forms: companies, not people
+    assert person.judge(["Rossi", "Nike"]) is None  # two values prove nothing
+
+
+def test_decisions_are_small_functions_with_named_thresholds() -> None:
+    assert decisions.accept_pattern_entity("EMAIL_ADDRESS", [(0.9, True)] * 30, 40, False, False, T)
+    assert not decisions.accept_pattern_entity("EMAIL_ADDRESS", [(0.9, True)] * 3, 40, False, False, T)
+    assert decisions.accept_pattern_entity("EMAIL_ADDRESS", [(0.9, False)] * 3, 40, False, True, T)  # prose
+    assert not decisions.accept_pattern_entity("NL_BSN", [(1.0, True)] * 12, 40, False, False, T)  # 30%: chance
+    assert decisions.accept_pattern_entity("NL_BSN", [(1.0, True)] * 12, 40, True, False, T)  # named
+    stricter = Thresholds(structured_coverage=0.9)
+    assert not decisions.accept_pattern_entity("EMAIL_ADDRESS", [(0.9, True)] * 30, 40, False, False, stricter)
+
+
+def test_phones_and_cards_stored_as_numbers_are_judged_by_value() -> None:
+    for entity in ("PHONE_NUMBER", "CREDIT_CARD"):
+        numeric = [(w, v) for w, sqltype, v, _ in columns_of(entity) if sqltype == "BIGINT"]
+        assert numeric
+        for where, values in numeric:
+            assert decided("c1", "BIGINT", values) == {entity}, where
+    ids = [str(100000 + i) for i in range(80)]
+    assert decided("c1", "BIGINT", ids) == set()
+
+
+def test_phone_region_comes_from_the_country_column_or_the_majority_prefix() -> None:
+    columns = [ColumnInfo("land", "VARCHAR"), ColumnInfo("telefon", "VARCHAR")]
+    assert infer_region(columns, {"land": ["DE"] * 5 + ["AT"], "telefon": ["030 1234567"]}) is None  # not "country"
+    columns[0] = ColumnInfo("country", "VARCHAR")
+    assert infer_region(columns, {"country": ["DE"] * 5 + ["AT"], "telefon": []}) == "DE"
+    assert infer_region([ColumnInfo("p", "VARCHAR")], {"p": ["+48 512 345 678"] * 6}) == "PL"
+
+
+def test_column_names_in_the_product_languages() -> None:
+    assert name_signals("nachname") == {"PERSON"}
+    assert name_signals("code_postal") == {"POSTAL_CODE"}
+    assert name_signals("telefoonnummer") == {"PHONE_NUMBER"}
+    assert name_signals("data_urodzenia") == {"DATE_OF_BIRTH"}
+    assert name_signals("codice_fiscale") == {"IT_FISCAL_CODE"}
+    assert name_signals("email_opt_in") == set()
+
+
+def test_json_paths_never_carry_a_value() -> None:
+    documents = [
+        '{"by_email": {"anna.rossi@example.org": 1}, "user": {"name": "Anna Rossi"}}',
+        '{"by_email": {"jan.kowalski@example.pl": 2}, "user": {"name": "Jan Kowalski"}}',
+    ] + [f'{{"ids": {{"{i:06d}": "x"}}, "users": {{"user_{i}": {{"plan": "a"}}}}}}' for i in range(60)]
+    leaves, _ = flatten_json("doc", documents)
+    assert set(leaves) == {"doc.by_email.<key>", "doc.user.name", "doc.ids.<key>", "doc.users.<key>.plan"}
+    deep = "[" * 40 + "1" + "]" * 40
+    leaves, note = flatten_json("doc", [deep, "{not json"])
+    assert "nested deeper" in note and "not valid JSON" in note
+
+
+def test_a_table_past_its_deadline_raises_timeout() -> None:
+    classifier = Classifier({}, engine=object())
+    with pytest.raises(TimeoutError):
+        classifier.classify_table([ColumnInfo("a", "VARCHAR")], {"a": ["x"]}, deadline=time.monotonic() - 1)
+
+
+def test_value_length_and_column_bytes_are_capped() -> None:
+    values = bounded_distinct(["a" * 1_000_000 + str(i) for i in range(200)], 100, 42, max_chars=1000,
+                              max_bytes=50_000)
+    assert all(len(v) <= 1000 for v in values)
+    assert sum(len(v) for v in values) <= 50_000
