@@ -106,5 +106,6 @@ def starter_grants(database: str, source_schemas: list[str], built_schemas: list
             "reporter": {"warehouses": ["reporting"], "read": list(built_schemas)},
             "analyst": {"warehouses": ["reporting"], "read": list(built_schemas)},
         },
-        "users": {"dbt_service": {"role": "transformer", "description": "dbt runs in production."}},
+        "users": {"loader_service": {"role": "loader", "description": "Loads the raw (source) data."},
+                  "dbt_service": {"role": "transformer", "description": "dbt runs in production."}},
     }
