@@ -108,7 +108,8 @@ def record_audit(run: Invocation, code: int) -> None:
         outcome = "command_succeeded" if code in (ExitCode.OK, ExitCode.FINDINGS) else "command_failed"
         decisions = [Decision(kind, subject, details) for kind, subject, details in run.decisions]
         decisions.append(Decision(outcome, run.command, {"exit_code": int(code), "decisions": len(decisions)}))
-        record_decisions(project.root, run.target, run.command.replace("-", "_"), decisions, wait_seconds=5.0)
+        record_decisions(project.root, run.target, run.command.replace("-", "_"), decisions, wait_seconds=5.0,
+                         resolved=project.manifests.local_target())
     except Exception as exc:  # the trail is evidence, not a gate: say it was not written, never why in data
         print(f"audit: decisions of `governance {run.command}` not recorded ({type(exc).__name__})", file=sys.stderr)
 

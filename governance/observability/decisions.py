@@ -35,7 +35,7 @@ from pathlib import Path
 from governance.errors import GovernanceError
 from governance.observability.audit import DECISIONS_DDL, audit_schema, open_warehouse, qualified
 from governance.project import DbtProject
-from governance.project.profiles import load_target
+from governance.project.profiles import Target, load_target
 
 DetailScalar = str | int | float | bool | None
 DetailValue = DetailScalar | Sequence[DetailScalar] | Mapping[str, DetailScalar]
@@ -129,16 +129,17 @@ def check_no_row_data(kind: str, subject: str, details: Mapping[str, DetailValue
 
 
 def record_decisions(project_dir: Path, target: str | None, command: str, decisions: Iterable[Decision],
-                     run_id: str | None = None, wait_seconds: float = 30.0) -> int:
+                     run_id: str | None = None, wait_seconds: float = 30.0, resolved: Target | None = None) -> int:
     """Append decisions to `<audit schema>.governance_decisions` of the target's warehouse, in one
     transaction. Every decision is validated first (RowDataError: nothing written). `target` is a
     profile target name (None: the profile's default). Returns the number of rows written. On DuckDB
-    it waits up to `wait_seconds` for a running dbt to release the file, then raises AuditTrailError."""
+    it waits up to `wait_seconds` for a running dbt to release the file, then raises AuditTrailError.
+    `resolved`: the target already rendered (skips rendering the profile again)."""
     if not NAME.match(command):
         raise RowDataError(f"command {command!r}: must be a snake_case name")
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     run_id = run_id or str(uuid.uuid4())
-    resolved = load_target(DbtProject.locate(Path(project_dir), target=target))
+    resolved = resolved or load_target(DbtProject.locate(Path(project_dir), target=target))
     rows = [(run_id, command, resolved.name, d.kind, d.subject, check_no_row_data(d.kind, d.subject, d.details), now)
             for d in decisions]
     if not rows:

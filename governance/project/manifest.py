@@ -32,6 +32,7 @@ from governance.project.dbt_project import NOT_PROJECT_INPUTS, PATH_KEYS
 
 if TYPE_CHECKING:
     from governance.project.dbt_project import DbtProject
+    from governance.project.profiles import Target
 
 KINDS = ("parse", "compile")
 KEEP_CACHED = 4  # cached manifests kept per project (the newest)
@@ -166,6 +167,17 @@ class ManifestProvider:
         path = Path(data["path"]) if data.get("type") == "duckdb" and data.get("path") else None
         return path if path is not None and path.is_file() else None
 
+    def local_target(self) -> Target | None:
+        """The project's DuckDB target from the cache (no credential is involved), or None."""
+        from governance.project.profiles import Target
+
+        data = self._target_record()
+        path = self.local_warehouse()
+        if path is None or "name" not in data:
+            return None
+        return Target(str(data.get("profile")), str(data["name"]), "duckdb", {"path": str(path)},
+                      self.project.root, self.project.root / "profiles.yml")
+
     def target_type(self) -> str | None:
         """The adapter type of the project's target (None when the profile cannot be rendered)."""
         return self._target_record().get("type")
@@ -175,12 +187,15 @@ class ManifestProvider:
         credential), so a warm command does not import dbt to render the profile."""
         record = self.cache_dir / f"{self.key()}-target.json"
         if record.is_file():
-            return json.loads(record.read_text(encoding="utf-8"))
+            data = json.loads(record.read_text(encoding="utf-8"))
+            if "name" in data:  # a record of an earlier layout is made again
+                return data
         try:
             target = self.project.target()
         except ProjectError:
             return {}
-        data = {"type": target.type, "path": target.duckdb_path() if target.type == "duckdb" else None}
+        data = {"type": target.type, "path": target.duckdb_path() if target.type == "duckdb" else None,
+                "name": target.name, "profile": target.profile}
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         record.write_text(json.dumps(data), encoding="utf-8")
         return data
