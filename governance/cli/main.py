@@ -45,6 +45,7 @@ COMMANDS = {
     "lineage": "governance.cli.commands.lineage:lineage_command",
     "protected": "governance.cli.commands.protected:protected_command",
     "roles": "governance.cli.commands.roles:roles_command",
+    "erase": "governance.cli.commands.erase:erase_command",
     "docs": "governance.cli.commands.docs:docs_command",
     "lint-project": "governance.cli.commands.lint:lint_command",
     "completion": "governance.cli.commands.completion:completion_command",

@@ -7,7 +7,7 @@
 -#}
 {% macro governance_resolved_policy() -%}
 {{ return({
-    'fingerprint': 'db46536070a8af2f7b402d2d16e36aeb',
+    'fingerprint': 'b8e8babbdfc1772c8f8d5a4ab9a95c59',
     'fingerprint_sections': ['default_role', 'levels', 'masking', 'roles'],
     'generated_by': 'governance policy --write',
     'schema': 'governance',
@@ -47,6 +47,7 @@
     },
     'clearance': {
         'analyst': 3,
+        'eraser': 4,
         'finance_analyst': 4,
         'loader': 4,
         'pii_confidential': 3,
@@ -55,14 +56,32 @@
         'transformer': 4,
     },
     'roles_cleared': {
-        1: ['analyst', 'finance_analyst', 'loader', 'pii_confidential', 'pii_restricted', 'reporter', 'transformer'],
-        2: ['analyst', 'finance_analyst', 'loader', 'pii_confidential', 'pii_restricted', 'reporter', 'transformer'],
-        3: ['analyst', 'finance_analyst', 'loader', 'pii_confidential', 'pii_restricted', 'transformer'],
-        4: ['finance_analyst', 'loader', 'pii_restricted', 'transformer'],
+        1: [
+            'analyst',
+            'eraser',
+            'finance_analyst',
+            'loader',
+            'pii_confidential',
+            'pii_restricted',
+            'reporter',
+            'transformer',
+        ],
+        2: [
+            'analyst',
+            'eraser',
+            'finance_analyst',
+            'loader',
+            'pii_confidential',
+            'pii_restricted',
+            'reporter',
+            'transformer',
+        ],
+        3: ['analyst', 'eraser', 'finance_analyst', 'loader', 'pii_confidential', 'pii_restricted', 'transformer'],
+        4: ['eraser', 'finance_analyst', 'loader', 'pii_restricted', 'transformer'],
     },
     'policy_roles': {
-        3: ['LOADER', 'PII_CONFIDENTIAL', 'PII_RESTRICTED', 'TRANSFORMER'],
-        4: ['LOADER', 'PII_RESTRICTED', 'TRANSFORMER'],
+        3: ['ERASER', 'LOADER', 'PII_CONFIDENTIAL', 'PII_RESTRICTED', 'TRANSFORMER'],
+        4: ['ERASER', 'LOADER', 'PII_RESTRICTED', 'TRANSFORMER'],
     },
     'types': {
         'ARRAY': {'family': 'other', 'snowflake': 'ARRAY'},
