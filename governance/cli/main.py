@@ -46,6 +46,7 @@ COMMANDS = {
     "protected": "governance.cli.commands.protected:protected_command",
     "roles": "governance.cli.commands.roles:roles_command",
     "erase": "governance.cli.commands.erase:erase_command",
+    "retention": "governance.cli.commands.retention:retention_command",
     "docs": "governance.cli.commands.docs:docs_command",
     "lint-project": "governance.cli.commands.lint:lint_command",
     "completion": "governance.cli.commands.completion:completion_command",
