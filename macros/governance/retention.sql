@@ -84,7 +84,7 @@
 
 {# on-run-end: every retention statement, then (Snowflake) Time Travel per schema #}
 {% macro apply_retention() -%}
-    {%- if not execute or flags.WHICH not in ('run', 'build') or not var_is_true(var('governance_retention', true)) -%}
+    {%- if not execute or flags.WHICH not in ('run', 'build') or not var_is_true('governance_retention', true) -%}
         {{ return('') }}
     {%- endif -%}
     {%- set resolved = retention_policy() -%}

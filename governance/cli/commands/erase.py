@@ -73,8 +73,12 @@ def erase_command(subject_text: str, do_apply: bool, reclaim: bool, database: Pa
                                   f"{before.plan.key_relation.name}, and none erased with it")
         if before.erased_at is not None and before.pending == 0:
             run.decide("erasure_already_done", before.subject)
-            _print_plan(run, before, note=f"{before.subject} already erased ({before.erased_at:%Y-%m-%d %H:%M} UTC); "
-                                          "nothing left to erase")
+            note = f"{before.subject} already erased ({before.erased_at:%Y-%m-%d %H:%M} UTC); nothing left to erase"
+            if reclaim:
+                connection.close()
+                erasure_run.reclaim_duckdb(path)
+                note += "; database file rewritten"
+            _print_plan(run, before, note=note)
             return ExitCode.OK
         if not do_apply:
             _print_plan(run, before, note=f"{before.pending} rows to change; run with --apply to erase")
