@@ -54,11 +54,12 @@ class RelationPlan:
 
     @property
     def layer(self) -> str:
+        """raw (a source), snapshot, or the schema a model is built in (staging, marts, finance, ...)."""
         if self.node.resource_type == "source":
             return "raw"
         if self.node.resource_type == "snapshot":
             return "snapshot"
-        return "quarantine" if "rejected" in self.node.name else "model"
+        return self.node.relation[1] if self.node.relation else "model"
 
     @property
     def has_work(self) -> bool:
@@ -205,9 +206,10 @@ class _Planner:
             upstream = self.graph.nodes[edge.source[0]]
             if upstream.resource_type == "source" and _source_column(upstream, edge.source[1]) in self.json_references:
                 continue  # a field of the JSON document: its own classification says (above)
-            if edge.source in self.personal or (edge.source[1] == WHOLE_RELATION and any(
-                    uid == edge.source[0] for uid, _ in self.personal)):
+            if edge.source in self.personal:
                 return f"derived from {upstream.display}.{edge.source[1]}"
+            if edge.source[1] == WHOLE_RELATION and any(uid == edge.source[0] for uid, _ in self.personal):
+                return f"derived from every column of {upstream.display}"
         return None
 
     def relation_plan(self, node: Node) -> RelationPlan:

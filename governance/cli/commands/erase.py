@@ -72,7 +72,7 @@ def erase_command(subject_text: str, do_apply: bool, reclaim: bool, database: Pa
             raise GovernanceError(f"no {before.plan.subject.name} with key {renderer.key} in "
                                   f"{before.plan.key_relation.name}, and none erased with it")
         if before.erased_at is not None and before.pending == 0:
-            run.decide("erasure_already_done", before.subject)
+            run.decide("erasure_already_done", before.plan.subject.name)
             note = f"{before.subject} already erased ({before.erased_at:%Y-%m-%d %H:%M} UTC); nothing left to erase"
             if reclaim:
                 connection.close()
@@ -87,7 +87,7 @@ def erase_command(subject_text: str, do_apply: bool, reclaim: bool, database: Pa
         after = erasure_run.count(connection.raw, renderer)
     if after.pending or after.erased_at is None:
         raise GovernanceError(f"erasure of {after.subject} left {after.pending} rows holding values; not recorded as done")
-    run.decide("subject_erased", after.subject, statements=ran, rows=before.pending)
+    run.decide("subject_erased", after.plan.subject.name, statements=ran, rows=before.pending)
     if reclaim:
         erasure_run.reclaim_duckdb(path)
     _print_plan(run, before, note=f"erased {after.subject}: {before.pending} rows changed in "
@@ -125,6 +125,9 @@ def _print_plan(run: Any, erasure: Any, note: str = "", counted: bool = True) ->
         for column in plan.scrub:
             found = f" ({tally.mentions.get(column, 0)} rows mention the subject)" if tally else ""
             click.echo(f"      scrub mentions of email/phone in {column}{found}")
+    quiet = [plan.name for plan in erasure.plan.relations if not plan.has_work]
+    if quiet:
+        click.echo(f"  no personal column (nothing to do): {', '.join(quiet)}")
     if note:
         click.echo(note)
 
