@@ -27,6 +27,8 @@ COMPARED_RELATIONS = [
     "staging.stg_shop__payments", "staging.stg_support__tickets", "marts.dim_customers", "marts.fct_orders",
     "finance.fct_payments", "marts.fct_support_tickets",
 ]
+# builds without the data tests (test_dbt_build holds those): models and snapshots only
+BUILD = ["build", "--resource-type", "model", "--resource-type", "snapshot"]
 # the subject's values that are theirs alone, read from the raw layer before the erasure
 VALUE_QUERIES = {
     "email": "select distinct email from raw.shop_customers__ct where id = {k} and email is not null",
@@ -150,7 +152,7 @@ def erased(built_warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory)
     with duckdb.connect(str(database)) as con:
         subject, other = pick_subjects(con)
         add_tickets(con, subject, other)
-    run_dbt(["build"], PROJECT_DIR, database, target)
+    run_dbt(BUILD, PROJECT_DIR, database, target)
     with duckdb.connect(str(database), read_only=True) as con:
         values, other_values = values_of(con, subject), values_of(con, other)
     return Erased(database, target, target / "manifest.json", subject, other, values, other_values)
@@ -198,11 +200,11 @@ def test_second_erase_says_already_erased(erased: Erased, capsys: pytest.Capture
 
 
 def test_incremental_and_full_refresh_agree_and_never_bring_the_subject_back(erased: Erased) -> None:
-    run_dbt(["build"], PROJECT_DIR, erased.database, erased.target)
+    run_dbt(BUILD, PROJECT_DIR, erased.database, erased.target)
     assert find_values(erased.database, erased.values) == {}
     full = erased.database.with_name("full.duckdb")
     shutil.copy(erased.database, full)
-    run_dbt(["build", "--full-refresh"], PROJECT_DIR, full, erased.target.with_name("target-full"))
+    run_dbt([*BUILD, "--full-refresh"], PROJECT_DIR, full, erased.target.with_name("target-full"))
     assert find_values(full, erased.values) == {}
     with duckdb.connect(str(erased.database), read_only=True) as con:
         con.execute(f"attach '{full}' as full_refresh (read_only)")
@@ -229,7 +231,7 @@ def test_a_late_change_of_an_erased_subject_is_anonymised_and_a_rerun_removes_it
             from raw.shop_customers__ct where id = ? order by header__change_seq desc limit 1""",
                     [next(v for v in erased.values if "@" in v), erased.subject])
         assert len(columns) > 5
-    run_dbt(["build"], PROJECT_DIR, erased.database, erased.target)
+    run_dbt(BUILD, PROJECT_DIR, erased.database, erased.target)
     found = find_values(erased.database, erased.values)
     assert found and all(relation.startswith("raw.") for relation in found), found
     code, out = erase(erased, f"customer:{erased.subject}", "--apply", capsys=capsys)
@@ -307,7 +309,7 @@ def retained(built_warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactor
     database, target = root / "analytics.duckdb", root / "target"
     shutil.copy(built_warehouse.database, database)
     load_raw(database, "--append-batch", "--fraction", "0.05")
-    run_dbt(["build", "--vars", "{governance_retention: false}"], PROJECT_DIR, database, target)
+    run_dbt([*BUILD, "--vars", "{governance_retention: false}"], PROJECT_DIR, database, target)
     return database, target
 
 
