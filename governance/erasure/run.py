@@ -79,6 +79,7 @@ def prepare(result: PropagationResult, subject_text: str, render: str | None = N
     erasure = policy.erasure
     subject = erasure.subject(kind)
     plan = build_plan(result, subject)
+    _check_register_source(result, erasure.register_schema, erasure.register_table)
     databases = None
     if render and render != plan.dialect:
         grants = policy.grants
@@ -90,6 +91,17 @@ def prepare(result: PropagationResult, subject_text: str, render: str | None = N
         catalog = databases[1] if databases else (plan.key_relation.node.relation or ("",))[0]
         register = f"{catalog}.{register}"
     return Renderer(plan, key, erasure, register, databases)
+
+
+def _check_register_source(result: PropagationResult, schema: str, table: str) -> None:
+    """The staging models read the register as the model `erased_subjects`; it must be the relation the
+    erasure writes, or a late change of an erased subject would not be anonymised."""
+    models = [n for n in result.graph.nodes.values() if n.resource_type == "model" and n.name == "erased_subjects"]
+    relation = models[0].relation if models else None
+    if relation is None or (relation[1], relation[2]) != (schema.lower(), table.lower()):
+        found = f"{relation[1]}.{relation[2]}" if relation else "no such model"
+        raise GovernanceError(f"vars.governance.erasure.register is {schema}.{table} but the staging models read the "
+                              f"model erased_subjects ({found}); make them the same")
 
 
 def count(connection: Any, renderer: Renderer) -> Erasure:

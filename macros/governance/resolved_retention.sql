@@ -6,7 +6,7 @@
 -#}
 {% macro governance_resolved_retention() -%}
 {{ return({
-    'fingerprint': '495c78ce85a1ef2a905f50b1d11acb00',
+    'fingerprint': '5c30884803b0ae1486ea2492b09eceaf',
     'fingerprint_sections': ['erasure', 'retention'],
     'generated_by': 'governance retention --write',
     'as_of_var': 'governance_as_of',

@@ -93,7 +93,8 @@
         {%- set statement = retention_statement(entry) -%}
         {%- if statement -%}{%- do run_query(statement) -%}{%- endif -%}
     {%- endfor -%}
-    {%- if target.type == 'snowflake' -%}
+    {#- the Snowflake emulator has no Time Travel #}
+    {%- if target.type == 'snowflake' and env_var('DBT_SNOWFLAKE_EMULATOR', '0') != '1' -%}
         {%- for statement in time_travel_statements(resolved) -%}{%- do run_query(statement) -%}{%- endfor -%}
     {%- endif -%}
     {{ return('') }}

@@ -186,7 +186,7 @@ def test_erase_leaves_no_value_of_the_subject_in_any_relation(erased: Erased,
             "select description from marts.fct_support_tickets where customer_id = ? and description like '%[erased]%'",
             [erased.other]).fetchall()]
         assert bodies and all(b.startswith("Please call my neighbour at [erased] or write to [erased]") for b in bodies)
-        register = con.execute("select * from governance.erased_subjects").fetchall()
+        register = con.execute("select * from staging.erased_subjects").fetchall()
         assert [(r[0], r[1]) for r in register] == [("customer", str(erased.subject))]
         assert len(register[0]) == 3  # subject type, key, time: nothing else
         # the rows stay (orders and payments keep their amounts), without the person
@@ -269,7 +269,7 @@ def test_an_interrupted_erase_keeps_nothing_and_a_rerun_completes(erased: Erased
     assert code == 2 and "stopped before it committed" in out and "erased customer" not in out, out
     assert find_values(erased.database, erased.other_values)
     with duckdb.connect(str(erased.database), read_only=True) as con:
-        assert con.execute("select count(*) from governance.erased_subjects where subject_key = ?",
+        assert con.execute("select count(*) from staging.erased_subjects where subject_key = ?",
                            [str(subject)]).fetchone()[0] == 0
     monkeypatch.setattr(erasure_run, "apply", original)
     code, out = erase(erased, f"customer:{subject}", "--apply", capsys=capsys)

@@ -81,10 +81,9 @@ def test_permifrost_offline_validation_passes_and_design_holds(manifest: Path) -
     assert roles["loader"]["privileges"]["tables"]["write"] == ["analytics.raw.*"]
     assert "write" not in roles["transformer"]["privileges"]["schemas"] or \
         "analytics.raw" not in roles["transformer"]["privileges"]["schemas"]["write"]
-    # ... and the register of erased subjects (governance), which staging reads
-    assert sorted(roles["transformer"]["privileges"]["tables"]["read"]) == ["analytics.governance.*", "analytics.raw.*"]
-    # the erasure operator writes raw and the register (and the relations dbt builds: anonymised rows)
-    assert {"analytics.raw.*", "analytics.governance.*"} <= set(roles["eraser"]["privileges"]["tables"]["write"])
+    assert roles["transformer"]["privileges"]["tables"]["read"] == ["analytics.raw.*"]
+    # the erasure operator writes raw, and the relations dbt builds (anonymised rows, the register in staging)
+    assert {"analytics.raw.*", "analytics.staging.*"} <= set(roles["eraser"]["privileges"]["tables"]["write"])
     assert set(roles["transformer"]["privileges"]["schemas"]["write"]) == {
         f"analytics.{s}" for s in ("staging", "intermediate", "marts", "finance", "snapshots", "reference")}
     # finance holds level 4: readable only by level-4-cleared roles; marts by every reader
@@ -284,7 +283,7 @@ def test_unknown_classification_in_model_yaml_names_the_file(manifest: Path, pro
      "vars.governance.roles.finance_analyst.member_of", "undefined role 'pii_restrictd'"),
     ("          warehouses: [reporting]", "          warehouses: [reportng]",
      "vars.governance.grants.roles.reporter.warehouses[0]", "undefined warehouse 'reportng'"),
-    ("          read: [raw, governance]", "          read: [raw, governance]\n          reed: [marts]",
+    ("          read: [raw]", "          read: [raw]\n          reed: [marts]",
      "vars.governance.grants.roles.transformer.reed", "unknown key"),
     ("        reporter:\n          warehouses: [reporting]\n",
      "        reporter:\n          warehouses: [reporting]\n          write: [marts]\n",
