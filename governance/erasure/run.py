@@ -87,19 +87,25 @@ def prepare(result: PropagationResult, subject_text: str, render: str | None = N
         databases = (model_db, grants.source_database if grants and grants.source_database else model_db)
         plan.dialect = render
     register = f"{erasure.register_schema}.{erasure.register_table}"
-    if plan.dialect != "duckdb":
-        catalog = databases[1] if databases else (plan.key_relation.node.relation or ("",))[0]
+    if plan.dialect != "duckdb":  # the register is a model: in the database dbt builds into
+        catalog = databases[0] if databases else _register_relation(result)[0]
         register = f"{catalog}.{register}"
     return Renderer(plan, key, erasure, register, databases)
+
+
+def _register_relation(result: PropagationResult) -> tuple[str, str, str]:
+    for node in result.graph.nodes.values():
+        if node.resource_type == "model" and node.name == "erased_subjects" and node.relation:
+            return node.relation
+    raise GovernanceError("the project has no model erased_subjects (the register of erased subjects)")
 
 
 def _check_register_source(result: PropagationResult, schema: str, table: str) -> None:
     """The staging models read the register as the model `erased_subjects`; it must be the relation the
     erasure writes, or a late change of an erased subject would not be anonymised."""
-    models = [n for n in result.graph.nodes.values() if n.resource_type == "model" and n.name == "erased_subjects"]
-    relation = models[0].relation if models else None
-    if relation is None or (relation[1], relation[2]) != (schema.lower(), table.lower()):
-        found = f"{relation[1]}.{relation[2]}" if relation else "no such model"
+    relation = _register_relation(result)
+    if (relation[1], relation[2]) != (schema.lower(), table.lower()):
+        found = f"{relation[1]}.{relation[2]}"
         raise GovernanceError(f"vars.governance.erasure.register is {schema}.{table} but the staging models read the "
                               f"model erased_subjects ({found}); make them the same")
 
