@@ -86,10 +86,9 @@ def prepare(result: PropagationResult, subject_text: str, render: str | None = N
         model_db = grants.database if grants and grants.database else "analytics"
         databases = (model_db, grants.source_database if grants and grants.source_database else model_db)
         plan.dialect = render
-    register = f"{erasure.register_schema}.{erasure.register_table}"
-    if plan.dialect != "duckdb":  # the register is a model: in the database dbt builds into
-        catalog = databases[0] if databases else _register_relation(result)[0]
-        register = f"{catalog}.{register}"
+    catalog, schema, table = _register_relation(result)  # a model: where dbt builds it for this target
+    register = f"{schema}.{table}" if plan.dialect == "duckdb" else \
+        f"{databases[0] if databases else catalog}.{schema}.{table}"
     return Renderer(plan, key, erasure, register, databases)
 
 
@@ -104,7 +103,9 @@ def _check_register_source(result: PropagationResult, schema: str, table: str) -
     """The staging models read the register as the model `erased_subjects`; it must be the relation the
     erasure writes, or a late change of an erased subject would not be anonymised."""
     relation = _register_relation(result)
-    if (relation[1], relation[2]) != (schema.lower(), table.lower()):
+    # a developer target prefixes the schema (DBT_JDOE_STAGING); production and DuckDB use it as is
+    built_schema = relation[1]
+    if relation[2] != table.lower() or not (built_schema == schema.lower() or built_schema.endswith(f"_{schema.lower()}")):
         found = f"{relation[1]}.{relation[2]}"
         raise GovernanceError(f"vars.governance.erasure.register is {schema}.{table} but the staging models read the "
                               f"model erased_subjects ({found}); make them the same")
