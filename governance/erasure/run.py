@@ -142,6 +142,8 @@ def apply(connection: Any, renderer: Renderer,
         connection.execute("commit")
     except BaseException as exc:
         connection.execute("rollback")
+        if not isinstance(exc, Exception):
+            raise  # Ctrl-C: rolled back; the command line says "interrupted" (exit 130)
         raise ErasureInterrupted(f"erasure of {renderer.plan.subject.name}:{renderer.key} stopped before it "
                                  f"committed ({type(exc).__name__}); nothing of it was kept. Run it again") from exc
     return len(statements)
