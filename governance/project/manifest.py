@@ -14,6 +14,11 @@ where the key is a hash of:
 So a second `governance lineage` or `governance check` on an unchanged project reads the cached
 manifest in milliseconds instead of compiling for ten seconds; any edit, another target or other
 vars compile afresh. `--manifest PATH` (every command) reads that file instead and runs no dbt.
+
+A compile has a `branch`: None is dbt's own compile (against an empty warehouse, so every incremental
+model renders its full-refresh SQL); "incremental" renders every incremental model's and snapshot's
+incremental SQL (the project's `is_incremental()` override reads the var `governance_lineage_branch`),
+cached beside it under the same key, so lineage checks both branches of what runs.
 """
 
 from __future__ import annotations
@@ -35,7 +40,9 @@ if TYPE_CHECKING:
     from governance.project.profiles import Target
 
 KINDS = ("parse", "compile")
-KEEP_CACHED = 4  # cached manifests kept per project (the newest)
+BRANCHES = ("incremental",)  # compiles of another branch than dbt's own (see above)
+BRANCH_VAR = "governance_lineage_branch"
+KEEP_CACHED = 6  # cached compiles kept per project, the newest (a compile and its incremental branch are two)
 ENV_VAR_CALL = re.compile(r"""env_var\(\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]""")
 ROOT_FILES = ("dbt_project.yml", "packages.yml", "dependencies.yml", "selectors.yml", "package-lock.yml")
 INPUT_SUFFIXES = frozenset({".sql", ".yml", ".yaml", ".csv", ".md", ".jinja", ".json"})
@@ -123,13 +130,17 @@ class ManifestProvider:
         self.last_was_cached: bool | None = None
         self._key: str | None = None
 
-    def path(self, kind: str = "compile", manifest: Path | None = None) -> Path:
-        """The manifest file: `manifest` when given; else a cached one for these inputs; else dbt runs."""
+    def path(self, kind: str = "compile", manifest: Path | None = None, branch: str | None = None) -> Path:
+        """The manifest file: `manifest` when given; else a cached one for these inputs; else dbt runs.
+        `branch` (compile only): "incremental" for the compile of every incremental model's incremental SQL."""
         if manifest is not None:
             self.last_was_cached = None
             return manifest
         assert kind in KINDS, kind
         key = self.key()
+        if branch is not None:
+            assert kind == "compile" and branch in BRANCHES, (kind, branch)
+            return self._compile_branch(key, branch)
         wanted = ("compile",) if kind == "compile" else ("compile", "parse")
         for candidate in wanted:
             cached = self.cache_dir / f"{key}-{candidate}" / "manifest.json"
@@ -149,8 +160,24 @@ class ManifestProvider:
         self._prune()
         return folder / "manifest.json"
 
-    def get(self, kind: str = "compile", manifest: Path | None = None) -> dict[str, Any]:
-        return load_manifest(self.path(kind, manifest))
+    def get(self, kind: str = "compile", manifest: Path | None = None, branch: str | None = None) -> dict[str, Any]:
+        return load_manifest(self.path(kind, manifest, branch))
+
+    def _compile_branch(self, key: str, branch: str) -> Path:
+        folder = self.cache_dir / f"{key}-compile-{branch}"
+        cached = folder / "manifest.json"
+        if cached.is_file():
+            os.utime(folder)
+            return cached
+        from governance.project.runner import run_dbt
+
+        building = folder.with_name(folder.name + ".partial")
+        shutil.rmtree(building, ignore_errors=True)
+        run_dbt(self.project, "compile", building, {BRANCH_VAR: branch})
+        shutil.rmtree(folder, ignore_errors=True)
+        building.rename(folder)
+        self._prune()
+        return cached
 
     # --- the cache key -----------------------------------------------------------------------------
 
