@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 KINDS = ("parse", "compile")
 BRANCHES = ("incremental",)  # compiles of another branch than dbt's own (see above)
 BRANCH_VAR = "governance_lineage_branch"
+PARTIAL_PARSE = "partial_parse.msgpack"  # dbt's parse state in a target path
 KEEP_CACHED = 6  # cached compiles kept per project, the newest (a compile and its incremental branch are two)
 ENV_VAR_CALL = re.compile(r"""env_var\(\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]""")
 ROOT_FILES = ("dbt_project.yml", "packages.yml", "dependencies.yml", "selectors.yml", "package-lock.yml")
@@ -151,9 +152,8 @@ class ManifestProvider:
         from governance.project.runner import run_dbt
 
         folder = self.cache_dir / f"{key}-{kind}"
-        building = folder.with_name(folder.name + ".partial")
-        shutil.rmtree(building, ignore_errors=True)
-        run_dbt(self.project, kind, building)
+        building = self._start(folder)
+        run_dbt(self.project, kind, building, database=self.cache_dir / f"{kind}.duckdb")
         shutil.rmtree(folder, ignore_errors=True)
         building.rename(folder)
         self.last_was_cached = False
@@ -171,9 +171,8 @@ class ManifestProvider:
             return cached
         from governance.project.runner import run_dbt
 
-        building = folder.with_name(folder.name + ".partial")
-        shutil.rmtree(building, ignore_errors=True)
-        run_dbt(self.project, "compile", building, {BRANCH_VAR: branch})
+        building = self._start(folder)
+        run_dbt(self.project, "compile", building, {BRANCH_VAR: branch}, database=self.cache_dir / "compile.duckdb")
         shutil.rmtree(folder, ignore_errors=True)
         building.rename(folder)
         self._prune()
@@ -272,6 +271,20 @@ class ManifestProvider:
             return find_profiles(self.project)
         except ProjectError:
             return None
+
+    def _start(self, folder: Path) -> Path:
+        """A fresh folder to compile into, seeded with dbt's partial-parse state of the newest cached
+        compile of the same kind and branch (dbt then re-parses only the files that changed, and parses
+        afresh when anything else that matters differs: vars, profile, dbt version)."""
+        building = folder.with_name(folder.name + ".partial")
+        shutil.rmtree(building, ignore_errors=True)
+        building.mkdir(parents=True)
+        suffix = folder.name.split("-", 1)[1]
+        earlier = sorted((p for p in self.cache_dir.glob(f"*-{suffix}") if p.name.split("-", 1)[1] == suffix
+                          and (p / PARTIAL_PARSE).is_file()), key=lambda p: p.stat().st_mtime, reverse=True)
+        if earlier:
+            shutil.copy2(earlier[0] / PARTIAL_PARSE, building / PARTIAL_PARSE)
+        return building
 
     def _prune(self) -> None:
         entries = sorted((p for p in self.cache_dir.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime,

@@ -37,9 +37,12 @@ def _environment(overrides: dict[str, str]) -> Iterator[None]:
                 os.environ[key] = value
 
 
-def run_dbt(project: DbtProject, command: str, target_path: Path, extra_vars: dict[str, str] | None = None) -> Path:
+def run_dbt(project: DbtProject, command: str, target_path: Path, extra_vars: dict[str, str] | None = None,
+            database: Path | None = None) -> Path:
     """Run `dbt <command>` (parse or compile) for `project` into `target_path`; return the manifest.
-    `extra_vars` are added to the project's `--vars` (e.g. the branch of a lineage compile)."""
+    `extra_vars` are added to the project's `--vars` (e.g. the branch of a lineage compile); `database` is
+    the empty DuckDB file a DuckDB profile of this layout compiles against (default: one in target_path;
+    a stable one keeps dbt's partial parsing usable from one compile to the next)."""
     import json
 
     assert command in COMMANDS, command
@@ -60,7 +63,7 @@ def run_dbt(project: DbtProject, command: str, target_path: Path, extra_vars: di
     # warehouse (compiled SQL is full-refresh SQL; incremental branches only add filters).
     overrides = {"DBT_TARGET_PATH": str(target_path), "DBT_LOG_PATH": str(target_path / "logs")}
     if "DBT_DUCKDB_PATH" not in os.environ:
-        overrides["DBT_DUCKDB_PATH"] = str(target_path / f"{command}.duckdb")
+        overrides["DBT_DUCKDB_PATH"] = str(database or target_path / f"{command}.duckdb")
     output = io.StringIO()
     from dbt.cli.main import dbtRunner
 
