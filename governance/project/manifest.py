@@ -15,10 +15,12 @@ So a second `governance lineage` or `governance check` on an unchanged project r
 manifest in milliseconds instead of compiling for ten seconds; any edit, another target or other
 vars compile afresh. `--manifest PATH` (every command) reads that file instead and runs no dbt.
 
-A compile has a `branch`: None is dbt's own compile (against an empty warehouse, so every incremental
-model renders its full-refresh SQL); "incremental" renders every incremental model's and snapshot's
-incremental SQL (the project's `is_incremental()` override reads the var `governance_lineage_branch`),
-cached beside it under the same key, so lineage checks both branches of what runs.
+A compile renders one branch of every incremental model and snapshot, named by the var
+`governance_lineage_branch` that the project's `is_incremental()` (the governance package's) reads, with
+no warehouse lookup: the default compile renders the full refresh (so it is the same on every target and
+whatever the warehouse holds), `branch="incremental"` the incremental SQL, cached beside it under the same
+key, so lineage checks both branches of what runs. A project whose is_incremental() is dbt's own ignores
+the var (its default compile runs against an empty DuckDB file, or its warehouse).
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ if TYPE_CHECKING:
     from governance.project.profiles import Target
 
 KINDS = ("parse", "compile")
-BRANCHES = ("incremental",)  # compiles of another branch than dbt's own (see above)
+BRANCHES = ("incremental",)  # compiles of another branch than the default full refresh (see above)
 BRANCH_VAR = "governance_lineage_branch"
 PARTIAL_PARSE = "partial_parse.msgpack"  # dbt's parse state in a target path
 KEEP_CACHED = 6  # cached compiles kept per project, the newest (a compile and its incremental branch are two)
@@ -153,7 +155,8 @@ class ManifestProvider:
 
         folder = self.cache_dir / f"{key}-{kind}"
         building = self._start(folder)
-        run_dbt(self.project, kind, building, database=self.cache_dir / f"{kind}.duckdb")
+        run_dbt(self.project, kind, building, {BRANCH_VAR: "full_refresh"} if kind == "compile" else None,
+                database=self.cache_dir / f"{kind}.duckdb")
         shutil.rmtree(folder, ignore_errors=True)
         building.rename(folder)
         self.last_was_cached = False
