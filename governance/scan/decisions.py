@@ -122,14 +122,23 @@ def list_findings(part: Evidence, t: Thresholds) -> dict[str, EntityFinding]:
     place = part.shares_of("LOCATION")
     person = part.shares_of("PERSON")
     named_place, named_person = "LOCATION" in part.signals, "PERSON" in part.signals
-    if (place >= t.place_share and not named_person) or (named_place and place >= t.named_place_share):
+    if (place >= t.place_share and not named_person and places_outweigh_names(place, person)) or (
+        named_place and place >= t.named_place_share
+    ):
         out["LOCATION"] = finding("LOCATION", 0.8, place, named_place, t)
     elif part.legal_share < 0.1 and (
-        (person >= t.name_share and place < t.place_share and not (part.signals - {"PERSON"}))
+        (person >= t.name_share and not places_outweigh_names(place, person) and not (part.signals - {"PERSON"}))
         or (named_person and person >= t.named_name_share)
     ):
         out["PERSON"] = finding("PERSON", 0.8, person, named_person, t)
     return out
+
+
+def places_outweigh_names(place: float, person: float) -> bool:
+    """Many towns bear family names (a gazetteer of every town of 500 people holds half the common
+    English surnames) and some family names are towns: when a column fits both lists, the list it fits
+    better says what it is. Both are personal at the same level; a tie reads as persons."""
+    return place > person
 
 
 def postcode_findings(part: Evidence, t: Thresholds) -> dict[str, EntityFinding]:

@@ -138,10 +138,13 @@ def test_phones_and_cards_stored_as_numbers_are_judged_by_value() -> None:
 
 
 def test_phone_region_comes_from_the_country_column_or_the_majority_prefix() -> None:
-    columns = [ColumnInfo("land", "VARCHAR"), ColumnInfo("telefon", "VARCHAR")]
-    assert infer_region(columns, {"land": ["DE"] * 5 + ["AT"], "telefon": ["030 1234567"]}) is None  # not "country"
-    columns[0] = ColumnInfo("country", "VARCHAR")
-    assert infer_region(columns, {"country": ["DE"] * 5 + ["AT"], "telefon": []}) == "DE"
+    columns = [ColumnInfo("state", "VARCHAR"), ColumnInfo("telefon", "VARCHAR")]
+    assert infer_region(columns, {"state": ["DE"] * 5 + ["AT"], "telefon": ["030 1234567"]}) is None  # not a country
+    for name in ("country", "land", "pays", "kraj", "ship_country"):  # "land": German, Dutch, Nordic
+        columns[0] = ColumnInfo(name, "VARCHAR")
+        assert infer_region(columns, {name: ["DE"] * 5 + ["AT"], "telefon": []}) == "DE", name
+    # the sample holds distinct values: a column of several countries names no region
+    assert infer_region(columns, {"ship_country": ["DE", "AT", "FR"], "telefon": []}) is None
     assert infer_region([ColumnInfo("p", "VARCHAR")], {"p": ["+48 512 345 678"] * 6}) == "PL"
 
 
