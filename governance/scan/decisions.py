@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from governance.scan.recognizers import ColumnEvidence, Hit
 from governance.scan.recognizers.dates import parse_date
+from governance.scan.recognizers.national_ids import EUROPEAN_ID_RECOGNIZERS
 from governance.scan.results import EntityFinding
 from governance.scan.thresholds import Thresholds
 
@@ -17,6 +18,7 @@ FREE_TEXT_ENTITIES = ("EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE
 # entities confirmed by a checksum whose random look-alikes pass it now and then: need most values
 CHECKSUM_ENTITIES = (
     "US_SSN", "DE_TAX_ID", "FR_NIR", "IT_FISCAL_CODE", "ES_NIF", "NL_BSN", "PL_PESEL", "UK_NINO", "SWIFT_CODE",
+    *(r.entity for r in EUROPEAN_ID_RECOGNIZERS),
 )
 # entities whose values a column name alone may claim in a numeric column
 NUMERIC_NAME_ENTITIES = ("PHONE_NUMBER", "CREDIT_CARD", "POSTAL_CODE", "IBAN_CODE", *CHECKSUM_ENTITIES)
