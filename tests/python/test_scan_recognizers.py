@@ -254,3 +254,24 @@ def test_companies_with_other_european_legal_forms_are_not_persons(locale: str) 
 @pytest.mark.parametrize("locale", ["hu_HU", "ro_RO"])
 def test_streets_in_other_european_languages(locale: str) -> None:
     assert "STREET_ADDRESS" in decided("c07", "VARCHAR", faker_values(locale, "street_address")), locale
+
+
+def test_an_address_ending_in_a_postcode_and_a_known_town_is_an_address_whatever_its_street_word(monkeypatch) -> None:
+    from governance.scan.recognizers import address
+
+    addresses = [v.replace("\n", ", ") for v in faker_values("hr_HR", "address")]  # "Medvedgradska 9a, 10000 Zagreb"
+    assert "STREET_ADDRESS" in decided("c07", "VARCHAR", addresses)
+    monkeypatch.setattr(address, "ends_with_postcode_and_town", lambda value: False)  # mutation: street words only
+    assert "STREET_ADDRESS" not in decided("c07", "VARCHAR", addresses)
+
+
+def test_surnames_with_lower_case_particles_count_as_names(monkeypatch) -> None:
+    from governance.scan.recognizers import person
+
+    family = [v for where, _, values, _ in columns_of("PERSON") if where == "de_DE.family" for v in values]
+    with_particles = [f"{('van der', 'von', 'de', 'di')[i % 4]} {name}" for i, name in enumerate(family)]
+    assert person.name_shares(with_particles).names >= T.name_share
+    assert decided("c07", "VARCHAR", with_particles) == {"PERSON"}
+    assert not person.capitalised_name("auch Schlauchin") and not person.capitalised_name("van der")
+    monkeypatch.setattr(person, "capitalised_name", lambda value: value[0].isupper())  # mutation: the old check
+    assert person.name_shares(with_particles).names == 0.0

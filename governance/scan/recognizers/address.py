@@ -99,6 +99,23 @@ def street_like(value: str) -> bool:
     return (words[0] in STREET_WORDS or raw[0] in DOTTED_WORDS) and len(words) >= 2 and not any(ch.isdigit() for ch in value)
 
 
+# the end of a postal address in most European countries: ", [country prefix-]postcode town"
+_POSTAL_TAIL = re.compile(
+    r",\s*(?:[A-Z]{1,3}-)?(?:\d{4,6}|\d{3} \d{2}|\d{2}-\d{3}|\d{4}-\d{3}|[1-9]\d{3} ?[A-Z]{2})\s+([^\d,]{2,60})$"
+)
+
+
+def ends_with_postcode_and_town(value: str) -> bool:
+    """`…, 8000 Aarhus C`, `…, 00-950 Warszawa`, `…, 1010 Wien`: a postcode and a known town end the
+    value (whatever the street is called before it)."""
+    match = _POSTAL_TAIL.search(value.strip())
+    if match is None:
+        return False
+    town = match.group(1).strip().lower()
+    known = places()
+    return town in known or town.rsplit(" ", 1)[0] in known  # "aarhus c", "berlin mitte"
+
+
 class StreetAddressRecognizer(ValueRecognizer):
     entity = "STREET_ADDRESS"
     names = (
@@ -112,7 +129,7 @@ class StreetAddressRecognizer(ValueRecognizer):
         return len(value) >= 5
 
     def analyze(self, value: str, region: str | None = None) -> list[Hit]:
-        if street_like(value):
+        if street_like(value) or (len(value) <= 200 and ends_with_postcode_and_town(value)):
             return [Hit(self.entity, 0, len(value), 0.7, True)]
         return []
 

@@ -42,12 +42,20 @@ class NameShares:
     distinct: int
 
 
+def capitalised_name(value: str) -> bool:
+    """A name starts with a capital once its leading particles are set aside (`van der Berg`,
+    `de Dardel`, `di Stefano` are capitalised names; `auch` is not a particle)."""
+    words = value.split()
+    first = next((w for w in words if w.lower() not in PARTICLES), "")
+    return first[:1].isupper()
+
+
 def name_shares(values: list[str]) -> NameShares:
     given, family, known_places = given_names(), family_names(), places()
     names = legal = placed = 0
     for value in values:
         v = value.strip()
-        if len(v) < 2 or len(v) > 60 or _BAD.search(v) or not v[0].isupper():
+        if len(v) < 2 or len(v) > 60 or _BAD.search(v) or not capitalised_name(v):
             continue
         lowered = v.lower()
         raw = lowered.replace(",", " ").split()
