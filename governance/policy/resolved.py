@@ -69,7 +69,7 @@ COMMAND = "governance policy --write"
 MACRO_NAME = "governance_resolved_policy"
 RELATIVE_PATH = Path("governance") / "resolved_policy.sql"  # under the project's first macro path
 # The sections of vars.governance the resolved policy is computed from (the fingerprint covers them).
-FINGERPRINT_SECTIONS = ("default_role", "levels", "masking", "roles")
+FINGERPRINT_SECTIONS = ("default_role", "entity_levels", "levels", "masking", "roles")
 # Type names listed one by one; a name outside the list is looked up by prefix, then `unknown_type`.
 KNOWN_TYPES = sorted({
     *TEXT_TYPES, *NUMBER_TYPES, *FLOAT_TYPES, "DATE", *TIMESTAMP_NTZ_TYPES, *TIMESTAMP_LTZ_TYPES,
