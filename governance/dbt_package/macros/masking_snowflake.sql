@@ -111,8 +111,23 @@
     {{ return(statements) }}
 {%- endmacro %}
 
+{# Why a plan's keyed-hash columns cannot be masked now ('' when they can). #}
+{% macro snowflake__keyed_hash_problem(policy, plan) -%}
+    {%- for entry in plan if entry['mask'] == 'hash' -%}
+        {%- if loop.first and governance.hash_key(policy) == '' -%}
+            {{ return(entry['name'] ~ " is masked with a keyed hash, but environment variable " ~ policy['hash_key_env']
+                      ~ " (vars.governance.masking.hash_key_env) is not set") }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return('') }}
+{%- endmacro %}
+
 {% macro snowflake__create_masks() -%}
     {%- if not execute -%}{{ return('') }}{%- endif -%}
+    {%- set problems = governance.snowflake__graph_problems(governance.resolved_policy(), graph.nodes.values()) -%}
+    {%- if problems -%}
+        {{ exceptions.raise_compiler_error("masking: refusing to run (nothing was created): " ~ problems | join('; ')) }}
+    {%- endif -%}
     {%- for statement in governance.snowflake__create_masks_statements(governance.resolved_policy()) -%}
         {%- do run_query(statement) -%}
     {%- endfor -%}
