@@ -11,7 +11,8 @@ in for what only a real account does, and nothing else:
 - runs a CREATE whose column list carries masking policies without that column list (fakesnow rejects
   the policies, and mistranslates some queries under a typed column list; the query alone gives the
   same columns), and remembers which policy each column was created with;
-- answers INFORMATION_SCHEMA.POLICY_REFERENCES from what it remembered.
+- answers INFORMATION_SCHEMA.POLICY_REFERENCES from what it remembered, and the run-start check of the
+  masking key's vault with RECORDER_VAULT (`ready`, the default, or `empty`: no active key).
 The recorded list is written as JSON: [{"sql": ..., "node": ...}]. The raw layer is copied from a
 DuckDB file first (not recorded).
 """
@@ -28,7 +29,8 @@ from typing import Any
 GOVERNANCE_DDL = re.compile(
     r"^\s*(create|alter|drop)\s+(or\s+replace\s+)?(masking policy|secure function|function|tag)\b"
     r"|^\s*alter\s+(table|view)\s+\S+\s+modify\s+column\s+\S+\s+(set|unset)\s+masking policy"
-    r"|^\s*(grant|revoke)\b|^\s*(insert into|update|create table if not exists)\s+\S*masking_keys",
+    r"|^\s*(grant|revoke)\b|^\s*(insert into|update|create table if not exists)\s+\S*masking_keys"
+    r"|^\s*create schema .* with managed access",
     re.IGNORECASE,
 )
 CREATE = re.compile(r"^\s*create\s+(or\s+replace\s+)?(transient\s+|secure\s+)?(table|view)\s+([\w.\"]+)", re.IGNORECASE)
@@ -36,6 +38,7 @@ CREATE = re.compile(r"^\s*create\s+(or\s+replace\s+)?(transient\s+|secure\s+)?(t
 COLUMN_POLICY = re.compile(r"^\s*\"?([^\"\s]+)\"?\s[^\n]*?with masking policy\s+([\w.\"$]+)",
                            re.IGNORECASE | re.MULTILINE)
 SAMPLE_ROWS = 300  # rows per raw table copied: the statements, not the data, are under test
+VAULT_CHECK = re.compile(r"GOVERNANCE_KEYED_HASH\('governance-preflight'\) is not null as vault_ready", re.IGNORECASE)
 POLICY_REFERENCES = re.compile(r"policy_references\(\s*ref_entity_name\s*=>\s*'([^']+)'", re.IGNORECASE)
 
 
@@ -79,6 +82,9 @@ def main(argv: list[str]) -> int:
             attached[created.group(4).replace('"', "").upper()] = {
                 column.upper(): policy.replace('"', "").upper() for column, policy in COLUMN_POLICY.findall(body)}
             command = without_column_list(command, command.index(created.group(4)) + len(created.group(4)))
+        if VAULT_CHECK.search(body):
+            ready = os.environ.get("RECORDER_VAULT", "ready") == "ready"
+            return original(self, f"select {str(ready).lower()} as vault_ready", None)
         references = POLICY_REFERENCES.search(body)
         if references:
             rows = attached.get(references.group(1).replace('"', "").upper(), {})

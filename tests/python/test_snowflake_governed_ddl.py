@@ -10,7 +10,7 @@ classification and the policy (Python's reading, governance.policy.masking):
   snapshot, seed) already names the right masking policy on every classified column, and no
   ALTER ... SET MASKING POLICY follows (the post-hook finds nothing to do);
 - every policy a CREATE names was created earlier in the run;
-- a failed pre-flight (keyed hash without its key) stops the model before any CREATE of it;
+- a failed pre-flight (the masking key's vault without an active key) stops the run before any CREATE;
 - the pre-flight checks themselves (unsupported types, case clashes, dynamic tables, transient
   temp relations) for given inputs, and `governance_ddl: false` refused outside the emulator.
 """
@@ -27,8 +27,7 @@ from typing import Any
 
 import pytest
 import sqlglot
-from conftest import AS_OF, PROJECT_DIR, copy_project, dbt_env, load_raw, run_dbt
-from masking_support import inject_classification
+from conftest import AS_OF, PROJECT_DIR, dbt_env, load_raw, run_dbt
 from sqlglot import exp
 
 from governance.masking.rules import classified_nodes
@@ -78,8 +77,8 @@ def recording(tmp_path_factory: pytest.TempPathFactory) -> Recording:
     """seed, then the customer, payment and support marts and everything upstream, then the same
     again (incremental merges), then the snapshots."""
     root = tmp_path_factory.mktemp("governed_ddl")
-    rec = record(PROJECT_DIR, root, ["seed", f"run --select {SELECTION}", f"run --select {SELECTION}", "snapshot --select snap_customers"],
-                 GOVERNANCE_MASKING_HASH_KEY="recorder-key")
+    invocations = ["seed", f"run --select {SELECTION}", f"run --select {SELECTION}", "snapshot --select snap_customers"]
+    rec = record(PROJECT_DIR, root, invocations)
     for result in rec.results:
         assert result["success"], result
     return rec
@@ -225,17 +224,15 @@ def test_incremental_runs_write_into_the_policy_carrying_table(recording: Record
 
 # --- a failed pre-flight creates nothing -------------------------------------------------------------
 
-def test_missing_key_stops_the_model_before_any_create(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "project")
-    email = {"classification": 3, "pii": ["EMAIL_ADDRESS"], "mask_as": "join_key"}
-    inject_classification(project, {"models/marts/core/_core__models.yml": {"dim_customers": {"email": email}}})
-    rec = record(project, tmp_path, ["seed", "run --select +dim_customers"])  # no GOVERNANCE_MASKING_HASH_KEY
-    assert rec.results[0]["success"] and not rec.results[1]["success"]
-    made = {relation_name(c) for _, c in creates(rec.statements)}
-    assert f"{DATABASE}.CI_MARTS.DIM_CUSTOMERS" not in made, "dim_customers was created though its key is missing"
-    assert f"{DATABASE}.CI_STAGING.STG_SHOP__CUSTOMERS" in made, "the upstream models should still build"
+def test_missing_key_stops_the_run_before_any_create(tmp_path: Path) -> None:
+    """The hash-key check used to raise only after CTAS, leaving the relation unmasked. Now a vault
+    without an active key stops the run at its start: no table or view is created at all."""
+    rec = record(PROJECT_DIR, tmp_path, [f"run --select {SELECTION}"], RECORDER_VAULT="empty")
+    assert not rec.results[0]["success"]
+    assert creates(rec.statements) == []
+    assert any("vault_ready" in s for s in rec.statements)
     log = (rec.target / "logs" / "dbt.log").read_text(errors="replace")
-    assert "refusing to create" in log and "GOVERNANCE_MASKING_HASH_KEY" in log
+    assert "refusing to run" in log and "governance.deploy_masking" in log
 
 
 # --- the pre-flight checks for given inputs ----------------------------------------------------------
@@ -243,7 +240,7 @@ def test_missing_key_stops_the_model_before_any_create(tmp_path: Path) -> None:
 def preflight(tmp_path: Path, cases: list[dict[str, Any]], nodes: list[dict[str, Any]]) -> dict[str, Any]:
     args = json.dumps({"cases": cases, "nodes": nodes})
     result = run_dbt(["run-operation", "governance.render_snowflake_preflight", "--args", args], PROJECT_DIR,
-                     tmp_path / "x.duckdb", tmp_path / "target", GOVERNANCE_MASKING_HASH_KEY="k")
+                     tmp_path / "x.duckdb", tmp_path / "target")
     line = next(x for x in result.stdout.splitlines() if "GOVERNANCE_PREFLIGHT " in x)
     return json.loads(line.split("GOVERNANCE_PREFLIGHT ", 1)[1])
 

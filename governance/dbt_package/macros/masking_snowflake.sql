@@ -60,7 +60,7 @@
     {%- elif mask == 'keep_last_4' -%}
         {%- set expr = "case when length(" ~ val ~ ") <= 4 then repeat('*', length(" ~ val ~ ")) else repeat('*', length(" ~ val ~ ") - 4) || right(" ~ val ~ ", 4) end" -%}
     {%- elif mask == 'hash' -%}
-        {%- set expr = "sha2(" ~ governance.snowflake__literal(governance.hash_key(policy)) ~ " || " ~ val ~ ", 256)" -%}
+        {%- set expr = governance.snowflake__policy_schema(policy) ~ ".GOVERNANCE_KEYED_HASH(" ~ val ~ ")" -%}
     {%- elif mask == 'zero' -%}
         {%- set expr = '0' -%}
     {%- elif mask == 'truncate_to_year' -%}
@@ -97,29 +97,74 @@
 {%- endmacro %}
 
 {# Every base policy of the resolved policy (per masked level: VARCHAR per text category, and each
-   other type). A keyed-hash policy is left out while its key is not set. #}
+   other type). The keyed-hash policies call the vault's function (snowflake__vault_statements). #}
 {% macro snowflake__create_masks_statements(policy) -%}
     {%- set statements = ['create schema if not exists ' ~ governance.snowflake__policy_schema(policy)] -%}
     {%- for level in policy['masked_levels'] -%}
         {%- for base in policy['snowflake_base_policies'][level] -%}
-            {%- if base['mask'] != 'hash' or governance.hash_key(policy) != '' -%}
-                {%- do statements.extend(governance.snowflake__policy_ddl(
-                        policy, level, base['type'], base['category'], base['mask'])) -%}
-            {%- endif -%}
+            {%- do statements.extend(governance.snowflake__policy_ddl(
+                    policy, level, base['type'], base['category'], base['mask'])) -%}
         {%- endfor -%}
     {%- endfor -%}
     {{ return(statements) }}
 {%- endmacro %}
 
-{# Why a plan's keyed-hash columns cannot be masked now ('' when they can). #}
-{% macro snowflake__keyed_hash_problem(policy, plan) -%}
-    {%- for entry in plan if entry['mask'] == 'hash' -%}
-        {%- if loop.first and governance.hash_key(policy) == '' -%}
-            {{ return(entry['name'] ~ " is masked with a keyed hash, but environment variable " ~ policy['hash_key_env']
-                      ~ " (vars.governance.masking.hash_key_env) is not set") }}
-        {%- endif -%}
+{#
+    The masking key's vault (Snowflake), deployed by the masking administrator (README "## Masking"):
+    - <policy schema>.MASKING_KEYS: versioned keys, generated INSIDE Snowflake (two random UUIDs,
+      hashed), so the key never exists outside the account: not in an environment, a file, a log,
+      a compiled statement or a policy body. Only its owner (the masking administrator) can read it.
+    - <policy schema>.GOVERNANCE_KEYED_HASH(val): a SECURE function (body hidden from other roles)
+      owned by the same role: HMAC-style nested keyed SHA-256, sha2(k || sha2(k || val)), under the
+      newest active key. Policy bodies and models (`governance.governance_keyed_hash(col)`) call it.
+    Idempotent: the key is generated only when none exists. Rotation: README "## Masking".
+#}
+{% macro snowflake__vault_statements(policy) -%}
+    {%- set schema = governance.snowflake__policy_schema(policy) -%}
+    {{ return([
+        'create schema if not exists ' ~ schema ~ ' with managed access',
+        'create table if not exists ' ~ schema ~ '.MASKING_KEYS (version number not null, key_value varchar not null, '
+            ~ 'active boolean not null, created_at timestamp_ltz default current_timestamp())',
+        'insert into ' ~ schema ~ '.MASKING_KEYS (version, key_value, active) '
+            ~ "select 1, sha2(uuid_string() || uuid_string() || randstr(32, random()), 256), true "
+            ~ 'where not exists (select 1 from ' ~ schema ~ '.MASKING_KEYS)',
+        'create or replace secure function ' ~ schema ~ '.GOVERNANCE_KEYED_HASH(val varchar) returns varchar as '
+            ~ "$$ select case when val is null then null else sha2(k.key_value || sha2(k.key_value || val, 256), 256) end "
+            ~ 'from (select max_by(key_value, version) as key_value from ' ~ schema ~ '.MASKING_KEYS where active) k $$',
+    ]) }}
+{%- endmacro %}
+
+{# Deploys the vault and the policies: run as the masking administrator role, e.g.
+   `dbt run-operation governance.deploy_masking --target prod_masking_admin`. #}
+{% macro deploy_masking() -%}
+    {%- if target.type != 'snowflake' -%}
+        {{ exceptions.raise_compiler_error("governance.deploy_masking is for Snowflake targets") }}
+    {%- endif -%}
+    {%- set policy = governance.resolved_policy() -%}
+    {%- for statement in governance.snowflake__vault_statements(policy) + governance.snowflake__create_masks_statements(policy) -%}
+        {%- do run_query(statement) -%}
     {%- endfor -%}
-    {{ return('') }}
+    {{ log("governance: masking vault and policies deployed in " ~ governance.snowflake__policy_schema(policy), info=true) }}
+{%- endmacro %}
+
+{# The run-start check that the vault answers (its function exists, this role may call it, a key is
+   active): one row, true when it does. #}
+{% macro snowflake__vault_check_sql(policy) -%}
+    {{ return("select " ~ governance.snowflake__policy_schema(policy)
+              ~ ".GOVERNANCE_KEYED_HASH('governance-preflight') is not null as vault_ready") }}
+{%- endmacro %}
+
+{% macro snowflake__check_vault(policy) -%}
+    {%- set uses_hash = [] -%}
+    {%- for level, masks in policy['masks'].items() if 'hash' in masks.values() -%}{%- do uses_hash.append(level) -%}{%- endfor -%}
+    {%- if uses_hash -%}
+        {%- set ready = run_query(governance.snowflake__vault_check_sql(policy)).rows -%}
+        {%- if not ready or not ready[0][0] -%}
+            {{ exceptions.raise_compiler_error("masking: refusing to run (nothing was created): the masking key vault "
+                ~ governance.snowflake__policy_schema(policy) ~ ".GOVERNANCE_KEYED_HASH has no active key; the masking "
+                ~ "administrator deploys it with `dbt run-operation governance.deploy_masking`") }}
+        {%- endif -%}
+    {%- endif -%}
 {%- endmacro %}
 
 {% macro snowflake__create_masks() -%}
@@ -128,6 +173,7 @@
     {%- if problems -%}
         {{ exceptions.raise_compiler_error("masking: refusing to run (nothing was created): " ~ problems | join('; ')) }}
     {%- endif -%}
+    {%- do governance.snowflake__check_vault(governance.resolved_policy()) -%}
     {%- for statement in governance.snowflake__create_masks_statements(governance.resolved_policy()) -%}
         {%- do run_query(statement) -%}
     {%- endfor -%}
@@ -152,7 +198,6 @@
 {% macro snowflake__masking_statements(policy, relation, relation_type, node_columns, columns, current, static=false) -%}
     {%- set schema = governance.snowflake__policy_schema(policy) -%}
     {%- set plan = governance.masking_plan(policy, node_columns, columns) -%}
-    {%- do governance.require_hash_key(policy, plan, relation) -%}
     {%- set statements = [] -%}
     {%- set wanted = {} -%}
     {%- set alter = 'alter ' ~ ('view' if relation_type == 'view' else 'table') ~ ' ' ~ relation -%}

@@ -12,7 +12,7 @@
     Everything that can fail is checked BEFORE the statement is sent (`snowflake__column_policies`
     raises): a relation kind that cannot carry column policies (dynamic tables, materialized views,
     transient temp relations), a classified column whose Snowflake type has no base policy, two
-    columns whose names differ only in case, a keyed hash without its key. A failed check stops the
+    columns whose names differ only in case. (The masking key's vault is checked once at run start.) A failed check stops the
     model before any relation is created or replaced; a policy Snowflake rejects fails the CREATE
     itself, which then leaves the previous relation (and its policies) in place.
 
@@ -81,8 +81,6 @@
                 ~ ", for which no masking policy exists") -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- set key_problem = governance.snowflake__keyed_hash_problem(policy, plan) -%}
-    {%- if key_problem -%}{%- do problems.append(key_problem) -%}{%- endif -%}
     {{ return(problems) }}
 {%- endmacro %}
 
