@@ -150,8 +150,11 @@ def snowflake_policy_name(
 def snowflake_policy_roles(policy: Policy, level: int) -> list[str]:
     """The roles a Snowflake policy of `level` checks with IS_ROLE_IN_SESSION, upper case: the service
     roles and the clearance roles of `level` or above (functional roles reach them through the role
-    hierarchy)."""
-    return sorted(name.upper() for name in {*policy.service_roles, *policy.clearance_roles_for(level)})
+    hierarchy). The loaders (`grants.raw_writers`) are left out: they write the raw layer and never
+    read modelled data, so no policy on a modelled column lists them."""
+    loaders = set(policy.grants.raw_writers) if policy.grants else set()
+    service = set(policy.service_roles) - loaders
+    return sorted(name.upper() for name in {*service, *policy.clearance_roles_for(level)})
 
 
 def duckdb_cleared_roles(policy: Policy, level: int) -> list[str]:

@@ -8,6 +8,8 @@ breaks a rule is caught:
 - masking-roles:   every role a masking policy checks (clearance and service roles) exists in the spec
 - admin-roles:     no generated role or user is granted ACCOUNTADMIN/SECURITYADMIN/SYSADMIN/... or defines one
 - only-service-writes: functional and clearance roles write and own nothing
+- masking-admin:   only the masking administrator owns or writes the masking schema (policies, key
+                   vault), and it owns or writes nothing else
 - references:      every role in a role's or user's member_of, a user's default_role and
                    default_warehouse is defined (Permifrost's own checks miss member_of)
 
@@ -24,6 +26,7 @@ from typing import Any
 from governance.findings import Finding as FindingOut
 from governance.policy import Policy
 from governance.policy.grants import ADMIN_ROLES
+from governance.roles.admin_sql import MASKING_ADMIN_ROLE
 
 
 @dataclass(frozen=True, order=True)
@@ -91,6 +94,10 @@ def _closure(role: str, roles: dict[str, dict[str, Any]]) -> set[str]:
     return seen
 
 
+def _masking_schema(policy: Policy) -> str | None:
+    return f"{policy.grants.database}.{policy.masking.schema}".lower() if policy.grants else None
+
+
 def check_spec(spec: dict[str, Any], policy: Policy, required_levels: dict[str, int],
                source_schemas: set[str]) -> list[Finding]:
     """All rule violations in `spec`, sorted. `required_levels`: db.schema -> the clearance a
@@ -116,8 +123,18 @@ def check_spec(spec: dict[str, Any], policy: Policy, required_levels: dict[str, 
             owned_dbs = (config.get("owns") or {}).get("databases") or []
             for db in sorted({f.split(".")[0] for f in source_schemas} & {d.lower() for d in owned_dbs}):
                 findings.append(Finding("raw-write", f"role {name}", f"owns raw database {db}"))
+        # masking-admin
+        masking = _masking_schema(policy)
+        if masking:
+            written = sorted({*_written(config)})
+            if name != MASKING_ADMIN_ROLE and any(_covers(e, masking) for e in written):
+                findings.append(Finding("masking-admin", f"role {name}",
+                                        f"writes or owns the masking schema {masking}; only {MASKING_ADMIN_ROLE} may"))
+            if name == MASKING_ADMIN_ROLE and any(not _covers(e, masking) for e in written):
+                findings.append(Finding("masking-admin", f"role {name}",
+                                        f"writes or owns more than the masking schema {masking}"))
         # only-service-writes
-        if name not in service:
+        if name not in service and name != MASKING_ADMIN_ROLE:
             written = sorted({*_written(config), *((config.get("privileges") or {}).get("databases") or {})
                               .get("write", []), *((config.get("owns") or {}).get("databases") or [])})
             if written:

@@ -60,10 +60,7 @@
         3: ['analyst', 'finance_analyst', 'loader', 'pii_confidential', 'pii_restricted', 'transformer'],
         4: ['finance_analyst', 'loader', 'pii_restricted', 'transformer'],
     },
-    'policy_roles': {
-        3: ['LOADER', 'PII_CONFIDENTIAL', 'PII_RESTRICTED', 'TRANSFORMER'],
-        4: ['LOADER', 'PII_RESTRICTED', 'TRANSFORMER'],
-    },
+    'policy_roles': {3: ['PII_CONFIDENTIAL', 'PII_RESTRICTED', 'TRANSFORMER'], 4: ['PII_RESTRICTED', 'TRANSFORMER']},
     'types': {
         'ARRAY': {'family': 'other', 'snowflake': 'ARRAY'},
         'BIGINT': {'family': 'number', 'snowflake': 'NUMBER'},

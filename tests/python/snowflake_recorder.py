@@ -11,7 +11,8 @@ in for what only a real account does, and nothing else:
 - runs a CREATE whose column list carries masking policies without that column list (fakesnow rejects
   the policies, and mistranslates some queries under a typed column list; the query alone gives the
   same columns), and remembers which policy each column was created with;
-- answers INFORMATION_SCHEMA.POLICY_REFERENCES from what it remembered, and the run-start check of the
+- answers SHOW MASKING POLICIES with the policies created so far, INFORMATION_SCHEMA.POLICY_REFERENCES
+  from what it remembered, and the run-start check of the
   masking key's vault with RECORDER_VAULT (`ready`, the default, or `empty`: no active key).
 The recorded list is written as JSON: [{"sql": ..., "node": ...}]. The raw layer is copied from a
 DuckDB file first (not recorded).
@@ -38,6 +39,8 @@ CREATE = re.compile(r"^\s*create\s+(or\s+replace\s+)?(transient\s+|secure\s+)?(t
 COLUMN_POLICY = re.compile(r"^\s*\"?([^\"\s]+)\"?\s[^\n]*?with masking policy\s+([\w.\"$]+)",
                            re.IGNORECASE | re.MULTILINE)
 SAMPLE_ROWS = 300  # rows per raw table copied: the statements, not the data, are under test
+CREATED_POLICY = re.compile(r"create masking policy if not exists ([\w.\"$]+)", re.IGNORECASE)
+SHOW_POLICIES = re.compile(r"show masking policies\b", re.IGNORECASE)
 VAULT_CHECK = re.compile(r"GOVERNANCE_KEYED_HASH\('governance-preflight'\) is not null as vault_ready", re.IGNORECASE)
 POLICY_REFERENCES = re.compile(r"policy_references\(\s*ref_entity_name\s*=>\s*'([^']+)'", re.IGNORECASE)
 
@@ -67,6 +70,7 @@ def main(argv: list[str]) -> int:
     database = os.environ.get("SNOWFLAKE_EMULATOR_DATABASE", "ANALYTICS")
     recorded: list[dict[str, Any]] = []
     attached: dict[str, dict[str, str]] = {}
+    policies: set[str] = set()
     recording = False
     original = FakeSnowflakeCursor.execute
 
@@ -75,6 +79,15 @@ def main(argv: list[str]) -> int:
             return original(self, command, params, *args, **kwargs)
         recorded.append({"sql": command})
         body = re.sub(r"^\s*/\*.*?\*/\s*", "", command, flags=re.DOTALL)
+        created_policy = CREATED_POLICY.match(body)
+        if created_policy:
+            policies.add(created_policy.group(1).replace('"', "").upper())
+        if SHOW_POLICIES.match(body):
+            rows = " union all ".join(
+                f"select '{p.split('.')[0]}' as \"database_name\", '{p.split('.')[1]}' as \"schema_name\", "
+                f"'{p.split('.')[2]}' as \"name\""
+                for p in sorted(policies))
+            return original(self, rows or 'select null as "database_name", null as "schema_name", null as "name" where false')
         if GOVERNANCE_DDL.search(body):
             return original(self, "select 'recorded, not run' as status", None)
         created = CREATE.search(body)

@@ -204,6 +204,16 @@ def test_every_named_policy_was_created_before_the_relation(recording: Recording
                 f"{relation_name(create)}.{column}: policy {name} is not created before the relation"
 
 
+def test_a_build_never_rewrites_a_policy(recording: Recording) -> None:
+    """Policies belong to the masking administrator: a build creates only missing ones (the first run
+    here, on an empty account) and never sets a body, so a model's role cannot change what a policy
+    shows; the later runs create none."""
+    assert not [s for s in recording.statements if s.lower().startswith("alter masking policy")]
+    ends = [i for i, s in enumerate(recording.statements) if s.startswith("-- end of dbt")]
+    later = recording.statements[ends[0]:]
+    assert not [s for s in later if s.lower().startswith("create masking policy")]
+
+
 def test_base_policies_cover_every_type_the_mapper_returns(recording: Recording, policy: Policy) -> None:
     """OBJECT, ARRAY, TIME, BINARY, GEOGRAPHY and GEOMETRY columns used to name policies that did not exist."""
     created = {m.group(1).upper() for s in recording.statements

@@ -15,6 +15,7 @@ from governance.cli.main import ExitCode
 from governance.cli.options import invocation, manifest_option, project_options
 from governance.policy import load_policy
 from governance.project import load_manifest, write_atomic
+from governance.roles import admin_sql
 from governance.roles.checks import check_spec, permifrost_errors
 from governance.roles.spec import generate, read_manifest
 
@@ -37,7 +38,9 @@ def roles_command(output: Path | None, check: bool, **options: Any) -> int:
     data at or above grants.restrict_schemas_from_level is readable only by roles cleared for it.
     Every run checks least privilege (only the loader writes raw; no role reaches a schema above its
     clearance; every role the masking policies check exists; no system admin roles; every member_of
-    reference defined) and validates the file with Permifrost's own offline loader.
+    reference defined; only the masking administrator owns the masking schema) and validates the file
+    with Permifrost's own offline loader. Next to it, snowflake_grants.sql holds what Permifrost's spec
+    cannot express (masking-policy ownership and APPLY, the keyed-hash function, service user types).
 
     Exit codes: 0 written or up to date; 1 a least-privilege check failed, or with --check the file is
     out of date (a diff is printed); 2 bad policy, manifest or project."""
@@ -75,22 +78,26 @@ def roles_command(output: Path | None, check: bool, **options: Any) -> int:
         return ExitCode.FINDINGS
 
     roles, users = len(generated.spec["roles"]), len(generated.spec["users"])
-    current = output.read_text(encoding="utf-8") if output.is_file() else None
+    files = [(output, generated.text), (output.parent / admin_sql.FILE_NAME, admin_sql.render(policy))]
     if check:
-        if current == generated.text:
-            print(f"roles: {output} is up to date ({roles} roles, {users} users, checks passed)")
+        stale = [(path, text) for path, text in files
+                 if (path.read_text(encoding="utf-8") if path.is_file() else None) != text]
+        if not stale:
+            print(f"roles: {output} and {files[1][0].name} are up to date ({roles} roles, {users} users, checks passed)")
             return ExitCode.OK
-        diff = difflib.unified_diff(
-            (current or "").splitlines(keepends=True), generated.text.splitlines(keepends=True),
-            fromfile=f"{output.name} (committed)", tofile=f"{output.name} (generated)")
-        sys.stdout.writelines(diff)
-        state = "missing" if current is None else "out of date"
-        print(f"roles: {output} is {state}; run `governance roles` and commit it", file=sys.stderr)
+        for path, text in stale:
+            current = path.read_text(encoding="utf-8") if path.is_file() else None
+            sys.stdout.writelines(difflib.unified_diff(
+                (current or "").splitlines(keepends=True), text.splitlines(keepends=True),
+                fromfile=f"{path.name} (committed)", tofile=f"{path.name} (generated)"))
+            state = "missing" if current is None else "out of date"
+            print(f"roles: {path} is {state}; run `governance roles` and commit it", file=sys.stderr)
         return ExitCode.FINDINGS
-    if current == generated.text:
-        print(f"roles: {output} unchanged ({roles} roles, {users} users, checks passed)")
-    else:
-        write_atomic(output, generated.text)
-        print(f"roles: wrote {output} ({roles} roles, {users} users, "
-              f"{len(generated.schemas)} schemas, checks passed)")
+    for path, text in files:
+        if path.is_file() and path.read_text(encoding="utf-8") == text:
+            print(f"roles: {path} unchanged")
+        else:
+            write_atomic(path, text)
+            print(f"roles: wrote {path}")
+    print(f"roles: {roles} roles, {users} users, {len(generated.schemas)} schemas, checks passed")
     return ExitCode.OK

@@ -2,9 +2,12 @@
     Masking on Snowflake (production): dynamic masking policies, one per (masked level, column
     type, category), in the masking schema of the target database.
 
-    - on-run-start (snowflake__create_masks): CREATE MASKING POLICY IF NOT EXISTS for every
-      (level, type, category) of the resolved policy, then ALTER ... SET BODY so a policy change
-      reaches existing policies without detaching them from columns.
+    - the masking administrator deploys the key's vault and every policy
+      (`dbt run-operation governance.deploy_masking`: CREATE MASKING POLICY IF NOT EXISTS, then
+      ALTER ... SET BODY so a policy change reaches existing policies without detaching them).
+    - on-run-start (snowflake__create_masks): refuses relation kinds that cannot carry policies,
+      checks the vault has an active key, and creates only policies that do not exist yet (never
+      rewrites one: a build's role cannot change what a policy shows).
     - post-hook of every model, snapshot and seed (snowflake__apply_masking): read the relation's
       columns and the policies already attached (INFORMATION_SCHEMA.POLICY_REFERENCES), then only
       the statements that change something: SET (FORCE replaces a wrong policy), UNSET for a column
@@ -141,10 +144,37 @@
         {{ exceptions.raise_compiler_error("governance.deploy_masking is for Snowflake targets") }}
     {%- endif -%}
     {%- set policy = governance.resolved_policy() -%}
-    {%- for statement in governance.snowflake__vault_statements(policy) + governance.snowflake__create_masks_statements(policy) -%}
+    {%- for statement in governance.snowflake__vault_statements(policy) + governance.snowflake__create_masks_statements(policy)
+                         + governance.snowflake__length_policy_statements(policy, graph.nodes.values()) -%}
         {%- do run_query(statement) -%}
     {%- endfor -%}
     {{ log("governance: masking vault and policies deployed in " ~ governance.snowflake__policy_schema(policy), info=true) }}
+{%- endmacro %}
+
+{# The length-fitted policies (`_LEN<n>`) the project's classified columns need, from their YAML
+   `data_type` (e.g. varchar(2)): the masking administrator creates them with the base policies. #}
+{% macro snowflake__length_policy_statements(policy, nodes) -%}
+    {%- set statements = [] -%}
+    {%- for node in nodes if node.resource_type in ['model', 'snapshot', 'seed'] -%}
+        {%- set columns = [] -%}
+        {%- for name, column in (node.columns or {}).items() if column.get('data_type') -%}
+            {%- set parts = (column['data_type'] | lower).replace(' ', '').split('(') -%}
+            {%- set size = parts[1].rstrip(')') if parts | length > 1 else '' -%}
+            {%- do columns.append({'name': name, 'data_type': column['data_type'],
+                                   'char_size': size | int if size.isdigit() else none}) -%}
+        {%- endfor -%}
+        {%- for entry in governance.masking_plan(policy, node.columns, columns) -%}
+            {%- set length = governance.snowflake__policy_length(policy, entry) -%}
+            {%- if length is not none -%}
+                {%- for statement in governance.snowflake__policy_ddl(policy, entry['level'], entry['policy_type'],
+                                                                       entry['category'], entry['mask'], length)
+                        if statement not in statements -%}
+                    {%- do statements.append(statement) -%}
+                {%- endfor -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{ return(statements) }}
 {%- endmacro %}
 
 {# The run-start check that the vault answers (its function exists, this role may call it, a key is
@@ -174,10 +204,47 @@
         {{ exceptions.raise_compiler_error("masking: refusing to run (nothing was created): " ~ problems | join('; ')) }}
     {%- endif -%}
     {%- do governance.snowflake__check_vault(governance.resolved_policy()) -%}
-    {%- for statement in governance.snowflake__create_masks_statements(governance.resolved_policy()) -%}
+    {%- for statement in governance.snowflake__missing_only(governance.snowflake__create_masks_statements(governance.resolved_policy())) -%}
         {%- do run_query(statement) -%}
     {%- endfor -%}
     {{ return('') }}
+{%- endmacro %}
+
+{# The masking policies that exist in the policy schema now: {'DB.SCHEMA.NAME', ...} (upper case). #}
+{% macro snowflake__existing_policies() -%}
+    {%- set policy = governance.resolved_policy() -%}
+    {%- set schema = governance.snowflake__policy_schema(policy) -%}
+    {%- set found = [] -%}
+    {%- set result = run_query("show masking policies in database " ~ target.database) -%}
+    {%- for row in result.rows -%}
+        {%- set qualified = (row['database_name'] ~ '.' ~ row['schema_name'] ~ '.' ~ row['name']) | upper -%}
+        {%- if qualified.startswith(schema ~ '.') -%}{%- do found.append(qualified) -%}{%- endif -%}
+    {%- endfor -%}
+    {{ return(found) }}
+{%- endmacro %}
+
+{#
+    Of policy statements (CREATE ... IF NOT EXISTS, ALTER ... SET BODY pairs and schema creates), the
+    CREATEs of the policies that do not exist yet. A build never rewrites an existing policy: the
+    policies belong to the masking administrator, who deploys and updates them
+    (`governance.deploy_masking`). A build whose role may not create a missing policy stops here,
+    before any model runs.
+#}
+{% macro snowflake__missing_only(statements) -%}
+    {%- set wanted = [] -%}
+    {%- for statement in statements if statement.startswith('create masking policy if not exists ') -%}
+        {%- do wanted.append(statement) -%}
+    {%- endfor -%}
+    {%- if not wanted -%}{{ return([]) }}{%- endif -%}
+    {%- set existing = governance.snowflake__existing_policies() -%}
+    {%- set missing = [] -%}
+    {%- for statement in wanted if (statement.split(' ')[6] | upper) not in existing -%}
+        {%- do missing.append(statement) -%}
+    {%- endfor -%}
+    {%- if missing -%}
+        {%- do missing.insert(0, 'create schema if not exists ' ~ governance.snowflake__policy_schema(governance.resolved_policy())) -%}
+    {%- endif -%}
+    {{ return(missing) }}
 {%- endmacro %}
 
 {# Static masking at build time: a listed non-production target, or the var. Never on prod*. #}

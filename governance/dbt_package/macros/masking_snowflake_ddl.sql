@@ -133,7 +133,7 @@
     {%- set result = governance.snowflake__column_policies(
             policy, relation.render(), model.config.get('materialized'), model.get('columns'), columns,
             {'tmp_relation_type': config.get('tmp_relation_type')}) -%}
-    {%- for statement in result['statements'] -%}
+    {%- for statement in governance.snowflake__missing_only(result['statements']) -%}
         {%- do run_query(statement) -%}
     {%- endfor -%}
     {{ return(result['policies']) }}

@@ -1,0 +1,110 @@
+"""Separation of duties in the generated grants: a masking administrator owns the policies and the
+key's vault, the transformer only attaches and hashes, the loader is on no masking allow-list, and
+service users act as exactly one role.
+
+Real parts: the committed roles.yml and snowflake_grants.sql (both checked current by
+`governance roles --check` in test_roles.py and here), the real policy, sqlglot's Snowflake dialect.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+
+import pytest
+import sqlglot
+import yaml
+from conftest import PROJECT_DIR
+
+from governance.policy import load_policy
+from governance.policy.masking import snowflake_policy_roles
+from governance.roles import admin_sql
+from governance.roles.admin_sql import MASKING_ADMIN_ROLE
+from governance.roles.checks import check_spec
+
+pytestmark = pytest.mark.filterwarnings("ignore:The rule 'keyschema' was renamed:DeprecationWarning")
+
+
+@pytest.fixture(scope="module")
+def policy():  # type: ignore[no-untyped-def]
+    return load_policy(PROJECT_DIR)
+
+
+@pytest.fixture(scope="module")
+def spec() -> dict:
+    return yaml.safe_load((PROJECT_DIR / "roles.yml").read_text())
+
+
+def roles_of(spec: dict) -> dict[str, dict]:
+    return {name: config for entry in spec["roles"] for name, config in entry.items()}
+
+
+def statements() -> list[str]:
+    text = (PROJECT_DIR / admin_sql.FILE_NAME).read_text()
+    body = "\n".join(line for line in text.splitlines() if not line.startswith("--"))
+    return [s.strip() for s in body.split(";") if s.strip()]
+
+
+def test_committed_grants_script_is_current(policy) -> None:  # type: ignore[no-untyped-def]
+    assert (PROJECT_DIR / admin_sql.FILE_NAME).read_text() == admin_sql.render(policy)
+
+
+def test_grants_script_parses_as_snowflake(policy) -> None:  # type: ignore[no-untyped-def]
+    for statement in statements():
+        parsed = sqlglot.parse_one(statement, read="snowflake")
+        assert parsed is not None, statement
+
+
+def test_masking_admin_owns_policies_transformer_only_applies(policy) -> None:  # type: ignore[no-untyped-def]
+    sql = statements()
+    admin = MASKING_ADMIN_ROLE.upper()
+    account_apply = [s for s in sql if re.match(r"grant apply masking policy on account", s, re.IGNORECASE)]
+    assert account_apply == [f"grant apply masking policy on account to role {admin}"]
+    assert any(s.startswith("grant create masking policy on schema") and s.endswith(admin) for s in sql)
+    transformer = [s for s in sql if s.endswith("to role TRANSFORMER")]
+    assert transformer and all(
+        s.startswith(("grant apply on masking policy", "grant usage on")) for s in transformer), \
+        "the transformer gets object-level APPLY and USAGE only"
+    applied = {s.split()[5] for s in transformer if s.startswith("grant apply on masking policy")}
+    assert applied == {f"{admin_sql.masking_schema(policy)}.{n}" for n in admin_sql.base_policy_names(policy)}
+    assert not [s for s in sql if "MASKING_KEYS" in s.upper()], "nobody is granted the key table"
+    assert not [s for s in sql if s.endswith("to role LOADER")], "the loader attaches and hashes nothing"
+
+
+def test_service_users_are_service_type_without_secondary_roles(policy) -> None:  # type: ignore[no-untyped-def]
+    sql = statements()
+    for user in policy.grants.users:
+        assert f"alter user {user.upper()} set type = service default_secondary_roles = ()" in sql
+
+
+def test_masking_admin_role_in_roles_yml(spec: dict, policy) -> None:  # type: ignore[no-untyped-def]
+    roles = roles_of(spec)
+    admin = roles[MASKING_ADMIN_ROLE]
+    schema = f"{policy.grants.database}.{policy.masking.schema}"
+    assert admin["owns"] == {"schemas": [schema], "tables": [f"{schema}.*"]}
+    assert "member_of" not in admin and admin["meta"]["sees_clear_up_to_level"] == 0
+    assert MASKING_ADMIN_ROLE.upper() not in {r for level in policy.masked_levels
+                                              for r in snowflake_policy_roles(policy, level)}
+
+
+def test_check_catches_a_transformer_owning_the_masking_schema(spec: dict, policy) -> None:  # type: ignore[no-untyped-def]
+    """The attack: the transformer owned the policies, so any model hook could
+    `alter masking policy ... set body -> val`."""
+    assert check_spec(spec, policy, {}, set()) == []
+    edited = copy.deepcopy(spec)
+    schema = f"{policy.grants.database}.{policy.masking.schema}"
+    transformer = next(e["transformer"] for e in edited["roles"] if "transformer" in e)
+    transformer["owns"]["schemas"].append(schema)
+    findings = check_spec(edited, policy, {}, set())
+    assert [f.rule for f in findings] == ["masking-admin"] and "transformer" in findings[0].subject
+    edited = copy.deepcopy(spec)
+    admin = next(e[MASKING_ADMIN_ROLE] for e in edited["roles"] if MASKING_ADMIN_ROLE in e)
+    admin["owns"]["schemas"].append(f"{policy.grants.database}.marts")
+    assert [f.rule for f in check_spec(edited, policy, {}, set())] == ["masking-admin"]
+
+
+def test_loader_is_on_no_allow_list_transformer_still_is(policy) -> None:  # type: ignore[no-untyped-def]
+    for level in policy.masked_levels:
+        allowed = snowflake_policy_roles(policy, level)
+        assert not set(policy.grants.raw_writers) & {r.lower() for r in allowed}
+        assert "TRANSFORMER" in allowed  # dbt reads upstream models in clear to build downstream ones
