@@ -108,3 +108,16 @@ def test_loader_is_on_no_allow_list_transformer_still_is(policy) -> None:  # typ
         allowed = snowflake_policy_roles(policy, level)
         assert not set(policy.grants.raw_writers) & {r.lower() for r in allowed}
         assert "TRANSFORMER" in allowed  # dbt reads upstream models in clear to build downstream ones
+
+
+def test_live_audit_accepts_only_the_projects_policy_in_its_schema() -> None:
+    """`governance protected --live` used to accept any policy whose name ended with the expected one."""
+    from governance.masking.protected import is_project_policy
+
+    name = "MASK_L3_VARCHAR_EMAIL"
+    assert is_project_policy(f"ANALYTICS.GOVERNANCE.{name}", "analytics", "governance", name)
+    assert is_project_policy(f"ANALYTICS.GOVERNANCE.{name}_LEN3", "analytics", "governance", name)
+    assert is_project_policy(f"ANALYTICS_DEV.DBT_JDOE_GOVERNANCE.{name}", "analytics_dev", "governance", name)
+    for other in (f"SECURITY_DB.POLICIES.{name}", f"ANALYTICS.PUBLIC.{name}", f"ANALYTICS.GOVERNANCE.X_{name}",
+                  f"ANALYTICS.GOVERNANCE.{name}_OPEN", "ANALYTICS.GOVERNANCE.MASK_L3_VARCHAR_TEXT"):
+        assert not is_project_policy(other, "analytics", "governance", name), other

@@ -302,3 +302,29 @@ def test_governance_ddl_off_is_refused_outside_the_emulator(tmp_path: Path) -> N
                      tmp_path / "x.duckdb", tmp_path / "target", check=False)
     assert result.returncode != 0
     assert "governance_ddl: false" in result.stdout and "emulator" in result.stdout
+
+
+def test_store_failures_is_refused(tmp_path: Path) -> None:
+    """`dbt test --store-failures` used to copy failing rows, clear classified values included, into an
+    audit schema with no masking and no place in roles.yml."""
+    result = run_dbt(["test", "--store-failures", "--select", "stg_shop__products"], PROJECT_DIR,
+                     tmp_path / "x.duckdb", tmp_path / "target", check=False)
+    assert result.returncode != 0
+    assert "refusing to run" in result.stdout and "--store-failures" in result.stdout
+
+
+def test_a_foreign_policy_is_never_forced_over(tmp_path: Path) -> None:
+    """`SET ... FORCE` used to replace silently a stricter policy a security administrator had attached
+    by hand. A policy from outside the project's masking schema is now left in place (and reported)."""
+    foreign = "SECURITY_DB.POLICIES.STRICTER_EMAIL"
+    case = {"node": "model.analytics.dim_customers", "relation": "ANALYTICS.MARTS.DIM_CUSTOMERS",
+            "columns": [{"name": "EMAIL", "data_type": "VARCHAR", "char_size": 256},
+                        {"name": "PHONE_NUMBER", "data_type": "VARCHAR", "char_size": 64}],
+            "current": {"EMAIL": foreign}}
+    result = run_dbt(["run-operation", "governance.render_snowflake_masking", "--args", json.dumps({"cases": [case]})],
+                     PROJECT_DIR, tmp_path / "x.duckdb", tmp_path / "target")
+    line = next(x for x in result.stdout.splitlines() if "GOVERNANCE_RENDER " in x)
+    statements = json.loads(line.split("GOVERNANCE_RENDER ", 1)[1])["cases"][0]
+    assert not [s for s in statements if '"EMAIL"' in s], statements
+    assert [s for s in statements if '"PHONE_NUMBER" set masking policy' in s], "an unprotected column still gets ours"
+    assert f"carries {foreign}" in result.stdout

@@ -276,7 +276,13 @@
         {%- set qualified = schema ~ '.' ~ governance.snowflake__policy_name(policy, entry) -%}
         {%- set column = entry['name'] | upper -%}
         {%- do wanted.update({column: qualified}) -%}
-        {%- if current_upper.get(column) != qualified -%}
+        {%- set attached = current_upper.get(column) -%}
+        {%- if attached and not attached.startswith(schema ~ '.') -%}
+            {#- a policy from outside the project's masking schema (a security administrator's): never
+                replaced with FORCE; `governance protected --live` reports the column as a wrong policy #}
+            {%- do log("masking: " ~ relation ~ "." ~ column ~ " carries " ~ attached ~ " from outside "
+                       ~ schema ~ "; left in place (not replaced)", info=true) -%}
+        {%- elif attached != qualified -%}
             {%- if length is not none -%}
                 {#- a policy cut to this column's length: created (once) only when a column needs it #}
                 {%- do statements.extend(governance.snowflake__policy_ddl(
@@ -328,7 +334,14 @@
     {%- set statements = governance.snowflake__masking_statements(
             policy, this.render() | upper, relation_type, model.get('columns'), columns,
             governance.snowflake__policy_references(this), governance.snowflake__static_masking(policy)) -%}
-    {%- for statement in statements -%}
+    {%- set policy_ddl = [] -%}
+    {%- for statement in statements if statement.startswith('create masking policy') or statement.startswith('alter masking policy') -%}
+        {%- do policy_ddl.append(statement) -%}
+    {%- endfor -%}
+    {%- for statement in governance.snowflake__missing_only(policy_ddl) -%}
+        {%- do run_query(statement) -%}
+    {%- endfor -%}
+    {%- for statement in statements if statement not in policy_ddl -%}
         {%- do run_query(statement) -%}
     {%- endfor -%}
     {{ return('') }}
