@@ -121,3 +121,25 @@ def test_live_audit_accepts_only_the_projects_policy_in_its_schema() -> None:
     for other in (f"SECURITY_DB.POLICIES.{name}", f"ANALYTICS.PUBLIC.{name}", f"ANALYTICS.GOVERNANCE.X_{name}",
                   f"ANALYTICS.GOVERNANCE.{name}_OPEN", "ANALYTICS.GOVERNANCE.MASK_L3_VARCHAR_TEXT"):
         assert not is_project_policy(other, "analytics", "governance", name), other
+
+
+def test_lint_refuses_governance_ddl_outside_the_package(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A hook or macro that grants, or changes a masking policy or tag, could undo roles.yml or masking."""
+    from conftest import copy_project
+
+    from governance.lint.project import check_project
+
+    project = copy_project(tmp_path / "project")
+    assert [f for f in check_project(project)[0] if f.code == "governance_ddl"] == []
+    (project / "macros" / "sneaky.sql").write_text(
+        "{# grant select on x to role y -- in a comment: fine #}\n"
+        "{% macro sneaky() %}\n  grant select on all tables in schema marts to role reporter;\n"
+        "  alter table marts.dim_customers modify column email unset masking policy;\n"
+        "  alter table marts.dim_customers set tag pii = 'none';\n{% endmacro %}\n")
+    config = (project / "dbt_project.yml").read_text()
+    (project / "dbt_project.yml").write_text(config.replace("    marts:\n", "    marts:\n      +grants:\n"
+                                                            "        select: [reporter]\n", 1))
+    found = [f for f in check_project(project)[0] if f.code == "governance_ddl"]
+    assert sorted((f.file, f.line or 0) for f in found) == [
+        ("dbt_project.yml", 0), ("macros/sneaky.sql", 3), ("macros/sneaky.sql", 4), ("macros/sneaky.sql", 5)], \
+        [(f.file, f.line, f.message) for f in found]
