@@ -143,3 +143,45 @@ def test_lint_refuses_governance_ddl_outside_the_package(tmp_path) -> None:  # t
     assert sorted((f.file, f.line or 0) for f in found) == [
         ("dbt_project.yml", 0), ("macros/sneaky.sql", 3), ("macros/sneaky.sql", 4), ("macros/sneaky.sql", 5)], \
         [(f.file, f.line, f.message) for f in found]
+
+
+# --- the account's actual grants (recorded ACCOUNT_USAGE rows) ----------------------------------------
+
+def load_account(name: str) -> dict:
+    import json
+
+    return json.loads((PROJECT_DIR / "tests/python/fixtures/grants_audit" / name).read_text())
+
+
+def test_grants_audit_passes_an_account_set_up_from_the_generated_files(policy) -> None:  # type: ignore[no-untyped-def]
+    from governance.roles.audit import audit_grants
+
+    account = load_account("account_clean.json")
+    assert audit_grants(policy, account["grants_to_roles"], account["grants_to_users"], account["users"]) == []
+
+
+def test_grants_audit_catches_admin_inheritance_and_human_service_roles(policy) -> None:  # type: ignore[no-untyped-def]
+    from governance.roles.audit import audit_grants
+
+    account = load_account("account_attacked.json")
+    findings = audit_grants(policy, account["grants_to_roles"], account["grants_to_users"], account["users"])
+    got = {(f.rule, f.subject) for f in findings}
+    assert got == {
+        ("admin-inherits", "role SYSADMIN"),          # ANALYST -> PII_CONFIDENTIAL reaches every admin session
+        ("service-to-human", "user JDOE"),            # a person holds TRANSFORMER
+        ("service-to-human", "user LOADER_SERVICE"),  # a service user that is not TYPE = SERVICE
+        ("service-user", "user DBT_SERVICE"),         # default secondary roles: more than one role in session
+        ("cleared-default", "user ASMITH"),           # every session of the analyst is cleared
+    }, [str(f) for f in findings]
+    assert "PII_CONFIDENTIAL" in next(f.message for f in findings if f.rule == "admin-inherits")
+
+
+def test_grants_audit_command(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from governance.cli import main
+
+    clean = PROJECT_DIR / "tests/python/fixtures/grants_audit/account_clean.json"
+    attacked = PROJECT_DIR / "tests/python/fixtures/grants_audit/account_attacked.json"
+    assert main(["roles", "--audit-grants", str(clean), "--project-dir", str(PROJECT_DIR)]) == 0
+    assert main(["roles", "--audit-grants", str(attacked), "--project-dir", str(PROJECT_DIR)]) == 1
+    out = capsys.readouterr().out
+    assert "[admin-inherits] role SYSADMIN" in out and "5 finding(s)" in out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import json
 import sys
 import tempfile
 from pathlib import Path
@@ -16,6 +17,7 @@ from governance.cli.options import invocation, manifest_option, project_options
 from governance.policy import load_policy
 from governance.project import load_manifest, write_atomic
 from governance.roles import admin_sql
+from governance.roles.audit import audit_grants
 from governance.roles.checks import check_spec, permifrost_errors
 from governance.roles.spec import generate, read_manifest
 
@@ -28,7 +30,12 @@ from governance.roles.spec import generate, read_manifest
 @click.option("--check", is_flag=True, help="write nothing; exit 1 with a unified diff when the file is not what "
               "would be generated")
 @click.option("--quiet", "-q", is_flag=True, help="print only problems")
-def roles_command(output: Path | None, check: bool, **options: Any) -> int:
+@click.option("--audit-grants", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
+              help="instead of generating: audit the account's actual role grants, from a JSON file of "
+                   "SNOWFLAKE.ACCOUNT_USAGE rows {grants_to_roles: [...], grants_to_users: [...], users: [...]}; "
+                   "exit 1 when a system role inherits a clearance or service role, a person holds a service "
+                   "role or has a cleared default role, or a service user is not TYPE = SERVICE with one role")
+def roles_command(output: Path | None, check: bool, audit_grants: Path | None, **options: Any) -> int:
     """Generate Permifrost's roles.yml from the policy and the dbt project (or --check it).
 
     Writes roles.yml (Permifrost's spec: databases, warehouses, roles, users) at the project root from
@@ -47,6 +54,8 @@ def roles_command(output: Path | None, check: bool, **options: Any) -> int:
     run = invocation("roles", **options)
     project_dir = run.project.root
     policy = load_policy(run.project)
+    if audit_grants is not None:
+        return _audit(policy, audit_grants)
     output = output or project_dir / "roles.yml"
     with tempfile.TemporaryDirectory(prefix="governance-roles-") as workdir:
         manifest = run.project.manifests.path("parse", run.manifest)
@@ -101,3 +110,19 @@ def roles_command(output: Path | None, check: bool, **options: Any) -> int:
             print(f"roles: wrote {path}")
     print(f"roles: {roles} roles, {users} users, {len(generated.schemas)} schemas, checks passed")
     return ExitCode.OK
+
+
+def _audit(policy: Any, path: Path) -> int:
+    """`--audit-grants`: the account's role grants against the policy (governance.roles.audit)."""
+    try:
+        account = json.loads(path.read_text(encoding="utf-8"))
+        rows = [account[key] for key in ("grants_to_roles", "grants_to_users", "users")]
+    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        print(f"roles: {path}: not a grants export ({exc}); expected a JSON object with grants_to_roles, "
+              "grants_to_users and users", file=sys.stderr)
+        return ExitCode.BAD_INPUT
+    findings = audit_grants(policy, *rows)
+    for finding in findings:
+        print(f"grants: {finding}")
+    print(f"roles: {len(findings)} finding(s) in the account's grants ({path.name})")
+    return ExitCode.FINDINGS if findings else ExitCode.OK
