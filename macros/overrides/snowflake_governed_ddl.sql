@@ -7,7 +7,8 @@
 
     - snowflake__create_table_info_schema_sql (relations/table/create.sql): the CREATE [TRANSIENT]
       TABLE ... AS SELECT of tables, incremental first runs and full refreshes, and snapshots. The
-      column list names every column with its type and `with masking policy`.
+      column list names every column with its type and `with masking policy`; on a static-masking
+      (non-production) target the query itself masks the classified columns.
     - snowflake__create_view_as (relations/view/create.sql): CREATE VIEW with a column list that
       carries the policies (and the column comments when docs are persisted). Temporary views
       (session-private, incremental merges) keep the stock snowflake__create_view_as_with_temp_flag.
@@ -33,7 +34,9 @@
     {{- get_assert_columns_equivalent(compiled_code) -}}
     {%- set compiled_code = get_select_subquery(compiled_code) -%}
 {%- endif -%}
-{%- set governed_columns = governance.snowflake__table_column_list(relation, compiled_code) -%}
+{%- set governed = governance.snowflake__governed_table(relation, compiled_code) -%}
+{%- set governed_columns = governed['columns'] -%}
+{%- set compiled_code = governed['sql'] -%}
 {%- set sql_header = config.get('sql_header', none) -%}
 {{ sql_header if sql_header is not none }}
 

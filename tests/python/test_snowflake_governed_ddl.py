@@ -41,6 +41,7 @@ RECORDER = Path(__file__).with_name("snowflake_recorder.py")
 DATABASE = "ANALYTICS"
 POLICY_SCHEMA = f"{DATABASE}.CI_GOVERNANCE"
 SELECTION = "+dim_customers +fct_payments +fct_support_tickets"
+STATIC = '{"governance_static_masking":true}'  # no spaces: the recorder splits invocations on them
 QUERY_COMMENT = re.compile(r"^\s*/\*.*?\*/\s*", re.DOTALL)
 
 
@@ -77,7 +78,8 @@ def recording(tmp_path_factory: pytest.TempPathFactory) -> Recording:
     """seed, then the customer, payment and support marts and everything upstream, then the same
     again (incremental merges), then the snapshots."""
     root = tmp_path_factory.mktemp("governed_ddl")
-    invocations = ["seed", f"run --select {SELECTION}", f"run --select {SELECTION}", "snapshot --select snap_customers"]
+    invocations = ["seed", f"run --select {SELECTION}", f"run --select {SELECTION}", "snapshot --select snap_customers",
+                   f"run --select stg_shop__customers --full-refresh --vars {STATIC}"]
     rec = record(PROJECT_DIR, root, invocations)
     for result in rec.results:
         assert result["success"], result
@@ -230,6 +232,27 @@ def test_incremental_runs_write_into_the_policy_carrying_table(recording: Record
     assert created.count(f"{DATABASE}.CI_MARTS.DIM_CUSTOMERS") == 1
     assert created.count(f"{DATABASE}.CI_FINANCE.FCT_PAYMENTS") == 1
     assert any(s.lower().startswith("delete from analytics.ci_finance.fct_payments") for s in recording.statements)
+
+
+def test_static_masking_masks_in_the_create_itself(recording: Recording, policy: Policy) -> None:
+    """Static masking used to overwrite values after CTAS, so Time Travel kept the clear ones. On a
+    static-masking target the CREATE's query now masks every classified column itself."""
+    ends = [i for i, s in enumerate(recording.statements) if s.startswith("-- end of dbt")]
+    static_run = recording.statements[ends[-2]:]
+    create = next(c for _, c in creates(static_run) if relation_name(c) == f"{DATABASE}.CI_STAGING.STG_SHOP__CUSTOMERS")
+    node = recording.manifest["nodes"]["model.analytics.stg_shop__customers"]
+    classified = {name.upper() for name, column in node["columns"].items()
+                  if column_meta(column).get("classification") in policy.masked_levels}
+    assert classified
+    query = create.expression.this if isinstance(create.expression, exp.Subquery) else create.expression
+    assert any(sub.alias == "governance_static" for sub in query.find_all(exp.Subquery))
+    projections = {p.alias_or_name.upper(): p for p in query.expressions}
+    for name in classified:
+        assert isinstance(projections[name].this, exp.Cast), f"{name} is not masked in the CREATE"
+    assert all(not isinstance(p.this, exp.Cast) for n, p in projections.items() if n not in classified)
+    # and the ordinary (non-static) runs did not mask at build time
+    first = next(c for _, c in creates(recording.statements) if relation_name(c) == f"{DATABASE}.CI_STAGING.STG_SHOP__CUSTOMERS")
+    assert "governance_static" not in first.sql("snowflake")
 
 
 # --- a failed pre-flight creates nothing -------------------------------------------------------------

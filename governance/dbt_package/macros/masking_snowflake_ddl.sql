@@ -145,17 +145,21 @@
 {%- endmacro %}
 
 {#
-    The column list of a CREATE TABLE ... AS SELECT: every column of the query with its type and,
-    when classified, its masking policy; a contracted model keeps its declared types and
-    constraints (dbt has checked they match the query). '' when there is nothing to attach: the
-    caller then renders dbt-snowflake's own list.
+    A governed CREATE TABLE ... AS SELECT: {columns, sql}. `columns` is the column list: every
+    column of the query with its type and, when classified, its masking policy; a contracted model
+    keeps its declared types and constraints (dbt has checked they match the query). '' when there
+    is nothing to attach: the caller then renders dbt-snowflake's own list. `sql` is the query, with
+    the classified columns already masked on a static-masking target (so no clear value is ever
+    written, not even into Time Travel).
 #}
-{% macro snowflake__table_column_list(relation, compiled_code) -%}
+{% macro snowflake__governed_table(relation, compiled_code) -%}
     {%- if not governance.ddl_enabled() or not governance.has_masked_columns(governance.resolved_policy(), model.get('columns')) -%}
-        {{ return('') }}
+        {{ return({'columns': '', 'sql': compiled_code}) }}
     {%- endif -%}
+    {%- set policy = governance.resolved_policy() -%}
     {%- set columns = governance.snowflake__query_columns(relation, compiled_code) -%}
-    {%- set policies = governance.snowflake__prepare_policies(relation, governance.snowflake__column_dicts(columns)) -%}
+    {%- set dicts = governance.snowflake__column_dicts(columns) -%}
+    {%- set policies = governance.snowflake__prepare_policies(relation, dicts) -%}
     {%- set items = [] -%}
     {%- if config.get('contract').enforced -%}
         {%- set declared = model['columns'].values() | list -%}
@@ -173,7 +177,30 @@
                                 ~ governance.snowflake__policy_clause(policies, column.name)) -%}
         {%- endfor -%}
     {%- endif -%}
-    {{ return('(\n        ' ~ items | join(',\n        ') ~ '\n    )') }}
+    {%- set sql = compiled_code -%}
+    {%- if governance.snowflake__static_masking(policy) -%}
+        {%- set sql = governance.snowflake__static_select(policy, model.get('columns'), dicts, compiled_code) -%}
+    {%- endif -%}
+    {{ return({'columns': '(\n        ' ~ items | join(',\n        ') ~ '\n    )', 'sql': sql}) }}
+{%- endmacro %}
+
+{# The query with every classified column replaced by its mask (static masking), same names and types. #}
+{% macro snowflake__static_select(policy, node_columns, columns, sql) -%}
+    {%- set by_name = {} -%}
+    {%- for entry in governance.masking_plan(policy, node_columns, columns) -%}{%- do by_name.update({entry['name']: entry}) -%}{%- endfor -%}
+    {%- set items = [] -%}
+    {%- for column in columns -%}
+        {%- set quoted = '"' ~ column['name'] ~ '"' -%}
+        {%- set entry = by_name.get(column['name']) -%}
+        {%- if entry -%}
+            {%- set masked = governance.snowflake__mask_expression(policy, entry['mask'], quoted, entry['policy_type'],
+                                                                   governance.snowflake__policy_length(policy, entry)) -%}
+            {%- do items.append('cast(' ~ masked ~ ' as ' ~ column['data_type'] ~ ') as ' ~ quoted) -%}
+        {%- else -%}
+            {%- do items.append(quoted) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return('select ' ~ items | join(', ') ~ ' from (\n' ~ sql ~ '\n) as governance_static') }}
 {%- endmacro %}
 
 {# The column list of a CREATE VIEW: every column of the query, its masking policy when classified,
