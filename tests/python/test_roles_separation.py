@@ -185,3 +185,18 @@ def test_grants_audit_command(tmp_path, capsys) -> None:  # type: ignore[no-unty
     assert main(["roles", "--audit-grants", str(attacked), "--project-dir", str(PROJECT_DIR)]) == 1
     out = capsys.readouterr().out
     assert "[admin-inherits] role SYSADMIN" in out and "5 finding(s)" in out
+
+
+def test_targets_people_log_in_to_do_not_default_to_a_service_role(policy, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The dev target people log in to with SSO used to default to TRANSFORMER, the dbt service role."""
+    from governance.roles.checks import profile_role_findings
+
+    committed = [PROJECT_DIR / "profiles.yml", PROJECT_DIR / "profiles.yml.example"]
+    assert profile_role_findings(committed, policy) == []
+    old = tmp_path / "profiles.yml"
+    old.write_text("analytics:\n  outputs:\n    dev:\n      type: snowflake\n"
+                   "      authenticator: \"{{ env_var('SNOWFLAKE_AUTHENTICATOR', 'externalbrowser') }}\"\n"
+                   "      role: \"{{ env_var('SNOWFLAKE_ROLE', 'TRANSFORMER') }}\"\n"
+                   "    prod:\n      type: snowflake\n      role: TRANSFORMER\n")
+    findings = profile_role_findings([old], policy)
+    assert [(f.rule, f.subject) for f in findings] == [("human-target", "profiles.yml target dev")]

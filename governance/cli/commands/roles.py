@@ -18,7 +18,7 @@ from governance.policy import load_policy
 from governance.project import load_manifest, write_atomic
 from governance.roles import admin_sql
 from governance.roles.audit import audit_grants
-from governance.roles.checks import check_spec, permifrost_errors
+from governance.roles.checks import check_spec, permifrost_errors, profile_role_findings
 from governance.roles.spec import generate, read_manifest
 
 
@@ -68,6 +68,7 @@ def roles_command(output: Path | None, check: bool, audit_grants: Path | None, *
     required = {fqn: g.required for fqn, g in generated.schemas.items() if g.required}
     sources = {fqn for fqn, g in generated.schemas.items() if g.kind == "source"}
     findings = check_spec(yaml.safe_load(generated.text), policy, required, sources)
+    findings += profile_role_findings([project_dir / "profiles.yml", project_dir / "profiles.yml.example"], policy)
     committed = output.read_text(encoding="utf-8") if output.is_file() else None
     run.decide("roles_drift", "roles.yml", drift=committed != generated.text, findings=len(findings),
                withheld=len(generated.withheld))
