@@ -60,6 +60,7 @@ from governance.policy.masking import (
     snowflake_policy_name,
     snowflake_policy_roles,
     snowflake_policy_type,
+    snowflake_policy_types,
     type_family,
 )
 from governance.policy.schema import MASK_CATEGORIES, TEXT_CATEGORIES, Policy
@@ -153,6 +154,7 @@ def resolve(policy: Policy) -> dict[str, Any]:
         "type_prefixes": {prefix: _type_entry(f"{prefix}_UNLISTED") for prefix in TYPE_PREFIXES},
         "unknown_type": _type_entry(""),
         "mask_max_length": dict(sorted(MASK_MAX_LENGTH.items())),
+        "snowflake_policy_types": snowflake_policy_types(),
         "snowflake_policy_names": {level: _snowflake_names(level, policy) for level in masked},
         "snowflake_base_policies": {
             level: [

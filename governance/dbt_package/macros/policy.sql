@@ -160,19 +160,20 @@
     {%- endif -%}
 {%- endmacro %}
 
-{# The keyed-hash key (environment variable named by masking.hash_key_env); '' when unset. #}
-{% macro hash_key(policy) -%}
-    {{ return(env_var(policy['hash_key_env'], '') if policy['hash_key_env'] else '') }}
-{%- endmacro %}
-
-{% macro require_hash_key(policy, plan, where) -%}
-    {%- for entry in plan if entry['mask'] == 'hash' -%}
-        {%- if loop.first and governance.hash_key(policy) == '' -%}
-            {{ exceptions.raise_compiler_error(
-                "masking: " ~ where ~ "." ~ entry['name'] ~ " is masked with a keyed hash, but environment variable "
-                ~ policy['hash_key_env'] ~ " (vars.governance.masking.hash_key_env) is not set") }}
-        {%- endif -%}
-    {%- endfor -%}
+{#
+    The approved keyed hash: `{{ governance.governance_keyed_hash('email') }}` in a model. It compiles
+    to the warehouse's keyed-hash function (lineage treats `governance_keyed_hash` as the only keyed
+    hash), whose key never appears in SQL: on Snowflake the vault's secure function
+    (<db>.<masking schema>.GOVERNANCE_KEYED_HASH, masking_snowflake.sql), on DuckDB the masking
+    schema's macro over the function the governance plugin registers (masking_duckdb.sql).
+#}
+{% macro governance_keyed_hash(value) -%}
+    {%- set policy = governance.resolved_policy() -%}
+    {%- if target.type == 'snowflake' -%}
+        {{ governance.snowflake__policy_schema(policy) }}.GOVERNANCE_KEYED_HASH({{ value }})
+    {%- else -%}
+        {{ policy['schema'] }}.governance_keyed_hash({{ value }})
+    {%- endif -%}
 {%- endmacro %}
 
 {#
