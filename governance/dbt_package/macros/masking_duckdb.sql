@@ -100,6 +100,7 @@
     {%- set policy = governance.resolved_policy() -%}
     {%- set schema = policy['schema'] -%}
     {%- set columns = adapter.get_columns_in_relation(this) -%}
+    {%- do governance.require_valid_meta(policy, model.get('columns'), columns) -%}
     {%- set plan = governance.masking_plan(policy, model.get('columns'), columns) -%}
     {%- if plan | selectattr('mask', 'equalto', 'hash') | list -%}
         {#- fails (no key, or no keyed-hash function on the connection) before the protected view is replaced #}

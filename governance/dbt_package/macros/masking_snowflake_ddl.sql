@@ -85,6 +85,7 @@
 {%- endmacro %}
 
 {% macro snowflake__column_policies(policy, relation, materialized, node_columns, columns, options={}) -%}
+    {%- do governance.require_valid_meta(policy, node_columns, columns) -%}
     {%- set plan = governance.masking_plan(policy, node_columns, columns) -%}
     {%- set problems = governance.snowflake__column_problems(policy, plan, materialized, columns, options) -%}
     {%- if problems -%}

@@ -99,7 +99,6 @@
     {%- for name, col in (node_columns or {}).items() -%}
         {%- do by_name.update({name | lower: governance.column_meta(col)}) -%}
     {%- endfor -%}
-    {%- do governance.require_valid_meta(policy, by_name, columns) -%}
     {%- set plan = [] -%}
     {%- for column in columns -%}
         {%- set name = column['name'] if column is mapping else column.name -%}
@@ -119,13 +118,22 @@
 {%- endmacro %}
 
 {#
-    Meta the build refuses before the relation is published (as `governance check` does, with the same
-    rules as governance/policy/meta.py): a PII entity the policy does not know (`EMAIL_ADRESS` would be
+    Meta the build of a node refuses before its relation is published (DuckDB: its protected view;
+    Snowflake: before the statement that creates it), as `governance check` does, with the same rules as
+    governance/policy/meta.py: a PII entity the policy does not know (`EMAIL_ADRESS` would be
     copied downstream unnoticed), and a classified column the relation does not have (a renamed column
     keeps no protection: the new name would be published unclassified).
 #}
-{% macro require_valid_meta(policy, meta_by_name, columns) -%}
-    {%- set where = model.get('original_file_path') if model is mapping and model.get('original_file_path') else 'the node' -%}
+{% macro require_valid_meta(policy, node_columns, columns) -%}
+    {#- only while building a node (a run-operation renders partial cases, not a node's columns) #}
+    {%- if not (model is mapping and model.get('resource_type') in ['model', 'snapshot', 'seed']) -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set where = model.get('original_file_path') -%}
+    {%- set meta_by_name = {} -%}
+    {%- for name, col in (node_columns or {}).items() -%}
+        {%- do meta_by_name.update({name | lower: governance.column_meta(col)}) -%}
+    {%- endfor -%}
     {%- set present = [] -%}
     {%- for column in columns -%}
         {%- do present.append(((column['name'] if column is mapping else column.name) | lower)) -%}
