@@ -52,4 +52,5 @@ grant apply on masking policy ANALYTICS.GOVERNANCE.MASK_L4_VARIANT to role TRANS
 -- service users: no interactive login, and sessions act as exactly one role
 alter user BI_SERVICE set type = service default_secondary_roles = ();
 alter user DBT_SERVICE set type = service default_secondary_roles = ();
+alter user ERASURE_SERVICE set type = service default_secondary_roles = ();
 alter user LOADER_SERVICE set type = service default_secondary_roles = ();

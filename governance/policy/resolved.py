@@ -101,7 +101,12 @@ def _plain(value: Any) -> Any:
 def fingerprint(raw: Mapping[str, Any]) -> str:
     """MD5 of the JSON (sorted keys) of the policy sections the resolved policy comes from; the
     package computes the same in Jinja from var('governance')."""
-    sections = {key: _plain(raw[key]) for key in FINGERPRINT_SECTIONS if key in raw}
+    return sections_fingerprint(raw, FINGERPRINT_SECTIONS)
+
+
+def sections_fingerprint(raw: Mapping[str, Any], keys: tuple[str, ...]) -> str:
+    """MD5 of the JSON (sorted keys) of the given policy sections, as the dbt macros compute it."""
+    sections = {key: _plain(raw[key]) for key in keys if key in raw}
     return hashlib.md5(json.dumps(sections, sort_keys=True).encode("utf-8")).hexdigest()
 
 

@@ -7,7 +7,7 @@
 -#}
 {% macro governance_resolved_policy() -%}
 {{ return({
-    'fingerprint': '21d6f96ca5817b2ef746491e7da270b6',
+    'fingerprint': 'bc08f29c7204c67cd24f10d265625357',
     'fingerprint_sections': ['default_role', 'entity_levels', 'levels', 'masking', 'roles'],
     'generated_by': 'governance policy --write',
     'schema': 'governance',
@@ -94,6 +94,7 @@
     },
     'clearance': {
         'analyst': 3,
+        'eraser': 4,
         'finance_analyst': 4,
         'loader': 4,
         'pii_confidential': 3,
@@ -102,10 +103,28 @@
         'transformer': 4,
     },
     'roles_cleared': {
-        1: ['analyst', 'finance_analyst', 'loader', 'pii_confidential', 'pii_restricted', 'reporter', 'transformer'],
-        2: ['analyst', 'finance_analyst', 'loader', 'pii_confidential', 'pii_restricted', 'reporter', 'transformer'],
-        3: ['analyst', 'finance_analyst', 'loader', 'pii_confidential', 'pii_restricted', 'transformer'],
-        4: ['finance_analyst', 'loader', 'pii_restricted', 'transformer'],
+        1: [
+            'analyst',
+            'eraser',
+            'finance_analyst',
+            'loader',
+            'pii_confidential',
+            'pii_restricted',
+            'reporter',
+            'transformer',
+        ],
+        2: [
+            'analyst',
+            'eraser',
+            'finance_analyst',
+            'loader',
+            'pii_confidential',
+            'pii_restricted',
+            'reporter',
+            'transformer',
+        ],
+        3: ['analyst', 'eraser', 'finance_analyst', 'loader', 'pii_confidential', 'pii_restricted', 'transformer'],
+        4: ['eraser', 'finance_analyst', 'loader', 'pii_restricted', 'transformer'],
     },
     'policy_roles': {3: ['PII_CONFIDENTIAL', 'PII_RESTRICTED', 'TRANSFORMER'], 4: ['PII_RESTRICTED', 'TRANSFORMER']},
     'types': {
