@@ -7,7 +7,7 @@
 -#}
 {% macro governance_resolved_policy() -%}
 {{ return({
-    'fingerprint': 'db46536070a8af2f7b402d2d16e36aeb',
+    'fingerprint': '56767958bdc63777bb7c5faf1000a3b2',
     'fingerprint_sections': ['default_role', 'levels', 'masking', 'roles'],
     'generated_by': 'governance policy --write',
     'schema': 'governance',
@@ -49,16 +49,35 @@
         'analyst': 3,
         'finance_analyst': 4,
         'loader': 4,
+        'pharmacist': 4,
         'pii_confidential': 3,
         'pii_restricted': 4,
         'reporter': 2,
         'transformer': 4,
     },
     'roles_cleared': {
-        1: ['analyst', 'finance_analyst', 'loader', 'pii_confidential', 'pii_restricted', 'reporter', 'transformer'],
-        2: ['analyst', 'finance_analyst', 'loader', 'pii_confidential', 'pii_restricted', 'reporter', 'transformer'],
-        3: ['analyst', 'finance_analyst', 'loader', 'pii_confidential', 'pii_restricted', 'transformer'],
-        4: ['finance_analyst', 'loader', 'pii_restricted', 'transformer'],
+        1: [
+            'analyst',
+            'finance_analyst',
+            'loader',
+            'pharmacist',
+            'pii_confidential',
+            'pii_restricted',
+            'reporter',
+            'transformer',
+        ],
+        2: [
+            'analyst',
+            'finance_analyst',
+            'loader',
+            'pharmacist',
+            'pii_confidential',
+            'pii_restricted',
+            'reporter',
+            'transformer',
+        ],
+        3: ['analyst', 'finance_analyst', 'loader', 'pharmacist', 'pii_confidential', 'pii_restricted', 'transformer'],
+        4: ['finance_analyst', 'loader', 'pharmacist', 'pii_restricted', 'transformer'],
     },
     'policy_roles': {
         3: ['LOADER', 'PII_CONFIDENTIAL', 'PII_RESTRICTED', 'TRANSFORMER'],

@@ -32,7 +32,8 @@ renamed as (
 
         ---------- strings
         payment_method,
-        replace(card_number, ' ', '') as card_number,
+        -- PCI DSS: the full card number never leaves raw; first six and last four digits only
+        {{ truncate_pan("replace(card_number, ' ', '')") }} as card_number,
         upper(replace(iban, ' ', '')) as iban,
         upper(currency) as currency,
         status as payment_status,
