@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from governance.docs.site import BADGE_LEGEND
 from governance.policy import Policy, PolicyError
 from governance.policy.meta import declared_classification
 from governance.project import DbtProject, column_meta, project_nodes, write_atomic
@@ -89,9 +90,10 @@ def render_overview(policy: Policy, columns: list[ClassifiedColumn], total_colum
         "",
         "The models, snapshots, seeds and sources of this dbt project. Each column "
         "can carry a **classification level** and the **PII entities** found in it (column meta "
-        "`classification`, `pii`, `classified_by`). Each column's level and masking show as a badge in its "
-        "model's column list; click a column to see its meta. "
+        "`classification`, `pii`, `classified_by`). Click a column to see its meta. "
         "Columns at a masked level are masked for every role not cleared for that level.",
+        "",
+        BADGE_LEGEND,
         "",
         "## Classification levels",
         "",

@@ -6,8 +6,10 @@
   block: each report is a page of the site, listed under Exposures, linked from the home page. Both are
   generated into `models/compliance/` (git-ignored, like docs/classification.md).
 - After `dbt docs generate`: `add_column_badges` prefixes every column description of the generated
-  manifest.json with a badge of its level and masking (`[L3 Confidential | masked: redact]`), which the
-  model page shows in the column's row without expanding it, and rebuilds static_index.html from
+  manifest.json with a badge of its level and masking, short enough for the column's row of the model page
+  to show without expanding it: `[L3 redact]` (level 3, masked with `redact` for roles not cleared for it),
+  `[L1 clear]` (a level that is not masked), `[L4 raw]` (a source: not masked, protected by grants only),
+  `[unclassified]`, and rebuilds static_index.html from
   index.html with that manifest (as `dbt docs generate --static` does). Idempotent.
 
 Names, levels and masks only: never a data value.
@@ -32,7 +34,7 @@ from governance.project import column_meta, write_atomic
 COMPLIANCE_DIR = Path("models") / "compliance"
 PAGES_FILE = "compliance_reports.md"
 EXPOSURES_FILE = "_compliance__reports.yml"
-BADGE = re.compile(r"^\[(?:L\d+ [^\]|]*|unclassified) \| [^\]]*\] ")
+BADGE = re.compile(r"^\[(?:L\d+ [a-z_0-9]+|unclassified)\] ")
 BADGED_TYPES = ("model", "snapshot", "seed", "source")
 
 
@@ -94,20 +96,26 @@ def compliance_links(reports: list[RegimeReport], project_name: str) -> list[str
     return [*lines, ""]
 
 
+BADGE_LEGEND = ("Every column's level and masking show as a badge in its model's column list: `[L3 redact]` is "
+                "level 3, masked with `redact` for every role not cleared for it; `[L1 clear]` a level that is not "
+                "masked; `[L4 raw]` a raw (source) column, not masked, protected by grants only; `[unclassified]` "
+                "no classification.")
+
+
 def column_badge(meta: dict[str, Any], data_type: str | None, resource_type: str, policy: Policy) -> str:
+    """`[L<level> <mask>]`, `[L<level> clear]`, `[L<level> raw]` or `[unclassified]`, then a space."""
     declared, _ = declared_classification(meta, policy, "docs")
     if declared is None:
-        return "[unclassified | not masked] "
+        return "[unclassified] "
     level = declared.level
-    name = policy.levels[level].name if level in policy.levels else "invalid"
     if resource_type == "source":
-        masking = "raw: grants only"
+        masking = "raw"
     elif level in policy.masked_levels:
         family = type_family(data_type) if data_type else "text"
-        masking = f"masked: {policy.masking.mask_for(level, category_for(meta, family, policy))}"
+        masking = policy.masking.mask_for(level, category_for(meta, family, policy))
     else:
-        masking = "not masked"
-    return f"[L{level} {name} | {masking}] "
+        masking = "clear"
+    return f"[L{level} {masking}] "
 
 
 def add_column_badges(target: Path, policy: Policy) -> int:
