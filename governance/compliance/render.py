@@ -15,6 +15,16 @@ def _retention(section: EntitySection) -> str:
     return "; ".join(f"{r['rule']} ({r['action']} {r['days']} days after {r['after']})" for r in section.retention)
 
 
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _count(report: RegimeReport) -> str:
+    return (f"{_plural(len(report.entities), 'entity', 'entities')} in "
+            f"{_plural(len(report.placements), 'column', 'columns')}, "
+            f"{_plural(len(report.findings), 'violation', 'violations')}")
+
+
 def _rules_line(report: RegimeReport) -> str:
     rules = report.rules
     parts = []
@@ -31,8 +41,7 @@ def _rules_line(report: RegimeReport) -> str:
 
 def render_text(report: RegimeReport) -> str:
     rules = report.rules
-    lines = [f"{rules.title} report: {len(report.entities)} entities in {len(report.placements)} columns, "
-             f"{len(report.findings)} violations",
+    lines = [f"{rules.title} report: {_count(report)}",
              f"rules: {_rules_line(report)}"]
     if rules.description:
         lines.append(rules.description)
@@ -70,8 +79,7 @@ def render_markdown(report: RegimeReport) -> str:
     """One regime report as the body of a docs block (a page of the docs site)."""
     rules = report.rules
     lines = [f"# {rules.title} report", "",
-             f"{len(report.entities)} entities in {len(report.placements)} columns; "
-             f"**{len(report.findings)} violations**. Rules: {_rules_line(report)}.", ""]
+             f"{_count(report)}. Rules: {_rules_line(report)}.", ""]
     if rules.description:
         lines += [_cell(rules.description), ""]
     for section in report.entities:

@@ -158,7 +158,7 @@ def test_report_text_names_the_regime_and_exits_zero(built_warehouse: Warehouse)
     result = governance(PROJECT_DIR, built_warehouse.database, built_warehouse.target_path,
                         "report", "--regime", "pci", "--quiet")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("PCI DSS report: 1 entities in 3 columns, 0 violations")
+    assert result.stdout.startswith("PCI DSS report: 1 entity in 3 columns, 0 violations")
     assert "stg_shop__payments.card_number" in result.stdout and "truncated (first 6, last 4)" in result.stdout
 
 

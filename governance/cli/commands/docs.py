@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from governance.cli.main import ExitCode
-from governance.cli.options import invocation, manifest_option, project_options
+from governance.cli.options import invocation, manifest_option, project_options, require
 from governance.docs.overview import DEFAULT_OUTPUT, write_overview
 from governance.policy import load_policy
 
@@ -21,8 +21,10 @@ from governance.policy import load_policy
 @click.option("--badges", is_flag=True,
               help="after `dbt docs generate`: badge every column of the generated site in the target path with "
                    "its level and masking (manifest.json, and static_index.html rebuilt)")
+@click.option("--site-dir", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
+              help="with --badges: the generated site's directory (default: the target path)")
 @click.option("--quiet", "-q", is_flag=True, help="print nothing when it succeeds")
-def docs_command(output: Path | None, badges: bool, quiet: bool, **options: Any) -> int:
+def docs_command(output: Path | None, badges: bool, site_dir: Path | None, quiet: bool, **options: Any) -> int:
     """Write the docs site's overview page and the compliance reports' pages; badge the generated site.
 
     Before `dbt docs generate`: reads the project's manifest (a cached `dbt parse`, or --manifest) and
@@ -36,9 +38,11 @@ def docs_command(output: Path | None, badges: bool, quiet: bool, **options: Any)
     if badges:
         from governance.docs.site import add_column_badges
 
-        count = add_column_badges(run.project.target_path, policy)
+        site = site_dir or run.project.target_path
+        require((site / "manifest.json").is_file(), f"{site}: no manifest.json; run `dbt docs generate` first")
+        count = add_column_badges(site, policy)
         if not run.quiet:
-            click.echo(f"docs: badged {count} columns in {run.project.target_path}")
+            click.echo(f"docs: badged {count} columns in {site}")
         return ExitCode.OK
     manifest = run.project.manifests.get("parse", run.manifest)
     extra: list[str] = []
