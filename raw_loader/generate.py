@@ -846,10 +846,12 @@ def prescription_rows(first_id: int, count: int, written: str, customers: int, l
 
 
 def load_prescriptions(con: duckdb.DuckDBPyConnection, customers: int, as_of: dt.datetime, seed: int) -> int:
-    """The pharmacy's first export: a year of prescriptions, for about one customer in five."""
+    """The pharmacy's first export: a year of prescriptions, for about one customer in five, one in ten
+    written in the last day (each loaded with the next day's file, the newest by `as_of`)."""
     count = max(10, customers // 5)
-    written = f"{ts(as_of)} - to_seconds((hash(i, 'rxwhen', $seed) % (365 * 86400))::bigint)"
-    loaded = f"date_trunc('day', {written}) + interval 26 hours"
+    written = (f"{ts(as_of)} - to_seconds((hash(i, 'rxwhen', $seed) % case when i % 10 = 0 then 86400 "
+               f"else 365 * 86400 end)::bigint)")
+    loaded = f"least({ts(as_of)}, date_trunc('day', {written}) + interval 26 hours)"
     con.execute(f"insert into {RAW_SCHEMA}.{PHARMACY_TABLE} {prescription_rows(1, count, written, customers, loaded)}",
                 {"seed": seed})
     return count

@@ -17,7 +17,6 @@ Names, levels and masks only: never a data value.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ from governance.policy import Policy
 from governance.policy.masking import category_for, type_family
 from governance.policy.meta import declared_classification
 from governance.project import column_meta, write_atomic
+from governance.project.manifest import DocsSite
 
 COMPLIANCE_DIR = Path("models") / "compliance"
 PAGES_FILE = "compliance_reports.md"
@@ -118,13 +118,10 @@ def column_badge(meta: dict[str, Any], data_type: str | None, resource_type: str
     return f"[L{level} {masking}] "
 
 
-def add_column_badges(target: Path, policy: Policy) -> int:
-    """Badge every column of the generated docs site in `target` (manifest.json, and static_index.html
-    when index.html is there). Returns the number of columns badged."""
-    manifest_path = target / "manifest.json"
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    catalog_path = target / "catalog.json"
-    catalog = json.loads(catalog_path.read_text(encoding="utf-8")) if catalog_path.is_file() else {}
+def add_column_badges(site: DocsSite, policy: Policy) -> int:
+    """Badge every column of a generated docs site (its manifest, and static_index.html rebuilt when
+    index.html is there). Returns the number of columns badged."""
+    manifest, catalog = site.read()
     badged = 0
     for section in ("nodes", "sources"):
         for uid, node in (manifest.get(section) or {}).items():
@@ -138,12 +135,5 @@ def add_column_badges(target: Path, policy: Policy) -> int:
                 badge = column_badge(column_meta(column), data_type, node["resource_type"], policy)
                 column["description"] = badge + description
                 badged += 1
-    text = json.dumps(manifest)
-    write_atomic(manifest_path, text)
-    index = target / "index.html"
-    if index.is_file():
-        catalog_text = catalog_path.read_text(encoding="utf-8") if catalog_path.is_file() else "{}"
-        html = index.read_text(encoding="utf-8")
-        html = html.replace('"MANIFEST.JSON INLINE DATA"', text).replace('"CATALOG.JSON INLINE DATA"', catalog_text)
-        write_atomic(target / "static_index.html", html)
+    site.write_manifest(manifest)
     return badged

@@ -51,7 +51,7 @@ def governed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path
     # probes of the classes that used to leak through every gate: a whole row serialised into one value,
     # and a CASE spelling a value out one character at a time
     (project / "models" / "marts" / "core" / "probe_customer_rows.sql").write_text(
-        "{{ config(contract={'enforced': false}) }}\n"
+        "{{ config(contract={'enforced': false}, meta={'purpose': 'Leak probe of the end-to-end test.'}) }}\n"
         "select c.customer_id, to_json(c) as payload, "
         + " || ".join(f"case when substr(c.email, {i}, 1) = 'a' then 'a' else 'b' end" for i in range(1, 9))
         + " as spelled\nfrom {{ ref('dim_customers') }} as c\n")

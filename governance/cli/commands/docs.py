@@ -37,12 +37,13 @@ def docs_command(output: Path | None, badges: bool, site_dir: Path | None, quiet
     policy = load_policy(run.project)
     if badges:
         from governance.docs.site import add_column_badges
+        from governance.project.manifest import DocsSite
 
-        site = site_dir or run.project.target_path
-        require((site / "manifest.json").is_file(), f"{site}: no manifest.json; run `dbt docs generate` first")
+        site = DocsSite(site_dir or run.project.target_path)
+        require(site.exists(), f"{site.folder}: no docs site (manifest); run `dbt docs generate` first")
         count = add_column_badges(site, policy)
         if not run.quiet:
-            click.echo(f"docs: badged {count} columns in {site}")
+            click.echo(f"docs: badged {count} columns in {site.folder}")
         return ExitCode.OK
     manifest = run.project.manifests.get("parse", run.manifest)
     extra: list[str] = []

@@ -1,7 +1,18 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='prescription_id',
+        incremental_strategy=incremental_strategy_for_target(),
+        on_schema_change='append_new_columns'
+    )
+}}
+
 with source as (
 
     select * from {{ source('pharmacy', 'prescriptions') }}
-    where prescription_id is not null
+    where
+        prescription_id is not null
+        and {{ newer_than_watermark('_loaded_at', '_loaded_at') }}
 
 ),
 
