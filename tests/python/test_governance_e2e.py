@@ -28,14 +28,18 @@ PERSONAL_MART_COLUMNS = {
     ("marts", "dim_customers", "date_of_birth"): 3,
     ("marts", "dim_customers", "billing_street_address"): 3,
     ("marts", "fct_orders", "ip_address"): 3,
-    ("finance", "fct_payments", "card_number"): 4,
+    ("finance", "fct_payments", "card_number"): 3,  # truncated in staging (first six, last four: PCI DSS)
     ("finance", "fct_payments", "iban"): 4,
     ("marts", "fct_support_tickets", "requester_name"): 3,
     ("marts", "fct_support_tickets", "requester_email"): 3,
     ("marts", "fct_support_tickets", "description"): 3,
+    ("health", "fct_prescriptions", "prescriber_name"): 3,
+    ("health", "fct_prescriptions", "prescriber_license"): 4,
+    ("health", "fct_prescriptions", "medication"): 4,
+    ("health", "fct_prescriptions", "prescription_note"): 4,
 }
 PRIMARY_KEYS = {"dim_customers": "customer_id", "fct_orders": "order_id", "fct_payments": "payment_id",
-                "fct_support_tickets": "ticket_id"}
+                "fct_support_tickets": "ticket_id", "fct_prescriptions": "prescription_id"}
 def governance(project: Path, database: Path, target: Path, *args: str) -> subprocess.CompletedProcess[str]:
     result = subprocess.run([str(BIN_DIR / "governance"), *args, "--project-dir", str(project)], cwd=project,
                             env=dbt_env(project, database, target), capture_output=True, text=True, timeout=900)

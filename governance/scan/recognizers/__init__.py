@@ -20,6 +20,7 @@ from governance.scan.recognizers.base import (
 )
 from governance.scan.recognizers.contact import EmailRecognizer, PhoneRecognizer
 from governance.scan.recognizers.dates import DateOfBirthRecognizer, UsDriverLicenseRecognizer, UsPassportRecognizer
+from governance.scan.recognizers.health import MedicalConditionRecognizer, MedicationRecognizer
 from governance.scan.recognizers.national_ids import (
     DeTaxIdRecognizer,
     EsNifRecognizer,
@@ -52,6 +53,8 @@ VALUE_RECOGNIZERS: tuple[ValueRecognizer, ...] = (
     NlBsnRecognizer(),
     PlPeselRecognizer(),
     UkNinoRecognizer(),
+    MedicationRecognizer(),
+    MedicalConditionRecognizer(),
 )
 COLUMN_RECOGNIZERS: tuple[ColumnRecognizer, ...] = (
     PersonRecognizer(),
