@@ -298,3 +298,30 @@ def test_regime_error_names_the_line_through_the_cli(tmp_path: Path) -> None:
     line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if "pci-dss" in text)
     assert f"dbt_project.yml:{line}: vars.governance.regimes.entities.CREDIT_CARD: unknown regime 'pci-dss'" \
         in result.stderr
+
+
+# --------------------------------------------------------------------------------------------------
+# the scan finds health data (held-out values: none is in the raw generator's pools)
+# --------------------------------------------------------------------------------------------------
+
+def test_scan_finds_medications_and_conditions_and_not_products() -> None:
+    from test_scan_recognizers import decided
+
+    from raw_loader import pools
+
+    medications = ["Ibuprofen 400 mg tablets", "Simvastatin 40 mg tablets", "Ramipril 5 mg capsules",
+                   "Fluoxetine 20 mg capsules", "Losartan 50 mg tablets", "Doxycycline 100 mg capsules",
+                   "Bisoprolol 2.5 mg tablets", "Lansoprazole 30 mg capsules", "Apixaban 5 mg tablets",
+                   "Furosemide 40 mg tablets", "Beclometasone 100 mcg inhaler", "Sumatriptan 50 mg tablets"]
+    notes = ["Prescribed for asthma. Take one daily with food.", "Continue for high blood pressure; review in May.",
+             "Patient reports migraine. Penicillin allergy noted.", "Repeat prescription for epilepsy, same dose.",
+             "Short course for a urinary tract infection.", "Prescribed for eczema on both hands.",
+             "For insomnia, two weeks only.", "Review depression in four weeks.", "Repeat for COPD.",
+             "Patient reports anxiety before flights."]
+    assert set(pools.MEDICATIONS).isdisjoint(medications)
+    assert "MEDICATION" in decided("medication", "VARCHAR", medications)
+    assert "MEDICATION" in decided("c07", "VARCHAR", medications)  # by its values alone
+    assert "MEDICAL_CONDITION" in decided("c09", "VARCHAR", notes)
+    products = [name for name, _ in pools.product_catalogue()][:90]
+    assert decided("name", "VARCHAR", products) == set()
+    assert decided("description", "VARCHAR", list(pools.TICKET_BODIES)) & {"MEDICATION", "MEDICAL_CONDITION"} == set()
