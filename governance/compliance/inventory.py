@@ -84,9 +84,7 @@ class Inventory:
     # ------------------------------------------------------------------ what a column carries
     def classification(self, state: ColumnState) -> tuple[int, tuple[str, ...]] | None:
         """The column's level and entities: lineage's (or a human's) for models, the YAML's for roots."""
-        effective = state.effective if state.derived else state.declared
-        if effective is None and state.lineage is not None:
-            effective = state.lineage
+        effective = state.effective or state.lineage
         if effective is None:
             return None
         return effective.level, tuple(effective.pii)

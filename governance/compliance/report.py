@@ -127,12 +127,12 @@ def _violations(rules: RegimeRules, placement: Placement, covered: tuple[str, ..
         found.append(_finding(f"{regime}_no_purpose", placement,
                               f"{title}: personal data ({', '.join(covered)}) with no purpose note: state why it is "
                               "kept in meta `purpose` (on the column, or on its model or source)"))
-    full_pan = [e for e in covered if e in rules.cardholder_entities] and not placement.value_protections
+    full_pan = bool(set(covered) & rules.cardholder_entities) and not placement.value_protections
     if full_pan and placement.layer != "raw":
         found.append(_finding(f"{regime}_clear_pan", placement,
                               f"{title}: a full card number at rest after the raw layer; truncate it in staging "
                               "with `truncate_pan` (or hash it with `governance_keyed_hash`)"))
-    sensitive = bool(full_pan) if regime == "pci" else placement.unique_id in health_relations
+    sensitive = full_pan if regime == "pci" else placement.unique_id in health_relations
     if rules.cleared_roles is not None and sensitive:
         extra = [r for r in placement.clear_readers if r not in rules.cleared_roles]
         if extra:

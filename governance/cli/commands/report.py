@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from governance.cli.commands.lineage import compute, lineage_options
+from governance.cli.commands.lineage import compute, lineage_options, selected_nodes
 from governance.cli.main import ExitCode
 from governance.cli.options import invocation, output_options, require
 from governance.compliance import Inventory, load_roles_spec, reports
@@ -28,6 +28,8 @@ def report_command(regimes: tuple[str, ...], catalog: Path | None, database: Pat
     column it lives in from raw to marts, its level, how it is protected (masking, the PAN truncation,
     the keyed hash, grants), which roles read it in clear (the policy's clearances and roles.yml's
     grants), its retention rule, and the violations of the regime's rules. Never reads a data value.
+    --select/--exclude limit the relations reported (dbt's syntax: `+fct_payments`, `source:pharmacy`);
+    lineage is computed over the whole project.
 
     Exit codes: 0 no violation; 1 violations (the same ones `governance check` fails on); 2 bad input
     (no regimes section in the policy)."""
@@ -39,6 +41,9 @@ def report_command(regimes: tuple[str, ...], catalog: Path | None, database: Pat
     inventory = Inventory(result, load_roles_spec(run.project.root))
     manifest = run.project.manifests.get("compile", run.manifest)
     placements = inventory.placements(data_types_of(result, manifest))
+    chosen_nodes = selected_nodes(run, result)
+    if chosen_nodes is not None:  # --select/--exclude: report only these relations (lineage covers all)
+        placements = [p for p in placements if p.unique_id in chosen_nodes]
     found = reports(inventory, chosen, placements)
     if run.format == "json":
         click.echo(render_json(found))
