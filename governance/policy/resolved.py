@@ -144,6 +144,7 @@ def resolve(policy: Policy) -> dict[str, Any]:
         "categories": list(MASK_CATEGORIES),
         "text_categories": list(TEXT_CATEGORIES),
         "entity_categories": dict(sorted(masking.entity_categories.items())),
+        "entities": sorted(policy.entity_levels),
         "masks": {level: {c: masking.mask_for(level, c) for c in MASK_CATEGORIES} for level in masked},
         "clearance": {name: policy.effective_clearance(name) for name in sorted(policy.roles)},
         "roles_cleared": {level: duckdb_cleared_roles(policy, level) for level in levels},
