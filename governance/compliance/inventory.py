@@ -91,8 +91,9 @@ class Inventory:
 
     def value_protections(self, key: ColumnKey) -> frozenset[str]:
         """The protecting transformations (VALUE_PROTECTIONS) on every path by which the column's personal
-        content reaches it. Fail closed: a column with no such path (a root, a manual classification, a
-        model lineage could not analyse) has none."""
+        content reaches it. Fail closed: a root, a model lineage could not analyse, and a column no personal
+        content reaches by lineage have none; one unprotected path (an unresolved part of a statement
+        included) leaves the column unprotected."""
         if key in self._protections:
             return self._protections[key]
         self._protections[key] = frozenset()  # guards cycles (snapshots reading themselves)
@@ -190,7 +191,7 @@ def load_roles_spec(project_dir: Path) -> dict[str, Any] | None:
     return (read_yaml(path) or {}) if path.is_file() else None
 
 
-def data_types_of(result: PropagationResult, manifest: dict[str, Any]) -> dict[ColumnKey, str | None]:
+def data_types_of(manifest: dict[str, Any]) -> dict[ColumnKey, str | None]:
     """Column data types the YAML declares (the masking category of a column depends on it)."""
     types: dict[ColumnKey, str | None] = {}
     for uid, node in {**manifest.get("nodes", {}), **manifest.get("sources", {})}.items():

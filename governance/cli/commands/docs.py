@@ -65,7 +65,7 @@ def write_reports(run: Any, policy: Any) -> list[str]:
     result = analyse(run.project, policy, manifest=run.manifest)
     inventory = Inventory(result, load_roles_spec(run.project.root))
     compiled = run.project.manifests.get("compile", run.manifest)
-    found = reports(inventory, placements=inventory.placements(data_types_of(result, compiled)))
+    found = reports(inventory, placements=inventory.placements(data_types_of(compiled)))
     written = write_compliance_pages(run.project.root, found, compiled)
     if not run.quiet:
         click.echo(f"docs: {len(found)} compliance reports ({len(written)} files written)")

@@ -40,7 +40,7 @@ def report_command(regimes: tuple[str, ...], catalog: Path | None, database: Pat
     chosen = REGIME_NAMES if "all" in regimes else tuple(dict.fromkeys(regimes))
     inventory = Inventory(result, load_roles_spec(run.project.root))
     manifest = run.project.manifests.get("compile", run.manifest)
-    placements = inventory.placements(data_types_of(result, manifest))
+    placements = inventory.placements(data_types_of(manifest))
     chosen_nodes = selected_nodes(run, result)
     if chosen_nodes is not None:  # --select/--exclude: report only these relations (lineage covers all)
         placements = [p for p in placements if p.unique_id in chosen_nodes]
