@@ -17,6 +17,9 @@ ones the policy's ``lineage_rules`` may lower (see :mod:`governance.propagate`):
 - ``hash``       a hash of the value (md5, sha1, sha2, hash)
 - ``keyed_hash`` a hash whose input also carries a key (a string literal of 8 or more characters,
                  or a session variable such as ``getvariable('...')``), or hmac
+- ``pan_truncation`` a card number truncated to its first six and last four digits, exactly as the
+                 project's macro ``truncate_pan`` writes it (``_is_pan_truncation``); any other slice is a
+                 ``transform``
 - ``year``       the year of a date (year(), extract(year ...), date_trunc('year', ...))
 - ``window_key`` the value is a partition or order key of a window function (not its argument)
 - ``aggregate``  min, max, sum, avg, string_agg, ... (keeps the content)
@@ -217,6 +220,41 @@ def _is_keyed(node: exp.Expression) -> bool:
     return isinstance(node, exp.Anonymous) and str(node.name).lower() == APPROVED_KEYED_HASH
 
 
+PAN_TRUNCATION_MACRO = "truncate_pan"
+PAN_KEPT = (6, 4)  # first six and last four digits (PCI DSS's most that may be shown)
+PAN_LENGTHS = (13, 19)  # a card number's length; anything else truncates to NULL
+
+
+def _int_literal(node: exp.Expression | None) -> int | None:
+    if isinstance(node, exp.Literal) and not node.is_string and node.this.isdigit():
+        return int(node.this)
+    return None
+
+
+def _is_pan_truncation(node: exp.Expression) -> bool:
+    """Whether `node` is exactly what the macro `truncate_pan(value)` compiles to (macros/pci/truncate_pan.sql):
+    `case when length(v) between 13 and 19 then left(v, 6) || '******' || right(v, 4) end`, the same `v`
+    three times. Nothing else that slices a value is recognised: another cut (`left(v, 8)`), a missing
+    length guard (a short value would be shown whole) or two different values keep the upstream level."""
+    ifs = node.args.get("ifs") if isinstance(node, exp.Case) else None
+    if not ifs or len(ifs) != 1 or node.this is not None or node.args.get("default") is not None:
+        return False
+    condition, output = ifs[0].this, ifs[0].args.get("true")
+    if not (isinstance(condition, exp.Between) and isinstance(condition.this, exp.Length)
+            and (_int_literal(condition.args.get("low")), _int_literal(condition.args.get("high"))) == PAN_LENGTHS):
+        return False
+    if not (isinstance(output, exp.DPipe) and isinstance(output.this, exp.DPipe)
+            and isinstance(output.this.this, exp.Left) and isinstance(output.expression, exp.Right)):
+        return False
+    middle = output.this.expression
+    if not (isinstance(middle, exp.Literal) and middle.is_string and set(middle.this) == {"*"}):
+        return False
+    if (_int_literal(output.this.this.expression), _int_literal(output.expression.expression)) != PAN_KEPT:
+        return False
+    values = (condition.this.this, output.this.this.this, output.expression.this)
+    return len({value.sql() for value in values}) == 1
+
+
 def _constant(node: exp.Expression | None) -> bool:
     return node is None or isinstance(node, (exp.Literal, exp.Null, exp.Boolean)) or (
         isinstance(node, (exp.Paren, exp.Cast)) and _constant(node.this))
@@ -294,6 +332,8 @@ def _child_step(node: exp.Expression, key: str) -> Step | bool | None:
         if key == "this":
             return None
         return False
+    if isinstance(node, exp.Case) and _is_pan_truncation(node):
+        return Step("pan_truncation", PAN_TRUNCATION_MACRO)
     if isinstance(node, exp.Case):
         if key == "this":
             return Step("predicate" if _bounded_case(node) else "transform", "case")

@@ -93,6 +93,40 @@ def read_artifact(path: Path) -> dict[str, Any]:
     return data
 
 
+class DocsSite:
+    """The files `dbt docs generate` writes in a folder: manifest.json, catalog.json, index.html (which reads
+    them) and, with --static, static_index.html (index.html with both inlined)."""
+
+    INLINE = ('"MANIFEST.JSON INLINE DATA"', '"CATALOG.JSON INLINE DATA"')
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.manifest_path = folder / "manifest.json"
+        self.catalog_path = folder / "catalog.json"
+        self.index_path = folder / "index.html"
+
+    def exists(self) -> bool:
+        return self.manifest_path.is_file()
+
+    def read(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """(manifest, catalog); the catalog is empty when there is none."""
+        catalog = read_artifact(self.catalog_path) if self.catalog_path.is_file() else {}
+        return load_manifest(self.manifest_path), catalog
+
+    def write_manifest(self, manifest: dict[str, Any]) -> None:
+        """Replace the site's manifest (atomically) and rebuild static_index.html from index.html with it, as
+        `dbt docs generate --static` does."""
+        from governance.project.yaml_io import write_atomic
+
+        text = json.dumps(manifest)
+        write_atomic(self.manifest_path, text)
+        if self.index_path.is_file():
+            catalog = self.catalog_path.read_text(encoding="utf-8") if self.catalog_path.is_file() else "{}"
+            html = self.index_path.read_text(encoding="utf-8")
+            html = html.replace(self.INLINE[0], text).replace(self.INLINE[1], catalog)
+            write_atomic(self.folder / "static_index.html", html)
+
+
 def project_nodes(manifest: dict[str, Any], resource_types: tuple[str, ...]) -> list[dict[str, Any]]:
     """The project's own nodes (and sources) of the given resource types, sorted by unique_id."""
     project = manifest.get("metadata", {}).get("project_name")

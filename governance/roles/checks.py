@@ -101,6 +101,14 @@ def _masking_schema(policy: Policy) -> str | None:
     return f"{policy.grants.database}.{policy.masking.schema}".lower() if policy.grants else None
 
 
+def roles_reaching(spec: dict[str, Any], fqn: str) -> set[str]:
+    """The roles of a roles.yml spec (lower case) that read, write or own `db.schema`, themselves or through
+    `member_of`."""
+    roles = _entries(spec, "roles")
+    return {name for name in roles
+            if any(_covers(entry, fqn) for member in _closure(name, roles) for entry in _reached(roles.get(member, {})))}
+
+
 def check_spec(spec: dict[str, Any], policy: Policy, required_levels: dict[str, int],
                source_schemas: set[str]) -> list[Finding]:
     """All rule violations in `spec`, sorted. `required_levels`: db.schema -> the clearance a

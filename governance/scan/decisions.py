@@ -14,7 +14,8 @@ from governance.scan.results import EntityFinding
 from governance.scan.thresholds import Thresholds
 
 # entities a few mentions in prose are enough for
-FREE_TEXT_ENTITIES = ("EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "IP_ADDRESS", "CRYPTO")
+FREE_TEXT_ENTITIES = ("EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "IP_ADDRESS", "CRYPTO", "MEDICATION",
+                      "MEDICAL_CONDITION")
 # entities confirmed by a checksum whose random look-alikes pass it now and then: need most values
 CHECKSUM_ENTITIES = (
     "US_SSN", "DE_TAX_ID", "FR_NIR", "IT_FISCAL_CODE", "ES_NIF", "NL_BSN", "PL_PESEL", "UK_NINO", "SWIFT_CODE",

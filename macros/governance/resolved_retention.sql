@@ -6,7 +6,7 @@
 -#}
 {% macro governance_resolved_retention() -%}
 {{ return({
-    'fingerprint': '5c30884803b0ae1486ea2492b09eceaf',
+    'fingerprint': 'e4774ed0c965935cc70eb889cc1253a1',
     'fingerprint_sections': ['erasure', 'retention'],
     'generated_by': 'governance retention --write',
     'as_of_var': 'governance_as_of',
