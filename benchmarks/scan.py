@@ -10,7 +10,7 @@
 (c) the naive approach (Presidio's AnalyzerEngine, batched, over every value of every column at 10k
     rows; a column holds an entity found in >= 30% of its values at score >= 0.5);
 (d) the broad labelled corpus (benchmarks/scan_corpus.py: 8 locales, 3 naming schemes, a Faker training
-    part and a mimesis held-out part): precision/recall per part, locale, naming scheme and entity, hard
+    part and two mimesis held-out parts in other locales): precision/recall per part, locale, naming scheme and entity, hard
     negatives flagged, peak memory, and the same corpus scanned side by side by the commit the work
     started from (--compare-commit);
 (e) on the corpus, two baselines: naive Presidio over every value of the sampled rows, and an

@@ -35,6 +35,7 @@ def check(result: PropagationResult, register: DeclassificationRegister | None =
     )
     handles_masked = {uid for (uid, _), state in result.columns.items()
                       if (state.upstream_level or 0) >= masked or (state.lineage and state.lineage.level >= masked)}
+    findings.extend(Finding("warning", "lineage_note", result.project.name, None, note) for note in graph.notes)
     for problem in graph.problems:
         node = graph.nodes[problem.unique_id]
         if problem.severity == "error":

@@ -729,6 +729,7 @@ class LineageGraph:
     edges: dict[ColumnKey, list[ColumnEdge]]
     order: list[str]
     problems: list[Problem]
+    notes: list[str] = field(default_factory=list)  # about the whole analysis (reported as warnings)
 
     def find(self, name: str) -> Node:
         """A node by model/snapshot/seed name, `source_name.table`, or unique id."""
@@ -827,11 +828,15 @@ def build_lineage(
     manifest: dict[str, Any],
     extra_columns: dict[Relation, list[str]] | None = None,
     progress: Callable[[Node], None] | None = None,
+    branches: dict[str, dict[str, str]] | None = None,
 ) -> LineageGraph:
     """Column lineage of every model and snapshot in the manifest, in topological order.
 
     `extra_columns` adds columns known from the warehouse (a catalog or information_schema) to the
-    documented columns of sources and seeds (used to expand `select *`)."""
+    documented columns of sources and seeds (used to expand `select *`). `branches` maps a branch name
+    (e.g. "incremental") to the compiled SQL of each node in that branch: where it differs from the
+    manifest's, its lineage is added to the node's (a column depends on what either branch reads), so a
+    column gets the highest classification of what runs."""
     dialect = str((manifest.get("metadata") or {}).get("adapter_type") or "duckdb")
     if dialect not in SUPPORTED_DIALECTS:
         raise ProjectError(
@@ -853,6 +858,39 @@ def build_lineage(
                 catalog=exp.to_identifier(catalog) if catalog else None,
             )
             schema.add_table(table, dict.fromkeys(node.columns, "UNKNOWN"), dialect=dialect)
+
+    def add_edges(node: Node, result: SqlLineage, label: str) -> None:
+        """The statement's edges onto graph nodes, added to the node's (problems named with `label`)."""
+        uid, unknown = node.unique_id, set()
+        for column, sql_edges in result.edges.items():
+            column_edges = edges.setdefault((uid, column), [])
+            for edge in sql_edges:
+                if node.relation is not None and edge.relation == node.relation:
+                    continue  # `{{ this }}` in an incremental model: not an upstream
+                upstream = index.lookup(edge.relation)
+                if upstream is None:
+                    unknown.add(edge.relation)
+                    continue
+                if edge.column == WHOLE_RELATION:
+                    if not nodes[upstream].columns:
+                        problems.append(Problem(uid, "error", f"{label}column `{column}` reads every column of "
+                                                f"`{nodes[upstream].display}`, whose columns are unknown"))
+                    for upstream_column in nodes[upstream].columns:
+                        ce = ColumnEdge((upstream, upstream_column), edge.steps)
+                        if ce not in column_edges:
+                            column_edges.append(ce)
+                    continue
+                ce = ColumnEdge((upstream, edge.column), edge.steps)
+                if ce not in column_edges:
+                    column_edges.append(ce)
+                if edge.column not in nodes[upstream].columns:
+                    problems.append(Problem(uid, "warning", f"{label}column `{column}` reads "
+                                            f"`{nodes[upstream].display}.{edge.column}`, which is not a known column"))
+        problems.extend(Problem(uid, "warning", f"{label}{message}") for message in result.problems)
+        problems.extend(
+            Problem(uid, "error", f"{label}reads `{'.'.join(p for p in relation if p)}`, which is not a source, "
+                    "seed, model or snapshot of this project")
+            for relation in sorted(unknown))
 
     sorter: TopologicalSorter[str] = TopologicalSorter()
     for uid, node in nodes.items():
@@ -881,63 +919,39 @@ def build_lineage(
             continue
         if progress:
             progress(node)
-        self_relation = node.relation
-        unknown: set[Relation] = set()
         try:
-            result = sql_lineage(_normalize_sql(node.compiled_sql or ""), dialect, schema)
+            sql = _normalize_sql(node.compiled_sql or "")
+            result = sql_lineage(sql, dialect, schema)
         except LineageError as exc:
             problems.append(Problem(uid, "error", str(exc)))
             node.columns = list(node.documented_columns)
             register(node)
             continue
+        add_edges(node, result, "")
         columns = list(result.columns)
-        for column, sql_edges in result.edges.items():
-            column_edges: list[ColumnEdge] = []
-            for edge in sql_edges:
-                if self_relation is not None and edge.relation == self_relation:
-                    continue  # `{{ this }}` in an incremental model: not an upstream
-                upstream = index.lookup(edge.relation)
-                if upstream is None:
-                    unknown.add(edge.relation)
-                    continue
-                if edge.column == WHOLE_RELATION:
-                    if not nodes[upstream].columns:
-                        problems.append(Problem(uid, "error", f"column `{column}` reads every column of "
-                                                f"`{nodes[upstream].display}`, whose columns are unknown"))
-                    for upstream_column in nodes[upstream].columns:
-                        ce = ColumnEdge((upstream, upstream_column), edge.steps)
-                        if ce not in column_edges:
-                            column_edges.append(ce)
-                    continue
-                ce = ColumnEdge((upstream, edge.column), edge.steps)
-                if ce not in column_edges:
-                    column_edges.append(ce)
-                if edge.column not in nodes[upstream].columns:
-                    problems.append(
-                        Problem(
-                            uid,
-                            "warning",
-                            f"column `{column}` reads "
-                            f"`{nodes[upstream].display}.{edge.column}`, which is not a known column",
-                        )
-                    )
-            edges[(uid, column)] = column_edges
+        for branch, compiled in sorted((branches or {}).items()):
+            other = compiled.get(uid)
+            if other is None or _normalize_sql(other) == sql:
+                continue
+            label = f"in its {branch.replace('_', '-')} branch: "
+            try:
+                branch_result = sql_lineage(_normalize_sql(other), dialect, schema)
+            except LineageError as exc:
+                problems.append(Problem(uid, "error", f"{label}{exc}"))
+                continue
+            add_edges(node, branch_result, label)
+            columns += [c for c in branch_result.columns if c not in columns]
         if node.resource_type == "snapshot":
             columns += [c for c in snapshot_meta_columns(node) if c not in columns]
         node.columns = columns
-        for message in result.problems:
-            problems.append(Problem(uid, "warning", message))
-        for relation in sorted(unknown):
-            problems.append(
-                Problem(
-                    uid,
-                    "error",
-                    f"reads `{'.'.join(p for p in relation if p)}`, which is "
-                    "not a source, seed, model or snapshot of this project",
-                )
-            )
         register(node)
     return LineageGraph(dialect, nodes, edges, order, problems)
+
+
+def branch_sql(manifest: dict[str, Any]) -> dict[str, str]:
+    """The compiled SQL of every model and snapshot of a manifest (of another branch), by unique id."""
+    return {uid: str(raw.get("compiled_code") or "") for uid, raw in manifest.get("nodes", {}).items()
+            if raw.get("resource_type") in SQL_NODE_TYPES and raw.get("compiled_code")}
 
 
 _COMMENT_ONLY = re.compile(r"^\s*$")

@@ -70,7 +70,7 @@ COMMAND = "governance policy --write"
 MACRO_NAME = "governance_resolved_policy"
 RELATIVE_PATH = Path("governance") / "resolved_policy.sql"  # under the project's first macro path
 # The sections of vars.governance the resolved policy is computed from (the fingerprint covers them).
-FINGERPRINT_SECTIONS = ("default_role", "levels", "masking", "roles")
+FINGERPRINT_SECTIONS = ("default_role", "entity_levels", "levels", "masking", "roles")
 # Type names listed one by one; a name outside the list is looked up by prefix, then `unknown_type`.
 KNOWN_TYPES = sorted({
     *TEXT_TYPES, *NUMBER_TYPES, *FLOAT_TYPES, "DATE", *TIMESTAMP_NTZ_TYPES, *TIMESTAMP_LTZ_TYPES,
@@ -145,6 +145,7 @@ def resolve(policy: Policy) -> dict[str, Any]:
         "categories": list(MASK_CATEGORIES),
         "text_categories": list(TEXT_CATEGORIES),
         "entity_categories": dict(sorted(masking.entity_categories.items())),
+        "entities": sorted(policy.entity_levels),
         "masks": {level: {c: masking.mask_for(level, c) for c in MASK_CATEGORIES} for level in masked},
         "clearance": {name: policy.effective_clearance(name) for name in sorted(policy.roles)},
         "roles_cleared": {level: duckdb_cleared_roles(policy, level) for level in levels},

@@ -16,10 +16,18 @@ from typing import Any
 from governance.errors import PolicyError, ProjectError
 from governance.policy.grants import GrantsPolicy, parse_grants
 from governance.policy.location import POLICY_KEY, locating, policy_error
-from governance.policy.sections import LineageRule, ScanSettings, parse_lineage_rules, parse_scan_settings
+from governance.policy.sections import (
+    LineageRule,
+    RetentionRule,
+    ScanSettings,
+    parse_lineage_rules,
+    parse_retention,
+    parse_scan_settings,
+)
 from governance.project import DbtProject
 
-SECTIONS = ("default_role", "entity_levels", "grants", "levels", "lineage_rules", "masking", "roles", "scan")
+SECTIONS = ("default_role", "entity_levels", "grants", "levels", "lineage_rules", "masking", "retention", "roles",
+            "scan")
 ROLE_KINDS = ("service", "clearance", "functional")
 
 # Masking (vars.governance.masking): column categories and the masks each may use.
@@ -85,6 +93,12 @@ class Policy:
     masking: Masking = field(default_factory=Masking)
     lineage_rules: dict[str, LineageRule] = field(default_factory=dict)
     scan: ScanSettings = field(default_factory=ScanSettings)
+    # vars.governance.retention: rule name -> rule
+    retention: dict[str, RetentionRule] = field(default_factory=dict)
+
+    def retention_rules_for(self, entity: str) -> list[RetentionRule]:
+        """The retention rules covering a PII entity (empty when none does), by name."""
+        return [rule for name, rule in sorted(self.retention.items()) if rule.covers(entity)]
 
     @property
     def masked_levels(self) -> list[int]:
@@ -160,11 +174,12 @@ def parse_policy(raw: dict[str, Any], path: Path, where: Any = None) -> Policy:
         masking = _parse_masking(raw.get("masking"), levels, path)
         rules = parse_lineage_rules(raw.get("lineage_rules"), levels, entity_levels, path)
         scan = parse_scan_settings(raw.get("scan"), path)
+        retention = parse_retention(raw.get("retention"), entity_levels, path)
         _check_service_roles(roles, grants, path)
         unknown = sorted(str(k) for k in raw if k not in SECTIONS)
         if unknown:
             raise _fail(path, f"{POLICY_KEY}.{unknown[0]}", f"unknown section (known: {', '.join(SECTIONS)})")
-    return Policy(path, levels, entity_levels, roles, default_role, raw, grants, masking, rules, scan)
+    return Policy(path, levels, entity_levels, roles, default_role, raw, grants, masking, rules, scan, retention)
 
 
 def _check_service_roles(roles: dict[str, Role], grants: GrantsPolicy | None, path: Path) -> None:

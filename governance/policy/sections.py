@@ -117,3 +117,62 @@ def parse_scan_settings(raw: Any, path: Path) -> ScanSettings:
             raise policy_error(path, f"{SCAN_KEY}.{name}", f"must be a positive integer; got {value!r}")
         values[name] = value
     return ScanSettings(**values)
+
+
+RETENTION_KEY = f"{POLICY_KEY}.retention"
+# The events that start a retention clock: the data subject is deleted in the source system (the shop's
+# soft delete), or the record was created (e.g. a support ticket's body, kept N days after it was opened).
+RETENTION_EVENTS = ("subject_deleted", "created")
+RETENTION_ACTIONS = ("anonymise", "delete")
+
+
+@dataclass(frozen=True)
+class RetentionRule:
+    """`retention.<name>`: personal data of `entities` is anonymised (or deleted) `days` after `after`."""
+
+    name: str
+    entities: frozenset[str]
+    days: int
+    after: str
+    action: str
+    description: str
+
+    def covers(self, entity: str) -> bool:
+        return entity in self.entities
+
+
+def parse_retention(raw: Any, entity_levels: dict[str, int], path: Path) -> dict[str, RetentionRule]:
+    """`retention`: a mapping of rule name to {entities, days, after, action, description}. Every entity must
+    be one of `entity_levels`; days a positive integer; after and action from the known lists."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise policy_error(path, RETENTION_KEY, "must be a mapping of rule name to rule")
+    known_keys = ("entities", "days", "after", "action", "description")
+    rules: dict[str, RetentionRule] = {}
+    for name, spec in raw.items():
+        key = f"{RETENTION_KEY}.{name}"
+        if not isinstance(spec, dict):
+            raise policy_error(path, key, f"must be a mapping with {', '.join(known_keys)}")
+        unknown = sorted(str(k) for k in set(spec) - set(known_keys))
+        if unknown:
+            raise policy_error(path, f"{key}.{unknown[0]}", f"unknown key (known: {', '.join(known_keys)})")
+        entities = spec.get("entities")
+        if not isinstance(entities, list) or not entities:
+            raise policy_error(path, f"{key}.entities", "must be a non-empty list of entity names")
+        missing = [str(e) for e in entities if e not in entity_levels]
+        if missing:
+            raise policy_error(path, f"{key}.entities", f"not in entity_levels: {', '.join(missing)}")
+        days = spec.get("days")
+        if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+            raise policy_error(path, f"{key}.days", f"must be a whole number of days (0 or more); got {days!r}")
+        after = spec.get("after", "subject_deleted")
+        if after not in RETENTION_EVENTS:
+            raise policy_error(path, f"{key}.after", f"must be one of {', '.join(RETENTION_EVENTS)}; got {after!r}")
+        action = spec.get("action", "anonymise")
+        if action not in RETENTION_ACTIONS:
+            raise policy_error(path, f"{key}.action",
+                               f"must be one of {', '.join(RETENTION_ACTIONS)}; got {action!r}")
+        rules[str(name)] = RetentionRule(str(name), frozenset(entities), days, after, action,
+                                         " ".join(str(spec.get("description", "")).split()))
+    return rules

@@ -14,6 +14,13 @@ where the key is a hash of:
 So a second `governance lineage` or `governance check` on an unchanged project reads the cached
 manifest in milliseconds instead of compiling for ten seconds; any edit, another target or other
 vars compile afresh. `--manifest PATH` (every command) reads that file instead and runs no dbt.
+
+A compile renders one branch of every incremental model and snapshot, named by the var
+`governance_lineage_branch` that the project's `is_incremental()` (the governance package's) reads, with
+no warehouse lookup: the default compile renders the full refresh (so it is the same on every target and
+whatever the warehouse holds), `branch="incremental"` the incremental SQL, cached beside it under the same
+key, so lineage checks both branches of what runs. A project whose is_incremental() is dbt's own ignores
+the var (its default compile runs against an empty DuckDB file, or its warehouse).
 """
 
 from __future__ import annotations
@@ -35,7 +42,10 @@ if TYPE_CHECKING:
     from governance.project.profiles import Target
 
 KINDS = ("parse", "compile")
-KEEP_CACHED = 4  # cached manifests kept per project (the newest)
+BRANCHES = ("incremental",)  # compiles of another branch than the default full refresh (see above)
+BRANCH_VAR = "governance_lineage_branch"
+PARTIAL_PARSE = "partial_parse.msgpack"  # dbt's parse state in a target path
+KEEP_CACHED = 6  # cached compiles kept per project, the newest (a compile and its incremental branch are two)
 ENV_VAR_CALL = re.compile(r"""env_var\(\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]""")
 ROOT_FILES = ("dbt_project.yml", "packages.yml", "dependencies.yml", "selectors.yml", "package-lock.yml")
 INPUT_SUFFIXES = frozenset({".sql", ".yml", ".yaml", ".csv", ".md", ".jinja", ".json"})
@@ -123,13 +133,17 @@ class ManifestProvider:
         self.last_was_cached: bool | None = None
         self._key: str | None = None
 
-    def path(self, kind: str = "compile", manifest: Path | None = None) -> Path:
-        """The manifest file: `manifest` when given; else a cached one for these inputs; else dbt runs."""
+    def path(self, kind: str = "compile", manifest: Path | None = None, branch: str | None = None) -> Path:
+        """The manifest file: `manifest` when given; else a cached one for these inputs; else dbt runs.
+        `branch` (compile only): "incremental" for the compile of every incremental model's incremental SQL."""
         if manifest is not None:
             self.last_was_cached = None
             return manifest
         assert kind in KINDS, kind
         key = self.key()
+        if branch is not None:
+            assert kind == "compile" and branch in BRANCHES, (kind, branch)
+            return self._compile_branch(key, branch)
         wanted = ("compile",) if kind == "compile" else ("compile", "parse")
         for candidate in wanted:
             cached = self.cache_dir / f"{key}-{candidate}" / "manifest.json"
@@ -140,17 +154,32 @@ class ManifestProvider:
         from governance.project.runner import run_dbt
 
         folder = self.cache_dir / f"{key}-{kind}"
-        building = folder.with_name(folder.name + ".partial")
-        shutil.rmtree(building, ignore_errors=True)
-        run_dbt(self.project, kind, building)
+        building = self._start(folder)
+        run_dbt(self.project, kind, building, {BRANCH_VAR: "full_refresh"} if kind == "compile" else None,
+                database=self.cache_dir / f"{kind}.duckdb")
         shutil.rmtree(folder, ignore_errors=True)
         building.rename(folder)
         self.last_was_cached = False
         self._prune()
         return folder / "manifest.json"
 
-    def get(self, kind: str = "compile", manifest: Path | None = None) -> dict[str, Any]:
-        return load_manifest(self.path(kind, manifest))
+    def get(self, kind: str = "compile", manifest: Path | None = None, branch: str | None = None) -> dict[str, Any]:
+        return load_manifest(self.path(kind, manifest, branch))
+
+    def _compile_branch(self, key: str, branch: str) -> Path:
+        folder = self.cache_dir / f"{key}-compile-{branch}"
+        cached = folder / "manifest.json"
+        if cached.is_file():
+            os.utime(folder)
+            return cached
+        from governance.project.runner import run_dbt
+
+        building = self._start(folder)
+        run_dbt(self.project, "compile", building, {BRANCH_VAR: branch}, database=self.cache_dir / "compile.duckdb")
+        shutil.rmtree(folder, ignore_errors=True)
+        building.rename(folder)
+        self._prune()
+        return cached
 
     # --- the cache key -----------------------------------------------------------------------------
 
@@ -245,6 +274,20 @@ class ManifestProvider:
             return find_profiles(self.project)
         except ProjectError:
             return None
+
+    def _start(self, folder: Path) -> Path:
+        """A fresh folder to compile into, seeded with dbt's partial-parse state of the newest cached
+        compile of the same kind and branch (dbt then re-parses only the files that changed, and parses
+        afresh when anything else that matters differs: vars, profile, dbt version)."""
+        building = folder.with_name(folder.name + ".partial")
+        shutil.rmtree(building, ignore_errors=True)
+        building.mkdir(parents=True)
+        suffix = folder.name.split("-", 1)[1]
+        earlier = sorted((p for p in self.cache_dir.glob(f"*-{suffix}") if p.name.split("-", 1)[1] == suffix
+                          and (p / PARTIAL_PARSE).is_file()), key=lambda p: p.stat().st_mtime, reverse=True)
+        if earlier:
+            shutil.copy2(earlier[0] / PARTIAL_PARSE, building / PARTIAL_PARSE)
+        return building
 
     def _prune(self) -> None:
         entries = sorted((p for p in self.cache_dir.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime,

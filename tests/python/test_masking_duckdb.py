@@ -396,3 +396,40 @@ def test_an_invalid_level_over_protects_in_dbt_and_in_python(built: Built) -> No
                                          "--format", "json").stdout)
     row = next(r for r in report["columns"] if r["relation"] == "marts.dim_customers" and r["column"] == "email")
     assert row["level"] == built.policy.fail_closed_level and row["status"] == "applied"
+
+
+@pytest.mark.parametrize(("change", "model", "message"), [
+    ("entity", "dim_customers", "column email: unknown PII entity 'EMAIL_ADRESS'"),
+    ("renamed", "stg_shop__customers", "column email is classified in the YAML but the relation has no such column"),
+])
+def test_meta_the_check_rejects_fails_the_build_before_publishing(built: Built, change: str, model: str,
+                                                                   message: str) -> None:
+    """A misspelled entity next to a level, or a classified column the SQL no longer produces (renamed, in a
+    model without a contract, which dbt's contract check would otherwise catch): before, `dbt build` passed
+    (the entity copied downstream, the renamed column published unclassified); now the build of that model
+    fails naming its file and the column, and its protected view is not replaced."""
+    folder = "models/marts/core" if model == "dim_customers" else "models/staging/shop"
+    yaml_path = built.project / folder / ("_core__models.yml" if model == "dim_customers" else "_shop__models.yml")
+    sql_path = built.project / folder / f"{model}.sql"
+    saved = {path: path.read_text() for path in (yaml_path, sql_path)}
+    try:
+        if change == "entity":
+            document = YamlFile.load(yaml_path)
+            column_node(document.model(model), "email")["config"]["meta"]["pii"] = ["EMAIL_ADRESS"]
+            document.save()
+        else:
+            sql_path.write_text(saved[sql_path].replace(" as email,", " as contact_email,", 1))
+            assert "contact_email" in sql_path.read_text()
+        result = built.dbt("run", "--select", model, "--full-refresh", check=False)
+        assert result.returncode != 0
+        assert message in result.stdout and f"{folder}/{model}.sql" in result.stdout, result.stdout[-3000:]
+        with duckdb.connect(str(built.database), read_only=True) as con:
+            columns = {r[0] for r in con.execute(
+                "select column_name from information_schema.columns where table_name = ? "
+                "and table_schema like '%_protected'", [model]).fetchall()}
+        assert columns and "contact_email" not in columns  # never published through the protected view
+    finally:
+        for path, text in saved.items():
+            path.write_text(text)
+        if change == "renamed":
+            built.dbt("run", "--select", model, "--full-refresh")

@@ -99,6 +99,7 @@
     {%- for name, col in (node_columns or {}).items() -%}
         {%- do by_name.update({name | lower: governance.column_meta(col)}) -%}
     {%- endfor -%}
+    {%- do governance.require_valid_meta(policy, by_name, columns) -%}
     {%- set plan = [] -%}
     {%- for column in columns -%}
         {%- set name = column['name'] if column is mapping else column.name -%}
@@ -115,6 +116,34 @@
         {%- endif -%}
     {%- endfor -%}
     {{ return(plan) }}
+{%- endmacro %}
+
+{#
+    Meta the build refuses before the relation is published (as `governance check` does, with the same
+    rules as governance/policy/meta.py): a PII entity the policy does not know (`EMAIL_ADRESS` would be
+    copied downstream unnoticed), and a classified column the relation does not have (a renamed column
+    keeps no protection: the new name would be published unclassified).
+#}
+{% macro require_valid_meta(policy, meta_by_name, columns) -%}
+    {%- set where = model.get('original_file_path') if model is mapping and model.get('original_file_path') else 'the node' -%}
+    {%- set present = [] -%}
+    {%- for column in columns -%}
+        {%- do present.append(((column['name'] if column is mapping else column.name) | lower)) -%}
+    {%- endfor -%}
+    {%- for name, meta in meta_by_name.items() -%}
+        {%- set pii = meta.get('pii') or [] -%}
+        {%- for entity in (pii if pii is iterable and pii is not string else [pii]) if entity not in policy['entities'] -%}
+            {{ exceptions.raise_compiler_error(
+                "governance: " ~ where ~ ": column " ~ name ~ ": unknown PII entity '" ~ entity
+                ~ "' (not in vars.governance.entity_levels); fix the YAML, `governance check` names the line") }}
+        {%- endfor -%}
+        {%- if (meta.get('classification') is not none or pii) and name not in present -%}
+            {{ exceptions.raise_compiler_error(
+                "governance: " ~ where ~ ": column " ~ name ~ " is classified in the YAML but "
+                ~ "the relation has no such column (renamed or removed?): a renamed column would be published "
+                ~ "unclassified; update the YAML, `governance check` names the line") }}
+        {%- endif -%}
+    {%- endfor -%}
 {%- endmacro %}
 
 {# A column's level as Python reads it (governance/policy/meta.py): an integer level of the policy, or

@@ -21,6 +21,7 @@ from governance.scan.recognizers.base import (
 from governance.scan.recognizers.contact import EmailRecognizer, PhoneRecognizer
 from governance.scan.recognizers.dates import DateOfBirthRecognizer, UsDriverLicenseRecognizer, UsPassportRecognizer
 from governance.scan.recognizers.national_ids import (
+    EUROPEAN_ID_RECOGNIZERS,
     DeTaxIdRecognizer,
     EsNifRecognizer,
     FrNirRecognizer,
@@ -52,6 +53,7 @@ VALUE_RECOGNIZERS: tuple[ValueRecognizer, ...] = (
     NlBsnRecognizer(),
     PlPeselRecognizer(),
     UkNinoRecognizer(),
+    *EUROPEAN_ID_RECOGNIZERS,
 )
 COLUMN_RECOGNIZERS: tuple[ColumnRecognizer, ...] = (
     PersonRecognizer(),
