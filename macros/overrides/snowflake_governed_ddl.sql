@@ -118,7 +118,7 @@ alter table {{ relation }} resume recluster;
     {% endif %}
 
     {% if add_columns %}
-    {%- set policies = governance.snowflake__prepare_policies(relation, governance.snowflake__column_dicts(add_columns)) -%}
+    {%- set policies = governance.snowflake__prepare_policies(relation, governance.snowflake__column_dicts(add_columns), partial=true) -%}
     {% set sql -%}
        alter {{ relation.get_ddl_prefix_for_alter() }} {{ relation_type }} {{ relation.render() }} add column
           {% for column in add_columns %}

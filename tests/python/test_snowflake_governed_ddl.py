@@ -27,6 +27,7 @@ from typing import Any
 
 import pytest
 import sqlglot
+import yaml
 from conftest import AS_OF, PROJECT_DIR, dbt_env, load_raw, run_dbt
 from sqlglot import exp
 
@@ -340,10 +341,12 @@ def test_a_foreign_policy_is_never_forced_over(tmp_path: Path) -> None:
     """`SET ... FORCE` used to replace silently a stricter policy a security administrator had attached
     by hand. A policy from outside the project's masking schema is now left in place (and reported)."""
     foreign = "SECURITY_DB.POLICIES.STRICTER_EMAIL"
+    properties = yaml.safe_load((PROJECT_DIR / "models/marts/core/_core__models.yml").read_text())
+    node = next(m for m in properties["models"] if m["name"] == "dim_customers")
+    columns = [{"name": c["name"].upper(), "data_type": c.get("data_type") or "varchar", "char_size": None}
+               for c in node["columns"]]  # every column: the build refuses a classified one it does not see
     case = {"node": "model.analytics.dim_customers", "relation": "ANALYTICS.MARTS.DIM_CUSTOMERS",
-            "columns": [{"name": "EMAIL", "data_type": "VARCHAR", "char_size": 256},
-                        {"name": "PHONE_NUMBER", "data_type": "VARCHAR", "char_size": 64}],
-            "current": {"EMAIL": foreign}}
+            "columns": columns, "current": {"EMAIL": foreign}}
     result = run_dbt(["run-operation", "governance.render_snowflake_masking", "--args", json.dumps({"cases": [case]})],
                      PROJECT_DIR, tmp_path / "x.duckdb", tmp_path / "target")
     line = next(x for x in result.stdout.splitlines() if "GOVERNANCE_RENDER " in x)

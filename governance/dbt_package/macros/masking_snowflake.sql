@@ -163,7 +163,7 @@
             {%- do columns.append({'name': name, 'data_type': column['data_type'],
                                    'char_size': size | int if size.isdigit() else none}) -%}
         {%- endfor -%}
-        {%- for entry in governance.masking_plan(policy, node.columns, columns) -%}
+        {%- for entry in governance.masking_plan(policy, governance.node_columns_of(node.columns, columns), columns) -%}
             {%- set length = governance.snowflake__policy_length(policy, entry) -%}
             {%- if length is not none -%}
                 {%- for statement in governance.snowflake__policy_ddl(policy, entry['level'], entry['policy_type'],

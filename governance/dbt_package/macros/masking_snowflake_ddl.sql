@@ -127,17 +127,30 @@
 
 {# Runs the policy statements a plan needs first (length-fitted policies), returns {column: policy}.
    {} when the node classifies nothing at a masked level or governance DDL is off (emulator). #}
-{% macro snowflake__prepare_policies(relation, columns) -%}
+{% macro snowflake__prepare_policies(relation, columns, partial=false) -%}
     {%- if not governance.ddl_enabled() -%}{{ return({}) }}{%- endif -%}
     {%- set policy = governance.resolved_policy() -%}
     {%- if not governance.has_masked_columns(policy, model.get('columns')) -%}{{ return({}) }}{%- endif -%}
+    {%- set node_columns = governance.node_columns_of(model.get('columns'), columns) if partial else model.get('columns') -%}
     {%- set result = governance.snowflake__column_policies(
-            policy, relation.render(), model.config.get('materialized'), model.get('columns'), columns,
+            policy, relation.render(), model.config.get('materialized'), node_columns, columns,
             {'tmp_relation_type': config.get('tmp_relation_type')}) -%}
     {%- for statement in governance.snowflake__missing_only(result['statements']) -%}
         {%- do run_query(statement) -%}
     {%- endfor -%}
     {{ return(result['policies']) }}
+{%- endmacro %}
+
+{# The node's YAML columns restricted to `columns` (those being added to an existing relation: the
+   others were checked when it was created). #}
+{% macro node_columns_of(node_columns, columns) -%}
+    {%- set names = [] -%}
+    {%- for column in columns -%}{%- do names.append(((column['name'] if column is mapping else column.name)) | lower) -%}{%- endfor -%}
+    {%- set subset = {} -%}
+    {%- for name, column in (node_columns or {}).items() if name | lower in names -%}
+        {%- do subset.update({name: column}) -%}
+    {%- endfor -%}
+    {{ return(subset) }}
 {%- endmacro %}
 
 {# ` with masking policy P` for a column of `policies`, else ''. #}

@@ -39,14 +39,15 @@
     {%- set policy = governance.resolved_policy() -%}
     {%- set out = {'cases': [], 'graph': governance.snowflake__graph_problems(policy, nodes)} -%}
     {%- for case in cases -%}
-        {%- set node = graph.nodes.get(case['node']) -%}
-        {%- set plan = governance.masking_plan(policy, node['columns'], case['columns']) -%}
+        {#- the node's YAML columns among the case's: each case exercises the checks of given columns #}
+        {%- set node_columns = governance.node_columns_of(graph.nodes.get(case['node'])['columns'], case['columns']) -%}
+        {%- set plan = governance.masking_plan(policy, node_columns, case['columns']) -%}
         {%- set problems = governance.snowflake__column_problems(
                 policy, plan, case.get('materialized', 'table'), case['columns'], case.get('options', {})) -%}
         {%- set policies = {} -%}
         {%- if not problems -%}
             {%- set policies = governance.snowflake__column_policies(
-                    policy, 'X', case.get('materialized', 'table'), node['columns'], case['columns'],
+                    policy, 'X', case.get('materialized', 'table'), node_columns, case['columns'],
                     case.get('options', {}))['policies'] -%}
         {%- endif -%}
         {%- do out['cases'].append({'problems': problems, 'policies': policies}) -%}
