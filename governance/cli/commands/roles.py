@@ -68,7 +68,7 @@ def roles_command(output: Path | None, check: bool, audit_grants: Path | None, *
     required = {fqn: g.required for fqn, g in generated.schemas.items() if g.required}
     sources = {fqn for fqn, g in generated.schemas.items() if g.kind == "source"}
     findings = check_spec(yaml.safe_load(generated.text), policy, required, sources)
-    findings += profile_role_findings([project_dir / "profiles.yml", project_dir / "profiles.yml.example"], policy)
+    findings += profile_role_findings(_profile_files(run.project), policy)
     committed = output.read_text(encoding="utf-8") if output.is_file() else None
     run.decide("roles_drift", "roles.yml", drift=committed != generated.text, findings=len(findings),
                withheld=len(generated.withheld))
@@ -111,6 +111,19 @@ def roles_command(output: Path | None, check: bool, audit_grants: Path | None, *
             print(f"roles: wrote {path}")
     print(f"roles: {roles} roles, {users} users, {len(generated.schemas)} schemas, checks passed")
     return ExitCode.OK
+
+
+def _profile_files(project: Any) -> list[Path]:
+    """The project's profile (as dbt finds it) and its committed example, where they exist."""
+    from governance.errors import ProjectError
+    from governance.project.profiles import find_profiles
+
+    try:
+        files = [find_profiles(project)]
+    except ProjectError:
+        files = []
+    example = project.root / "profiles.yml.example"
+    return files + ([example] if example.is_file() else [])
 
 
 def _audit(policy: Any, path: Path) -> int:

@@ -31,10 +31,11 @@ renamed as (
         customer_id,
 
         ---------- strings
-        prescriber_name,
-        upper(prescriber_license) as prescriber_license,
-        medication,
-        note as prescription_note,
+        -- personal: NULL for an erased customer (macros/governance/erasure.sql)
+        {{ unless_erased('prescriber_name', 'customer_id') }} as prescriber_name,
+        {{ unless_erased('upper(prescriber_license)', 'customer_id') }} as prescriber_license,
+        {{ unless_erased('medication', 'customer_id') }} as medication,
+        {{ unless_erased('note', 'customer_id') }} as prescription_note,
 
         ---------- numerics
         quantity,
