@@ -9,12 +9,15 @@
       TABLE ... AS SELECT of tables, incremental first runs and full refreshes, and snapshots. The
       column list names every column with its type and `with masking policy`; on a static-masking
       (non-production) target the query itself masks the classified columns.
-    - snowflake__create_view_as (relations/view/create.sql): CREATE VIEW with a column list that
+    - snowflake__create_view_as (relations/view/create.sql; Snowflake's version of the dispatched
+      built-in default__create_view_as): CREATE VIEW with a column list that
       carries the policies (and the column comments when docs are persisted). Temporary views
       (session-private, incremental merges) keep the stock snowflake__create_view_as_with_temp_flag.
-    - snowflake__alter_relation_add_remove_columns (adapters.sql): on_schema_change adds a new
+    - snowflake__alter_relation_add_remove_columns (adapters.sql; Snowflake's version of the dispatched
+      built-in default__alter_relation_add_remove_columns): on_schema_change adds a new
       column with its policy in the same ALTER.
-    - snowflake__create_csv_table (materializations/seed.sql): a seed's table is created with its
+    - snowflake__create_csv_table (materializations/seed.sql; Snowflake's version of the dispatched
+      built-in default__create_csv_table): a seed's table is created with its
       policies before its rows are loaded.
 
     The columns, checks and clauses come from the governance package (masking_snowflake_ddl.sql):
