@@ -46,6 +46,8 @@ COMMANDS = {
     "protected": "governance.cli.commands.protected:protected_command",
     "report": "governance.cli.commands.report:report_command",
     "roles": "governance.cli.commands.roles:roles_command",
+    "erase": "governance.cli.commands.erase:erase_command",
+    "retention": "governance.cli.commands.retention:retention_command",
     "docs": "governance.cli.commands.docs:docs_command",
     "lint-project": "governance.cli.commands.lint:lint_command",
     "completion": "governance.cli.commands.completion:completion_command",
@@ -79,12 +81,12 @@ def cli() -> None:
     under vars.governance."""
 
 
-AUDITED = ("scan", "propagate", "check", "protected", "roles", "policy")
+AUDITED = ("scan", "propagate", "check", "protected", "roles", "policy", "erase")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code (never raises, never prints a traceback). The decisions of
-    scan, propagate, check, protected, roles and policy go to the audit trail (see `record_audit`)."""
+    scan, propagate, check, protected, roles, policy and erase go to the audit trail (see `record_audit`)."""
     from governance.cli.options import CURRENT
 
     CURRENT.clear()

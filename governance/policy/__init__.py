@@ -5,7 +5,8 @@ section, typed objects, and the rules that follow from it, implemented once.
 |---|---|
 | schema | levels, entity levels, roles and clearances, masking; `load_policy` validates it all |
 | grants | the `grants` section (Permifrost roles.yml input) |
-| sections | the `lineage_rules` and `scan` sections, `Classification` |
+| sections | the `lineage_rules`, `scan` and `retention` sections, `Classification` |
+| erasure | the `erasure` section: data subjects and their keys, the register, Time Travel per schema |
 | meta | what a column's classification meta declares, and which meta is invalid |
 | masking | masking rules: type family, category, Snowflake policy type and name |
 | resolved | the resolved policy rendered for the dbt macros (`governance policy --write/--check`) |

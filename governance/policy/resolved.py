@@ -60,6 +60,7 @@ from governance.policy.masking import (
     snowflake_policy_name,
     snowflake_policy_roles,
     snowflake_policy_type,
+    snowflake_policy_types,
     type_family,
 )
 from governance.policy.schema import MASK_CATEGORIES, TEXT_CATEGORIES, Policy
@@ -69,7 +70,7 @@ COMMAND = "governance policy --write"
 MACRO_NAME = "governance_resolved_policy"
 RELATIVE_PATH = Path("governance") / "resolved_policy.sql"  # under the project's first macro path
 # The sections of vars.governance the resolved policy is computed from (the fingerprint covers them).
-FINGERPRINT_SECTIONS = ("default_role", "levels", "masking", "roles")
+FINGERPRINT_SECTIONS = ("default_role", "entity_levels", "levels", "masking", "roles")
 # Type names listed one by one; a name outside the list is looked up by prefix, then `unknown_type`.
 KNOWN_TYPES = sorted({
     *TEXT_TYPES, *NUMBER_TYPES, *FLOAT_TYPES, "DATE", *TIMESTAMP_NTZ_TYPES, *TIMESTAMP_LTZ_TYPES,
@@ -100,7 +101,12 @@ def _plain(value: Any) -> Any:
 def fingerprint(raw: Mapping[str, Any]) -> str:
     """MD5 of the JSON (sorted keys) of the policy sections the resolved policy comes from; the
     package computes the same in Jinja from var('governance')."""
-    sections = {key: _plain(raw[key]) for key in FINGERPRINT_SECTIONS if key in raw}
+    return sections_fingerprint(raw, FINGERPRINT_SECTIONS)
+
+
+def sections_fingerprint(raw: Mapping[str, Any], keys: tuple[str, ...]) -> str:
+    """MD5 of the JSON (sorted keys) of the given policy sections, as the dbt macros compute it."""
+    sections = {key: _plain(raw[key]) for key in keys if key in raw}
     return hashlib.md5(json.dumps(sections, sort_keys=True).encode("utf-8")).hexdigest()
 
 
@@ -153,6 +159,7 @@ def resolve(policy: Policy) -> dict[str, Any]:
         "type_prefixes": {prefix: _type_entry(f"{prefix}_UNLISTED") for prefix in TYPE_PREFIXES},
         "unknown_type": _type_entry(""),
         "mask_max_length": dict(sorted(MASK_MAX_LENGTH.items())),
+        "snowflake_policy_types": snowflake_policy_types(),
         "snowflake_policy_names": {level: _snowflake_names(level, policy) for level in masked},
         "snowflake_base_policies": {
             level: [

@@ -136,6 +136,12 @@ class RetentionRule:
     after: str
     action: str
     description: str
+    # scope (optional): only relations derived from this source table (`source_name.table`), and only these
+    # column names; empty: every relation and column holding the entities
+    source: str | None = None
+    columns: tuple[str, ...] = ()
+    # after: created: the column holding the creation time in each relation in scope
+    created_column: str = "created_at"
 
     def covers(self, entity: str) -> bool:
         return entity in self.entities
@@ -148,7 +154,7 @@ def parse_retention(raw: Any, entity_levels: dict[str, int], path: Path) -> dict
         return {}
     if not isinstance(raw, dict):
         raise policy_error(path, RETENTION_KEY, "must be a mapping of rule name to rule")
-    known_keys = ("entities", "days", "after", "action", "description")
+    known_keys = ("entities", "days", "after", "action", "description", "source", "columns", "created_column")
     rules: dict[str, RetentionRule] = {}
     for name, spec in raw.items():
         key = f"{RETENTION_KEY}.{name}"
@@ -173,6 +179,22 @@ def parse_retention(raw: Any, entity_levels: dict[str, int], path: Path) -> dict
         if action not in RETENTION_ACTIONS:
             raise policy_error(path, f"{key}.action",
                                f"must be one of {', '.join(RETENTION_ACTIONS)}; got {action!r}")
+        source, columns, created_column = _retention_scope(spec, key, path)
         rules[str(name)] = RetentionRule(str(name), frozenset(entities), days, after, action,
-                                         " ".join(str(spec.get("description", "")).split()))
+                                         " ".join(str(spec.get("description", "")).split()),
+                                         source, columns, created_column)
     return rules
+
+
+def _retention_scope(spec: dict[str, Any], key: str, path: Path) -> tuple[str | None, tuple[str, ...], str]:
+    """A rule's optional scope: `source` (`source_name.table`), `columns` (names), `created_column`."""
+    source = spec.get("source")
+    if source is not None and (not isinstance(source, str) or source.count(".") != 1):
+        raise policy_error(path, f"{key}.source", f"must be a source table as source_name.table; got {source!r}")
+    columns = spec.get("columns", [])
+    if not isinstance(columns, list) or not all(isinstance(c, str) and c for c in columns):
+        raise policy_error(path, f"{key}.columns", "must be a list of column names")
+    created_column = spec.get("created_column", "created_at")
+    if not isinstance(created_column, str) or not created_column:
+        raise policy_error(path, f"{key}.created_column", f"must be a column name; got {created_column!r}")
+    return source, tuple(c.lower() for c in columns), created_column.lower()

@@ -208,6 +208,10 @@ def test_real_project_resolves_every_model(project_graph: LineageGraph) -> None:
     assert all(n.columns for n in analysed)
 
 
+ERASURE_GUARD = {"shop.customers__ct.id", "shop.orders__ct.id",
+                 "shop.orders__ct.customer_id", "shop.customer_addresses__ct.customer_id", "shop.payments__ct.order_id"}
+
+
 @pytest.mark.parametrize(
     ("column", "sources"),
     [
@@ -223,7 +227,10 @@ def test_real_project_resolves_every_model(project_graph: LineageGraph) -> None:
 )
 def test_real_project_known_paths(project_graph: LineageGraph, column: str, sources: set[str]) -> None:
     node, name = column.rsplit(".", 1)
-    assert root_sources(project_graph, node, name) == sources
+    found = root_sources(project_graph, node, name)
+    # besides the values' sources, only what staging's guard against erased subjects reads (a CASE on the
+    # row's subject key, looked up in the register model: macros/governance/erasure.sql)
+    assert sources <= found and found - sources <= ERASURE_GUARD, found
 
 
 def test_real_project_direct_edges(project_graph: LineageGraph) -> None:

@@ -11,7 +11,6 @@ independently of the SQL macros. Assertions report counts only, never values.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import shutil
 import subprocess
@@ -26,6 +25,7 @@ import pytest
 from conftest import AS_OF, BIN_DIR, copy_project, load_raw, run_dbt
 from masking_support import HASH_KEY, add_view_model, inject_classification
 
+from governance.masking import keyed_hash
 from governance.masking.rules import classified_nodes
 from governance.policy import Policy, load_policy
 from governance.policy.masking import category_for, type_family
@@ -60,6 +60,14 @@ class Built:
         return json.loads((self.target / "manifest.json").read_text())
 
 
+@pytest.fixture(scope="module", autouse=True)
+def key_in_environment() -> Iterator[None]:
+    """Readers of join-key masks hold the key in their environment (read at query time, never stored)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GOVERNANCE_MASKING_HASH_KEY", HASH_KEY)
+        yield
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     root = tmp_path_factory.mktemp("masking")
@@ -78,7 +86,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
 
 @pytest.fixture
 def con(built: Built) -> Iterator[duckdb.DuckDBPyConnection]:
-    connection = duckdb.connect(str(built.database), read_only=True)
+    connection = keyed_hash.connect(str(built.database), read_only=True)
     yield connection
     connection.close()
 
@@ -111,7 +119,7 @@ def expected_mask(mask: str, value: Any) -> Any:
     if mask == "keep_last_4":
         return "*" * len(value) if len(value) <= 4 else "*" * (len(value) - 4) + value[-4:]
     if mask == "hash":
-        return hashlib.sha256((HASH_KEY + str(value)).encode()).hexdigest()
+        return keyed_hash.keyed_hash(HASH_KEY, str(value))  # HMAC-SHA256, the key from the environment
     if mask == "zero":
         return Decimal(0)
     if mask == "truncate_to_year":
@@ -290,7 +298,7 @@ def test_aggregations_on_masked_columns(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_consumer_view_on_a_protected_relation_stays_protected(built: Built) -> None:
-    with duckdb.connect(str(built.database)) as con:
+    with keyed_hash.connect(str(built.database)) as con:
         con.execute("create schema if not exists consumer")
         con.execute(
             "create or replace view consumer.customer_phones as "
@@ -359,7 +367,7 @@ def test_removed_classification_is_unmasked_and_reported_until_rebuilt(built: Bu
     assert missing.returncode == 1 and status_of_ip_address(missing)[0].startswith("missing"), missing.stderr
     fixed = report(built.target / "manifest.json", built.database)
     assert fixed.returncode == 0 and status_of_ip_address(fixed) == [], fixed.stdout
-    with duckdb.connect(str(built.database), read_only=True) as con:
+    with keyed_hash.connect(str(built.database), read_only=True) as con:
         act_as(con, "reporter")
         same = scalar(
             con,
@@ -378,7 +386,7 @@ def test_an_invalid_level_over_protects_in_dbt_and_in_python(built: Built) -> No
     meta["classification"], meta["classified_by"] = "high", "manual"
     document.save()
     built.dbt("run", "--select", "dim_customers")
-    with duckdb.connect(str(built.database), read_only=True) as con:
+    with keyed_hash.connect(str(built.database), read_only=True) as con:
         con.execute("set variable governance_role = 'analyst'")  # cleared for 3, not for 4
         clear = con.execute(
             "select count(*) from marts_protected.dim_customers p join marts.dim_customers t using (customer_id) "

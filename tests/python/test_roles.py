@@ -75,13 +75,15 @@ def test_permifrost_offline_validation_passes_and_design_holds(manifest: Path) -
     assert {"loader", "transformer", "pii_confidential", "pii_restricted", "reporter", "analyst",
             "finance_analyst"} <= entities["roles"]
     assert entities["warehouses"] == {"loading", "transforming", "reporting", "analysing"}
-    assert entities["users"] == {"loader_service", "dbt_service", "bi_service"}
+    assert entities["users"] == {"loader_service", "dbt_service", "bi_service", "erasure_service"}
     roles = roles_of(spec)
     # loader writes raw only; the transformer reads raw and writes every schema dbt builds into
     assert roles["loader"]["privileges"]["tables"]["write"] == ["analytics.raw.*"]
     assert "write" not in roles["transformer"]["privileges"]["schemas"] or \
         "analytics.raw" not in roles["transformer"]["privileges"]["schemas"]["write"]
     assert roles["transformer"]["privileges"]["tables"]["read"] == ["analytics.raw.*"]
+    # the erasure operator writes raw, and the relations dbt builds (anonymised rows, the register in staging)
+    assert {"analytics.raw.*", "analytics.staging.*"} <= set(roles["eraser"]["privileges"]["tables"]["write"])
     assert set(roles["transformer"]["privileges"]["schemas"]["write"]) == {
         f"analytics.{s}" for s in ("staging", "intermediate", "marts", "finance", "health", "snapshots", "reference")}
     # health holds health data (level 4 floor): readable only by the pharmacist (HIPAA's cleared role)
@@ -272,10 +274,10 @@ def test_unknown_classification_in_model_yaml_names_the_file(manifest: Path, pro
      "vars.governance.grants.restrict_schemas_from_level", "unknown level 0"),
     ("{role: reporter, description", "{role: ghost, description",
      "vars.governance.grants.users.bi_service.role", "undefined role 'ghost'"),
-    ("      raw_writers: [loader]", "      raw_writers: [loadr]",
+    ("      raw_writers: [loader, eraser]", "      raw_writers: [loadr, eraser]",
      "vars.governance.grants.raw_writers[0]", "undefined role 'loadr'"),
-    ("      raw_writers: [loader]", "      raw_writers: [loader, analyst]",
-     "vars.governance.grants.raw_writers[1]", "only a service role may write raw; 'analyst' is functional"),
+    ("      raw_writers: [loader, eraser]", "      raw_writers: [loader, eraser, analyst]",
+     "vars.governance.grants.raw_writers[2]", "only a service role may write raw; 'analyst' is functional"),
     ("        finance_analyst:\n          warehouses: [analysing]",
      "        finance_analysts:\n          warehouses: [analysing]",
      "vars.governance.grants.roles.finance_analysts", "undefined role 'finance_analysts'"),

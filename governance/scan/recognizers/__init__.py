@@ -22,6 +22,7 @@ from governance.scan.recognizers.contact import EmailRecognizer, PhoneRecognizer
 from governance.scan.recognizers.dates import DateOfBirthRecognizer, UsDriverLicenseRecognizer, UsPassportRecognizer
 from governance.scan.recognizers.health import MedicalConditionRecognizer, MedicationRecognizer
 from governance.scan.recognizers.national_ids import (
+    EUROPEAN_ID_RECOGNIZERS,
     DeTaxIdRecognizer,
     EsNifRecognizer,
     FrNirRecognizer,
@@ -53,6 +54,7 @@ VALUE_RECOGNIZERS: tuple[ValueRecognizer, ...] = (
     NlBsnRecognizer(),
     PlPeselRecognizer(),
     UkNinoRecognizer(),
+    *EUROPEAN_ID_RECOGNIZERS,
     MedicationRecognizer(),
     MedicalConditionRecognizer(),
 )

@@ -31,9 +31,10 @@ renamed as (
 
         ---------- strings
         address_type,
-        trim(street_address) as street_address,
-        trim(city) as city,
-        upper(trim(postal_code)) as postal_code,
+        -- personal: NULL for an erased customer (macros/governance/erasure.sql)
+        {{ unless_erased('trim(street_address)', 'customer_id') }} as street_address,
+        {{ unless_erased('trim(city)', 'customer_id') }} as city,
+        {{ unless_erased('upper(trim(postal_code))', 'customer_id') }} as postal_code,
         upper(country_code) as country_code,
 
         ---------- booleans

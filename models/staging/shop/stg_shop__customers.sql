@@ -29,11 +29,11 @@ renamed as (
         id as customer_id,
         cast(external_ref as {{ dbt.type_string() }}) as customer_external_ref,
 
-        ---------- strings
-        first_name,
-        last_name,
-        lower(trim(email)) as email,
-        trim(phone) as phone_number,
+        ---------- strings (personal: NULL for an erased customer, macros/governance/erasure.sql)
+        {{ unless_erased('first_name', 'id') }} as first_name,
+        {{ unless_erased('last_name', 'id') }} as last_name,
+        {{ unless_erased('lower(trim(email))', 'id') }} as email,
+        {{ unless_erased('trim(phone)', 'id') }} as phone_number,
         upper(country_code) as country_code,
 
         ---------- booleans
@@ -41,7 +41,7 @@ renamed as (
         header__change_oper = 'D' as is_deleted,
 
         ---------- dates
-        date_of_birth,
+        {{ unless_erased('date_of_birth', 'id') }} as date_of_birth,
 
         ---------- timestamps
         created_at,

@@ -34,8 +34,9 @@ renamed as (
         ---------- strings
         status as order_status,
         upper(currency) as currency,
-        ip_address,
-        user_agent,
+        -- personal: NULL for an erased customer (macros/governance/erasure.sql)
+        {{ unless_erased('ip_address', 'customer_id') }} as ip_address,
+        {{ unless_erased('user_agent', 'customer_id') }} as user_agent,
 
         ---------- booleans
         header__change_oper = 'D' as is_deleted,

@@ -22,6 +22,15 @@ latest_change as (
 
 ),
 
+-- the orders of erased customers
+erased_orders as (
+
+    select distinct orders.id as order_id
+    from {{ source('shop', 'orders__ct') }} as orders
+    where {{ is_erased('orders.customer_id') }}
+
+),
+
 renamed as (
 
     select
@@ -32,9 +41,16 @@ renamed as (
 
         ---------- strings
         payment_method,
+        -- personal: NULL for a payment of an erased customer's order (macros/governance/erasure.sql)
         -- PCI DSS: the full card number never leaves raw; first six and last four digits only
-        {{ truncate_pan("replace(card_number, ' ', '')") }} as card_number,
-        upper(replace(iban, ' ', '')) as iban,
+        case
+            when order_id in (select erased_orders.order_id from erased_orders) then null
+            else {{ truncate_pan("replace(card_number, ' ', '')") }}
+        end as card_number,
+        case
+            when order_id in (select erased_orders.order_id from erased_orders) then null
+            else upper(replace(iban, ' ', ''))
+        end as iban,
         upper(currency) as currency,
         status as payment_status,
 

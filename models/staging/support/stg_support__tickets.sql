@@ -7,6 +7,8 @@
     )
 }}
 
+{%- set customer_key = json_string('payload', 'customer_id') %}
+
 with source as (
 
     select * from {{ source('support', 'tickets') }}
@@ -32,12 +34,14 @@ renamed as (
 
         ---------- strings
         {{ json_string('payload', 'subject') }} as subject,
-        {{ json_string('payload', 'description') }} as description,
+        -- personal: NULL for an erased customer's ticket (macros/governance/erasure.sql)
+        {{ unless_erased(json_string('payload', 'description'), customer_key) }} as description,
         {{ json_string('payload', 'status') }} as ticket_status,
         {{ json_string('payload', 'priority') }} as priority,
         {{ json_string('payload', 'channel') }} as channel,
-        {{ json_string('payload', 'requester.name') }} as requester_name,
-        lower({{ json_string('payload', 'requester.email') }}) as requester_email,
+        {{ unless_erased(json_string('payload', 'requester.name'), customer_key) }} as requester_name,
+        {{ unless_erased('lower(' ~ json_string('payload', 'requester.email') ~ ')', customer_key) }}
+            as requester_email,
 
         ---------- timestamps
         {{ json_timestamp('payload', 'created_at') }} as created_at,
