@@ -220,6 +220,22 @@ def test_planted_missing_retention_and_health_reader_fail_check(tmp_path: Path) 
     assert all(f["severity"] == "error" for f in readers)
 
 
+def test_planted_raw_card_reader_fails_check(tmp_path: Path) -> None:
+    """roles.yml edited by hand so the BI role reads the raw layer: the full card number (and the raw
+    prescriptions) are read in clear by a role neither PCI DSS nor HIPAA clears."""
+    project = copy_project(tmp_path / "project")
+    roles = YamlFile.load(project / "roles.yml")
+    reporter = next(entry["reporter"] for entry in roles.data["roles"] if "reporter" in entry)
+    reporter["privileges"]["schemas"]["read"].append("analytics.raw")
+    roles.save()
+    code, findings = check_findings(project)
+    assert code == 1
+    pci = [f for f in findings if f["code"] == "pci_clear_reader"]
+    assert [f"{f['node']}.{f['column']}" for f in pci] == ["shop.payments__ct.card_number"]
+    assert pci[0]["message"].startswith("PCI DSS: reporter reads a full card number in clear")
+    assert {f["node"] for f in findings if f["code"] == "hipaa_clear_reader"} == {"pharmacy.prescriptions"}
+
+
 def test_truncation_recognised_only_as_the_named_macro_writes_it() -> None:
     schema = {"db": {"raw": {"p": {"card_number": "text", "other": "text"}}}}
     value = "replace(card_number, ' ', '')"
