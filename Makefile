@@ -98,6 +98,7 @@ lint: setup  ## run every pre-commit hook on all files (as CI does)
 docs: setup  ## generate the dbt docs site (target/index.html and target/static_index.html)
 	governance docs
 	dbt docs generate --static
+	governance docs --badges
 
 docs-serve: docs  ## generate and serve the docs site on http://localhost:8080
 	dbt docs serve --port 8080

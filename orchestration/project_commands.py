@@ -177,10 +177,16 @@ def governance_docs_overview(settings: Settings) -> None:
 
 
 def dbt_docs_generate(settings: Settings) -> None:
-    """`dbt docs generate --static` into the docs directory (index.html and a self-contained static_index.html)."""
+    """`dbt docs generate --static` into the docs directory (index.html and a self-contained static_index.html),
+    then `governance docs --badges`: every column's level and masking as a badge on its model's page."""
     docs_dir = _reuse_partial_parse(settings, settings.docs_dir or settings.project_dir / "target" / "docs-site")
     run_project_command(
         settings,
         settings.dbt_executable,
         ["docs", "generate", "--static", "--project-dir", str(settings.project_dir), "--target-path", str(docs_dir)],
+    )
+    run_project_command(
+        settings,
+        settings.governance_executable,
+        ["docs", "--badges", "--site-dir", str(docs_dir), "--project-dir", str(settings.project_dir)],
     )

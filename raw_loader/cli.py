@@ -13,7 +13,16 @@ import duckdb
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from raw_loader.generate import RAW_SCHEMA, SHOP_TABLES, Scale, existing_batches, load_batch, load_initial
+from raw_loader.generate import (
+    PHARMACY_TABLE,
+    RAW_SCHEMA,
+    SHOP_TABLES,
+    Scale,
+    add_missing_prescriptions,
+    existing_batches,
+    load_batch,
+    load_initial,
+)
 
 DEFAULT_DATABASE = "warehouse/analytics.duckdb"
 
@@ -28,7 +37,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         prog="load-raw",
         description=(
             "Generate the raw layer deterministically into a DuckDB database (schema 'raw'): Qlik Replicate "
-            "change tables for the shop database, support-ticket API loads and marketing spend files. "
+            "change tables for the shop database, support-ticket API loads, marketing spend files and the "
+            "pharmacy's prescription exports. "
             "With --append-batch, add the next change batch (inserts, updates with before-images, deletes "
             "and late-arriving changes) to exercise incremental models."),
         epilog="Examples: load-raw --change-rows 20000 | load-raw --append-batch --fraction 0.01 | "
@@ -79,6 +89,12 @@ def main(argv: list[str] | None = None) -> int:
     with con:
         batches = existing_batches(con)
         if args.if_missing and batches:
+            _, seed, customers, as_of = batches[0]
+            added = add_missing_prescriptions(con, seed, customers, as_of)
+            if added:
+                console.print(f"raw layer already present in {path}; added the pharmacy source ({added:,} "
+                              f"prescriptions in {RAW_SCHEMA}.{PHARMACY_TABLE})")
+                return 0
             console.print(f"raw layer already present in {path} ({len(batches)} batch(es)); nothing to do")
             return 0
         if args.append_batch:
@@ -92,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             con.execute(f"drop schema if exists {RAW_SCHEMA} cascade")
 
-        steps = [f"shop_{t}__ct" for t in SHOP_TABLES] + ["support_tickets", "marketing_ad_spend"]
+        steps = [f"shop_{t}__ct" for t in SHOP_TABLES] + ["support_tickets", "marketing_ad_spend", PHARMACY_TABLE]
         started = time.perf_counter()
         with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                       TimeElapsedColumn(), console=console, disable=args.quiet) as bar:

@@ -68,6 +68,14 @@ AD_SPEND_COLUMNS = (
     Column("_loaded_at", "timestamp"),
 )
 
+PRESCRIPTION_COLUMNS = (
+    Column("prescription_id", "bigint"), Column("customer_id", "bigint"), Column("prescriber_name", "varchar"),
+    Column("prescriber_license", "varchar"), Column("medication", "varchar"), Column("quantity", "integer"),
+    Column("note", "varchar"), Column("prescribed_at", "timestamp"), Column("dispensed_at", "timestamp"),
+    Column("_file_name", "varchar"), Column("_loaded_at", "timestamp"),
+)
+PHARMACY_TABLE = "pharmacy_prescriptions"
+
 LOAD_BATCH_COLUMNS = (
     Column("batch_id", "integer", "primary key"), Column("seed", "integer"), Column("customers", "bigint"),
     Column("as_of", "timestamp"), Column("captured_from", "timestamp"), Column("captured_to", "timestamp"),
@@ -118,6 +126,9 @@ def create_pools(con: duckdb.DuckDBPyConnection, seed: int) -> None:
             {_sql_list(pools.TICKET_SUBJECTS)} as ticket_subjects,
             {_sql_list(pools.TICKET_BODIES)} as ticket_bodies,
             {_sql_list(pools.TICKET_CONTACT_TEMPLATES)} as ticket_contacts,
+            {_sql_list(pools.MEDICATIONS)} as medications,
+            {_sql_list(pools.MEDICAL_CONDITIONS)} as conditions,
+            {_sql_list(pools.PRESCRIPTION_NOTES)} as prescription_notes,
             {_sql_list(pools.MARKETING_CHANNELS)} as channels,
             {_sql_list(pools.MARKETING_CAMPAIGNS)} as campaigns
     """)
@@ -621,6 +632,7 @@ def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(spec.ddl)
     con.execute(f"create table if not exists {RAW_SCHEMA}.support_tickets ({column_list_ddl(SUPPORT_TICKET_COLUMNS)})")
     con.execute(f"create table if not exists {RAW_SCHEMA}.marketing_ad_spend ({column_list_ddl(AD_SPEND_COLUMNS)})")
+    con.execute(f"create table if not exists {RAW_SCHEMA}.{PHARMACY_TABLE} ({column_list_ddl(PRESCRIPTION_COLUMNS)})")
     con.execute(f"create table if not exists {RAW_SCHEMA}._load_batches ({column_list_ddl(LOAD_BATCH_COLUMNS)})")
 
 
@@ -798,6 +810,64 @@ def ad_spend_rows(days: str, loaded: str, version: int) -> str:
     """
 
 
+def prescription_rows(first_id: int, count: int, written: str, customers: int, loaded: str) -> str:
+    """SQL for `count` prescriptions (ids from `first_id`) as the pharmacy system exports them in its daily
+    file: the patient (a shop customer), the prescriber and their licence (DEA-style: two letters, seven
+    digits with the check digit), the medication and the prescriber's free-text note."""
+    return f"""
+        with rx as (
+            select i, {written} as written_ts, 1 + (hash(i, 'rxc', $seed) % {customers})::bigint as customer_id,
+                {pick('medications', 'i', "'rxm'")} as medication,
+                {pick('conditions', 'i', "'rxd'")} as condition,
+                'Dr ' || {pick('first_names', 'i', "'rxf'")} || ' ' || {pick('last_names', 'i', "'rxl'")} as prescriber,
+                {digits(6, 'i', "'rxn'")} as licence_digits
+            from range({first_id}, {first_id + count}) r(i), p
+        ),
+        licensed as (
+            select *,
+                (substr(licence_digits, 1, 1)::int + substr(licence_digits, 3, 1)::int + substr(licence_digits, 5, 1)::int
+                 + 2 * (substr(licence_digits, 2, 1)::int + substr(licence_digits, 4, 1)::int
+                        + substr(licence_digits, 6, 1)::int)) % 10 as check_digit
+            from rx
+        )
+        select i as prescription_id, customer_id, prescriber as prescriber_name,
+            'B' || upper(substr(split_part(prescriber, ' ', 3), 1, 1)) || licence_digits || check_digit::varchar
+                as prescriber_license,
+            medication,
+            (14 * (1 + hash(i, 'rxq', $seed) % 4))::integer as quantity,
+            replace(replace({pick('prescription_notes', 'i', "'rxt'")}, '{{condition}}', condition),
+                '{{medication}}', split_part(medication, ' ', 1)) as note,
+            written_ts as prescribed_at,
+            written_ts + to_seconds((3600 + hash(i, 'rxw', $seed) % 172800)::bigint) as dispensed_at,
+            'prescriptions_' || strftime({loaded}, '%Y%m%d') || '.csv' as _file_name,
+            {loaded} as _loaded_at
+        from licensed, p
+    """
+
+
+def load_prescriptions(con: duckdb.DuckDBPyConnection, customers: int, as_of: dt.datetime, seed: int) -> int:
+    """The pharmacy's first export: a year of prescriptions, for about one customer in five, one in ten
+    written in the last day (each loaded with the next day's file, the newest by `as_of`)."""
+    count = max(10, customers // 5)
+    written = (f"{ts(as_of)} - to_seconds((hash(i, 'rxwhen', $seed) % case when i % 10 = 0 then 86400 "
+               f"else 365 * 86400 end)::bigint)")
+    loaded = f"least({ts(as_of)}, date_trunc('day', {written}) + interval 26 hours)"
+    con.execute(f"insert into {RAW_SCHEMA}.{PHARMACY_TABLE} {prescription_rows(1, count, written, customers, loaded)}",
+                {"seed": seed})
+    return count
+
+
+def add_missing_prescriptions(con: duckdb.DuckDBPyConnection, seed: int, customers: int, as_of: dt.datetime) -> int:
+    """A raw layer loaded before the pharmacy source existed gets its first export (0 when it has one)."""
+    exists = con.execute("select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+                         [RAW_SCHEMA, PHARMACY_TABLE]).fetchone()[0]
+    if exists:
+        return 0
+    create_raw_tables(con)
+    create_pools(con, seed)
+    return load_prescriptions(con, customers, as_of, seed)
+
+
 # --- orchestration ------------------------------------------------------------------------------
 
 @dataclass
@@ -843,6 +913,8 @@ def load_initial(con: duckdb.DuckDBPyConnection, scale: Scale, seed: int, as_of:
     con.execute(f"insert into {RAW_SCHEMA}.marketing_ad_spend "
                 f"{ad_spend_rows(days, 'd + interval 30 hours', 0)}", {"seed": seed})
     rows["marketing_ad_spend"] = con.execute(f"select count(*) from {RAW_SCHEMA}.marketing_ad_spend").fetchone()[0]
+    progress(PHARMACY_TABLE)
+    rows[PHARMACY_TABLE] = load_prescriptions(con, scale.customers, as_of, seed)
     record_batch(con, 0, seed, scale, as_of, as_of - dt.timedelta(days=HISTORY_DAYS), as_of, rows)
     return LoadResult(0, rows)
 
@@ -885,6 +957,16 @@ def load_batch(con: duckdb.DuckDBPyConnection, fraction: float,
     con.execute(f"insert into {RAW_SCHEMA}.marketing_ad_spend "
                 f"{ad_spend_rows(days, ts(window_start + dt.timedelta(minutes=30)), batch_id)}", {"seed": seed})
     rows["marketing_ad_spend"] = 2 * len(pools.MARKETING_CHANNELS) * len(pools.MARKETING_CAMPAIGNS)
+    progress(PHARMACY_TABLE)
+    add_missing_prescriptions(con, seed, customers, as_of)
+    max_rx, n_rx = con.execute(f"select coalesce(max(prescription_id), 0), count(*) from {RAW_SCHEMA}.{PHARMACY_TABLE}"
+                               ).fetchone()
+    n = max(1, round(n_rx * fraction))
+    written = f"{ts(window_start)} + to_seconds((hash(i, 'rxb', {batch_id}, $seed) % 3600)::bigint)"
+    con.execute(f"insert into {RAW_SCHEMA}.{PHARMACY_TABLE} "
+                f"{prescription_rows(max_rx + 1, n, written, customers, ts(window_start + dt.timedelta(hours=1)))}",
+                {"seed": seed})
+    rows[PHARMACY_TABLE] = n
     record_batch(con, batch_id, seed, scale, as_of, window_start, window_start + dt.timedelta(hours=1), rows)
     return LoadResult(batch_id, rows)
 

@@ -78,6 +78,26 @@ TICKET_CONTACT_TEMPLATES = (
     " Best number to reach me: {phone}.",
 )
 
+# The pharmacy: medications dispensed on prescription, the conditions prescriptions are written for,
+# and the prescriber's free-text notes ({condition} and {medication} are filled in).
+MEDICATIONS = (
+    "Amoxicillin 500 mg capsules", "Atorvastatin 20 mg tablets", "Metformin 850 mg tablets",
+    "Lisinopril 10 mg tablets", "Levothyroxine 50 mcg tablets", "Salbutamol 100 mcg inhaler",
+    "Sertraline 50 mg tablets", "Omeprazole 20 mg capsules", "Amlodipine 5 mg tablets",
+    "Insulin glargine 100 units/ml pen", "Prednisolone 5 mg tablets", "Cetirizine 10 mg tablets",
+)
+MEDICAL_CONDITIONS = (
+    "hypertension", "type 2 diabetes", "asthma", "hypothyroidism", "depression", "high cholesterol",
+    "a chest infection", "acid reflux", "hay fever", "an eczema flare-up",
+)
+PRESCRIPTION_NOTES = (
+    "Prescribed for {condition}. Take one daily with food.",
+    "Continue {medication} for {condition}; review in three months.",
+    "Patient reports {condition}. Penicillin allergy noted.",
+    "Repeat prescription for {condition}. No change to dose.",
+    "Short course for {condition}; stop if a rash develops.",
+)
+
 MARKETING_CHANNELS = ("paid_search", "paid_social", "display", "affiliate", "email")
 MARKETING_CAMPAIGNS = ("brand", "prospecting", "retargeting")
 

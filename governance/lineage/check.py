@@ -35,6 +35,7 @@ def check(result: PropagationResult, register: DeclassificationRegister | None =
     )
     handles_masked = {uid for (uid, _), state in result.columns.items()
                       if (state.upstream_level or 0) >= masked or (state.lineage and state.lineage.level >= masked)}
+    findings.extend(Finding("warning", "lineage_note", result.project.name, None, note) for note in graph.notes)
     for problem in graph.problems:
         node = graph.nodes[problem.unique_id]
         if problem.severity == "error":
@@ -153,12 +154,18 @@ def check(result: PropagationResult, register: DeclassificationRegister | None =
 def _located(result: PropagationResult, finding: Finding) -> Finding:
     """The finding with the file and line a CI annotation points at: the column's entry in the
     property YAML, else the node's entry, else the node's SQL file."""
-    node = next((n for n in result.graph.nodes.values() if n.display == finding.node), None)
-    if node is None:
-        return finding
     if finding.column is None and finding.code.startswith("lineage"):
-        return replace(finding, file=node.file_path)
+        node = next((n for n in result.graph.nodes.values() if n.display == finding.node), None)
+        return replace(finding, file=node.file_path) if node is not None else finding
+    file, line = locate(result, finding.node, finding.column)
+    return replace(finding, file=file, line=line) if file else finding
+
+
+def locate(result: PropagationResult, node_display: str, column: str | None) -> tuple[str | None, int | None]:
+    """(file, line) of a column's entry in the property YAML, else of the node's entry, else the node's file."""
+    node = next((n for n in result.graph.nodes.values() if n.display == node_display), None)
+    if node is None:
+        return None, None
     if node.yaml_path:
-        line = result.project.properties.line_of(node.yaml_path, node.name, finding.column)
-        return replace(finding, file=node.yaml_path, line=line)
-    return replace(finding, file=node.file_path)
+        return node.yaml_path, result.project.properties.line_of(node.yaml_path, node.name, column)
+    return node.file_path, None

@@ -17,6 +17,9 @@ ones the policy's ``lineage_rules`` may lower (see :mod:`governance.propagate`):
 - ``hash``       a hash of the value (md5, sha1, sha2, hash)
 - ``keyed_hash`` a hash whose input also carries a key (a string literal of 8 or more characters,
                  or a session variable such as ``getvariable('...')``), or hmac
+- ``pan_truncation`` a card number truncated to its first six and last four digits, exactly as the
+                 project's macro ``truncate_pan`` writes it (``_is_pan_truncation``); any other slice is a
+                 ``transform``
 - ``year``       the year of a date (year(), extract(year ...), date_trunc('year', ...))
 - ``window_key`` the value is a partition or order key of a window function (not its argument)
 - ``aggregate``  min, max, sum, avg, string_agg, ... (keeps the content)
@@ -217,6 +220,41 @@ def _is_keyed(node: exp.Expression) -> bool:
     return isinstance(node, exp.Anonymous) and str(node.name).lower() == APPROVED_KEYED_HASH
 
 
+PAN_TRUNCATION_MACRO = "truncate_pan"
+PAN_KEPT = (6, 4)  # first six and last four digits (PCI DSS's most that may be shown)
+PAN_LENGTHS = (13, 19)  # a card number's length; anything else truncates to NULL
+
+
+def _int_literal(node: exp.Expression | None) -> int | None:
+    if isinstance(node, exp.Literal) and not node.is_string and node.this.isdigit():
+        return int(node.this)
+    return None
+
+
+def _is_pan_truncation(node: exp.Expression) -> bool:
+    """Whether `node` is exactly what the macro `truncate_pan(value)` compiles to (macros/pci/truncate_pan.sql):
+    `case when length(v) between 13 and 19 then left(v, 6) || '******' || right(v, 4) end`, the same `v`
+    three times. Nothing else that slices a value is recognised: another cut (`left(v, 8)`), a missing
+    length guard (a short value would be shown whole) or two different values keep the upstream level."""
+    ifs = node.args.get("ifs") if isinstance(node, exp.Case) else None
+    if not ifs or len(ifs) != 1 or node.this is not None or node.args.get("default") is not None:
+        return False
+    condition, output = ifs[0].this, ifs[0].args.get("true")
+    if not (isinstance(condition, exp.Between) and isinstance(condition.this, exp.Length)
+            and (_int_literal(condition.args.get("low")), _int_literal(condition.args.get("high"))) == PAN_LENGTHS):
+        return False
+    if not (isinstance(output, exp.DPipe) and isinstance(output.this, exp.DPipe)
+            and isinstance(output.this.this, exp.Left) and isinstance(output.expression, exp.Right)):
+        return False
+    middle = output.this.expression
+    if not (isinstance(middle, exp.Literal) and middle.is_string and set(middle.this) == {"*"}):
+        return False
+    if (_int_literal(output.this.this.expression), _int_literal(output.expression.expression)) != PAN_KEPT:
+        return False
+    values = (condition.this.this, output.this.this.this, output.expression.this)
+    return len({value.sql() for value in values}) == 1
+
+
 def _constant(node: exp.Expression | None) -> bool:
     return node is None or isinstance(node, (exp.Literal, exp.Null, exp.Boolean)) or (
         isinstance(node, (exp.Paren, exp.Cast)) and _constant(node.this))
@@ -294,6 +332,8 @@ def _child_step(node: exp.Expression, key: str) -> Step | bool | None:
         if key == "this":
             return None
         return False
+    if isinstance(node, exp.Case) and _is_pan_truncation(node):
+        return Step("pan_truncation", PAN_TRUNCATION_MACRO)
     if isinstance(node, exp.Case):
         if key == "this":
             return Step("predicate" if _bounded_case(node) else "transform", "case")
@@ -729,6 +769,7 @@ class LineageGraph:
     edges: dict[ColumnKey, list[ColumnEdge]]
     order: list[str]
     problems: list[Problem]
+    notes: list[str] = field(default_factory=list)  # about the whole analysis (reported as warnings)
 
     def find(self, name: str) -> Node:
         """A node by model/snapshot/seed name, `source_name.table`, or unique id."""
@@ -827,11 +868,15 @@ def build_lineage(
     manifest: dict[str, Any],
     extra_columns: dict[Relation, list[str]] | None = None,
     progress: Callable[[Node], None] | None = None,
+    branches: dict[str, dict[str, str]] | None = None,
 ) -> LineageGraph:
     """Column lineage of every model and snapshot in the manifest, in topological order.
 
     `extra_columns` adds columns known from the warehouse (a catalog or information_schema) to the
-    documented columns of sources and seeds (used to expand `select *`)."""
+    documented columns of sources and seeds (used to expand `select *`). `branches` maps a branch name
+    (e.g. "incremental") to the compiled SQL of each node in that branch: where it differs from the
+    manifest's, its lineage is added to the node's (a column depends on what either branch reads), so a
+    column gets the highest classification of what runs."""
     dialect = str((manifest.get("metadata") or {}).get("adapter_type") or "duckdb")
     if dialect not in SUPPORTED_DIALECTS:
         raise ProjectError(
@@ -853,6 +898,39 @@ def build_lineage(
                 catalog=exp.to_identifier(catalog) if catalog else None,
             )
             schema.add_table(table, dict.fromkeys(node.columns, "UNKNOWN"), dialect=dialect)
+
+    def add_edges(node: Node, result: SqlLineage, label: str) -> None:
+        """The statement's edges onto graph nodes, added to the node's (problems named with `label`)."""
+        uid, unknown = node.unique_id, set()
+        for column, sql_edges in result.edges.items():
+            column_edges = edges.setdefault((uid, column), [])
+            for edge in sql_edges:
+                if node.relation is not None and edge.relation == node.relation:
+                    continue  # `{{ this }}` in an incremental model: not an upstream
+                upstream = index.lookup(edge.relation)
+                if upstream is None:
+                    unknown.add(edge.relation)
+                    continue
+                if edge.column == WHOLE_RELATION:
+                    if not nodes[upstream].columns:
+                        problems.append(Problem(uid, "error", f"{label}column `{column}` reads every column of "
+                                                f"`{nodes[upstream].display}`, whose columns are unknown"))
+                    for upstream_column in nodes[upstream].columns:
+                        ce = ColumnEdge((upstream, upstream_column), edge.steps)
+                        if ce not in column_edges:
+                            column_edges.append(ce)
+                    continue
+                ce = ColumnEdge((upstream, edge.column), edge.steps)
+                if ce not in column_edges:
+                    column_edges.append(ce)
+                if edge.column not in nodes[upstream].columns:
+                    problems.append(Problem(uid, "warning", f"{label}column `{column}` reads "
+                                            f"`{nodes[upstream].display}.{edge.column}`, which is not a known column"))
+        problems.extend(Problem(uid, "warning", f"{label}{message}") for message in result.problems)
+        problems.extend(
+            Problem(uid, "error", f"{label}reads `{'.'.join(p for p in relation if p)}`, which is not a source, "
+                    "seed, model or snapshot of this project")
+            for relation in sorted(unknown))
 
     sorter: TopologicalSorter[str] = TopologicalSorter()
     for uid, node in nodes.items():
@@ -881,63 +959,39 @@ def build_lineage(
             continue
         if progress:
             progress(node)
-        self_relation = node.relation
-        unknown: set[Relation] = set()
         try:
-            result = sql_lineage(_normalize_sql(node.compiled_sql or ""), dialect, schema)
+            sql = _normalize_sql(node.compiled_sql or "")
+            result = sql_lineage(sql, dialect, schema)
         except LineageError as exc:
             problems.append(Problem(uid, "error", str(exc)))
             node.columns = list(node.documented_columns)
             register(node)
             continue
+        add_edges(node, result, "")
         columns = list(result.columns)
-        for column, sql_edges in result.edges.items():
-            column_edges: list[ColumnEdge] = []
-            for edge in sql_edges:
-                if self_relation is not None and edge.relation == self_relation:
-                    continue  # `{{ this }}` in an incremental model: not an upstream
-                upstream = index.lookup(edge.relation)
-                if upstream is None:
-                    unknown.add(edge.relation)
-                    continue
-                if edge.column == WHOLE_RELATION:
-                    if not nodes[upstream].columns:
-                        problems.append(Problem(uid, "error", f"column `{column}` reads every column of "
-                                                f"`{nodes[upstream].display}`, whose columns are unknown"))
-                    for upstream_column in nodes[upstream].columns:
-                        ce = ColumnEdge((upstream, upstream_column), edge.steps)
-                        if ce not in column_edges:
-                            column_edges.append(ce)
-                    continue
-                ce = ColumnEdge((upstream, edge.column), edge.steps)
-                if ce not in column_edges:
-                    column_edges.append(ce)
-                if edge.column not in nodes[upstream].columns:
-                    problems.append(
-                        Problem(
-                            uid,
-                            "warning",
-                            f"column `{column}` reads "
-                            f"`{nodes[upstream].display}.{edge.column}`, which is not a known column",
-                        )
-                    )
-            edges[(uid, column)] = column_edges
+        for branch, compiled in sorted((branches or {}).items()):
+            other = compiled.get(uid)
+            if other is None or _normalize_sql(other) == sql:
+                continue
+            label = f"in its {branch.replace('_', '-')} branch: "
+            try:
+                branch_result = sql_lineage(_normalize_sql(other), dialect, schema)
+            except LineageError as exc:
+                problems.append(Problem(uid, "error", f"{label}{exc}"))
+                continue
+            add_edges(node, branch_result, label)
+            columns += [c for c in branch_result.columns if c not in columns]
         if node.resource_type == "snapshot":
             columns += [c for c in snapshot_meta_columns(node) if c not in columns]
         node.columns = columns
-        for message in result.problems:
-            problems.append(Problem(uid, "warning", message))
-        for relation in sorted(unknown):
-            problems.append(
-                Problem(
-                    uid,
-                    "error",
-                    f"reads `{'.'.join(p for p in relation if p)}`, which is "
-                    "not a source, seed, model or snapshot of this project",
-                )
-            )
         register(node)
     return LineageGraph(dialect, nodes, edges, order, problems)
+
+
+def branch_sql(manifest: dict[str, Any]) -> dict[str, str]:
+    """The compiled SQL of every model and snapshot of a manifest (of another branch), by unique id."""
+    return {uid: str(raw.get("compiled_code") or "") for uid, raw in manifest.get("nodes", {}).items()
+            if raw.get("resource_type") in SQL_NODE_TYPES and raw.get("compiled_code")}
 
 
 _COMMENT_ONLY = re.compile(r"^\s*$")

@@ -7,7 +7,11 @@ Reports, naming the file and the object:
   at all counts as undescribed);
 - a documented column without a description (or still carrying the placeholder that a writer of
   this package adds for columns it had to create);
-- an exposure without a description, an owner, or anything it depends on.
+- an exposure without a description, an owner, or anything it depends on;
+- governance DDL outside the governance package: GRANT, REVOKE, masking policy or tag DDL in the
+  project's models, macros, snapshots, tests or analyses, or a `grants:` config in a property file or
+  dbt_project.yml. Grants come from roles.yml and snowflake_grants.sql, masking from the governance
+  dbt package; a model or hook that grants or changes a policy could undo either.
 
 It reads the project's files directly (dbt_project.yml paths, the SQL/CSV files, the property
 YAML), not the manifest: importing dbt alone costs seconds, and this runs in the pre-commit hook
@@ -139,8 +143,54 @@ def _finding(path: str, label: str, message: str) -> Finding:
     return Finding("error", "lint", label, None, message, file=path)
 
 
+GOVERNANCE_DDL = re.compile(
+    r"\b(grant|revoke)\s+[\w\s,]*\b(on|to|from)\b|\bmasking\s+policy\b"
+    r"|\b(create|alter|drop)\s+(or\s+replace\s+)?tag\b|\b(set|unset)\s+tag\b",
+    re.IGNORECASE)
+COMMENTS = re.compile(r"{#.*?#}|/\*.*?\*/|--[^\n]*", re.DOTALL)
+SQL_PATH_KEYS = ("model-paths", "macro-paths", "snapshot-paths", "test-paths", "analysis-paths")
+
+
+def governance_ddl_findings(project: DbtProject | Path) -> list[Finding]:
+    """GRANT/REVOKE, masking policy and tag DDL in the project's SQL, and `grants:` configs."""
+    project = project if isinstance(project, DbtProject) else DbtProject.locate(project)
+    findings: list[Finding] = []
+    seen: set[Path] = set()
+    for key in SQL_PATH_KEYS:
+        for path in _files(project.paths(key), (".sql",)):
+            if path in seen:
+                continue
+            seen.add(path)
+            code = COMMENTS.sub(lambda m: "\n" * m.group(0).count("\n"), path.read_text(encoding="utf-8"))
+            for match in GOVERNANCE_DDL.finditer(code):
+                line = code.count("\n", 0, match.start()) + 1
+                findings.append(Finding("error", "governance_ddl", path.stem, None,
+                                        f"governance DDL `{' '.join(match.group(0).split())}` outside the governance "
+                                        "package (grants: roles.yml; masking: the governance dbt package)",
+                                        file=str(path.relative_to(project.root)), line=line))
+    for path, data in [(project.project_file, project.config), *project.properties.documents()]:
+        for trail in _grants_configs(data):
+            findings.append(Finding("error", "governance_ddl", trail, None,
+                                    "a `grants:` config grants outside roles.yml", file=str(path.relative_to(project.root))))
+    return findings
+
+
+def _grants_configs(data: Any, trail: str = "") -> Iterator[str]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if str(key).lstrip("+") == "grants" and trail != "vars":
+                yield f"{trail}.{key}".lstrip(".")
+            elif key != "vars":
+                yield from _grants_configs(value, f"{trail}.{key}".lstrip("."))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _grants_configs(value, f"{trail}[{index}]")
+
+
 def check_project(project: DbtProject | Path) -> tuple[list[Finding], int]:
+    project = project if isinstance(project, DbtProject) else DbtProject.locate(project)
     nodes, findings, checked = read_project(project)
+    findings += governance_ddl_findings(project)
     for node in nodes.values():
         where = node.yaml_path or node.path
         if node.kind == "model" and not has_primary_key_test(node):

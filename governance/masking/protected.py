@@ -3,6 +3,7 @@ applied in the warehouse as the policy says (`governance protected`)."""
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -133,7 +134,7 @@ def snowflake_rows(manifest: dict[str, Any], policy: Any, connection: Connection
             found = attached.get((fqn, column.column.upper()))
             status = (
                 "applied"
-                if found and found.endswith(policy_name.split(".")[-1])
+                if found and is_project_policy(found, column.database, policy.masking.schema, policy_name.split(".")[-1])
                 else (f"wrong policy {found}" if found else "missing: no policy attached")
             )
         rows.append(
@@ -145,6 +146,19 @@ def snowflake_rows(manifest: dict[str, Any], policy: Any, connection: Connection
             }
         )
     return rows
+
+
+def is_project_policy(found: str, database: str, schema: str, name: str) -> bool:
+    """Whether an attached policy (DB.SCHEMA.NAME) is the project's policy `name` (or its length-fitted
+    `_LEN<n>` variant) in the project's masking schema of the relation's database (a developer target
+    prefixes the schema, e.g. DBT_JDOE_GOVERNANCE). A policy of the same name elsewhere is not."""
+    parts = found.upper().split(".")
+    if len(parts) != 3:
+        return False
+    db, policy_schema, policy_name = parts
+    schema = schema.upper()
+    return (db == database.upper() and (policy_schema == schema or policy_schema.endswith("_" + schema))
+            and (policy_name == name.upper() or re.fullmatch(re.escape(name.upper()) + r"_LEN\d+", policy_name) is not None))
 
 
 def _snowflake_policy_references(connection: Connection, relations: set[tuple[str, str, str]]

@@ -10,7 +10,10 @@ Writes, each step only when it is missing (a second run changes nothing):
 3. the masking hooks: `{{ governance.create_masks() }}` on-run-start, `{{ governance.apply_masking() }}`
    as post-hook of the project's models, seeds and snapshots, and the `dispatch` entry that lets the
    project override the package's macros;
-4. the resolved-policy macro (`governance policy --write`).
+4. the resolved-policy macro (`governance policy --write`);
+5. the one-line override of dbt's is_incremental() that routes it through the governance package, so
+   `governance check` analyses the incremental branch of every incremental model too (an existing
+   is_incremental macro of the project is kept and named for review).
 
 Everything is edited round-trip (comments and layout kept) and validated before anything is written.
 """
@@ -18,6 +21,7 @@ Everything is edited round-trip (comments and layout kept) and validated before 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -83,8 +87,11 @@ def init_project(project: DbtProject, force: bool = False) -> InitReport:
         report.review += [
             "vars.governance.levels and entity_levels: the levels and which PII entities reach them",
             "vars.governance.roles and default_role: your Snowflake roles, who is cleared for which level",
-            "vars.governance.masking: the mask of each level and category; set the key named by hash_key_env "
-            "(GOVERNANCE_MASKING_HASH_KEY) in the environment if a column is masked as join_key",
+            "vars.governance.masking: the mask of each level and category; if a column is masked as join_key: "
+            "on DuckDB add `plugins: [{module: governance.masking.keyed_hash}]` to the profile's target and set "
+            "the key named by hash_key_env (GOVERNANCE_MASKING_HASH_KEY) in the environment (read at query time, "
+            "never stored); on Snowflake the masking administrator deploys the key's vault "
+            "(`dbt run-operation governance.deploy_masking`)",
             "vars.governance.grants: production database names, warehouses, the schemas each role reads and "
             "writes (they name the schemas of the current target), service users",
         ]
@@ -100,6 +107,7 @@ def init_project(project: DbtProject, force: bool = False) -> InitReport:
         report.changed.append(f"packages.yml: local package {package_path_for(project)}")
         report.review.append("run `dbt deps` to install the governance dbt package")
     _resolved_policy(project, report)
+    _is_incremental_override(project, report)
     report.review += [
         "then: `governance scan` (classify the sources), `governance propagate`, `governance check`, "
         "`dbt build` (masking), `governance protected`, `governance roles`, `governance docs`",
@@ -222,3 +230,36 @@ def _resolved_policy(project: DbtProject, report: InitReport) -> None:
     resolved.path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(resolved.path, resolved.wanted)
     report.changed.append(f"{resolved.path.relative_to(fresh.root)}: the resolved policy (`{COMMAND}`)")
+
+
+IS_INCREMENTAL_OVERRIDE = """{#
+    Replaces dbt's built-in is_incremental() (dbt-core, materializations/models/incremental/
+    is_incremental.sql). The governance package's version answers as dbt's does, except in the compiles
+    `governance check` runs to analyse the incremental branch of every incremental model (written by
+    `governance init`).
+#}
+{% macro is_incremental() -%}
+    {{ return(governance.is_incremental()) }}
+{%- endmacro %}
+"""
+_DEFINES_IS_INCREMENTAL = re.compile(r"\{%-?\s*macro\s+is_incremental\s*\(")
+
+
+def _is_incremental_override(project: DbtProject, report: InitReport) -> None:
+    folders = project.paths("macro-paths") or [project.root / "macros"]
+    for folder in folders:
+        for path in sorted(folder.rglob("*.sql")) if folder.is_dir() else ():
+            text = path.read_text(encoding="utf-8", errors="replace")
+            if _DEFINES_IS_INCREMENTAL.search(text):
+                relative = path.relative_to(project.root)
+                if "governance.is_incremental()" in text:
+                    report.kept.append(f"{relative}: is_incremental() routed through the governance package")
+                else:
+                    report.review.append(f"{relative}: the project's own is_incremental(); make it return "
+                                         "governance.is_incremental() so `governance check` analyses incremental "
+                                         "branches (until then it reports them as not analysed)")
+                return
+    path = folders[0] / "overrides" / "is_incremental.sql"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, IS_INCREMENTAL_OVERRIDE)
+    report.changed.append(f"{path.relative_to(project.root)}: is_incremental() routed through the governance package")

@@ -63,6 +63,8 @@ PRODUCTION_TARGET_PREFIX = "prod"
 SNOWFLAKE_BASE_POLICY_TYPES = (
     ("NUMBER", "number"), ("FLOAT", "number"), ("DATE", "date"), ("TIMESTAMP_NTZ", "timestamp"),
     ("TIMESTAMP_LTZ", "timestamp"), ("TIMESTAMP_TZ", "timestamp"), ("BOOLEAN", "boolean"), ("VARIANT", "other"),
+    ("OBJECT", "other"), ("ARRAY", "other"), ("TIME", "other"), ("BINARY", "other"), ("GEOGRAPHY", "other"),
+    ("GEOMETRY", "other"),
 )
 
 
@@ -109,17 +111,26 @@ def snowflake_policy_type(data_type: str | None) -> str:
         return "FLOAT"
     if family == "number":
         return "NUMBER"
-    if base in TIMESTAMP_NTZ_TYPES:
+    if base in TIMESTAMP_NTZ_TYPES or (family == "timestamp" and base not in TIMESTAMP_LTZ_TYPES | TIMESTAMP_TZ_TYPES):
+        # DuckDB's TIMESTAMP_S/_MS/_US/_NS are timestamps without a time zone
         return "TIMESTAMP_NTZ"
     if base in TIMESTAMP_LTZ_TYPES:
         return "TIMESTAMP_LTZ"
     if base in TIMESTAMP_TZ_TYPES:
         return "TIMESTAMP_TZ"
-    if family in ("date", "boolean"):
-        return base
+    if family == "date":
+        return "DATE"
+    if family == "boolean":
+        return "BOOLEAN"
     if base in SEMI_STRUCTURED_TYPES:
         return base
-    return "BINARY" if base == "VARBINARY" else "VARIANT"
+    return "BINARY" if base in ("VARBINARY", "BLOB") else "VARIANT"
+
+
+def snowflake_policy_types() -> list[str]:
+    """Every Snowflake type a base policy exists for (VARCHAR per text category, the others once):
+    a classified column of any other type is refused before its relation is created."""
+    return sorted({"VARCHAR", *(policy_type for policy_type, _ in SNOWFLAKE_BASE_POLICY_TYPES)})
 
 
 def snowflake_policy_name(
@@ -139,8 +150,11 @@ def snowflake_policy_name(
 def snowflake_policy_roles(policy: Policy, level: int) -> list[str]:
     """The roles a Snowflake policy of `level` checks with IS_ROLE_IN_SESSION, upper case: the service
     roles and the clearance roles of `level` or above (functional roles reach them through the role
-    hierarchy)."""
-    return sorted(name.upper() for name in {*policy.service_roles, *policy.clearance_roles_for(level)})
+    hierarchy). The loaders (`grants.raw_writers`) are left out: they write the raw layer and never
+    read modelled data, so no policy on a modelled column lists them."""
+    loaders = set(policy.grants.raw_writers) if policy.grants else set()
+    service = set(policy.service_roles) - loaders
+    return sorted(name.upper() for name in {*service, *policy.clearance_roles_for(level)})
 
 
 def duckdb_cleared_roles(policy: Policy, level: int) -> list[str]:

@@ -60,6 +60,7 @@ from governance.policy.masking import (
     snowflake_policy_name,
     snowflake_policy_roles,
     snowflake_policy_type,
+    snowflake_policy_types,
     type_family,
 )
 from governance.policy.schema import MASK_CATEGORIES, TEXT_CATEGORIES, Policy
@@ -69,7 +70,7 @@ COMMAND = "governance policy --write"
 MACRO_NAME = "governance_resolved_policy"
 RELATIVE_PATH = Path("governance") / "resolved_policy.sql"  # under the project's first macro path
 # The sections of vars.governance the resolved policy is computed from (the fingerprint covers them).
-FINGERPRINT_SECTIONS = ("default_role", "levels", "masking", "roles")
+FINGERPRINT_SECTIONS = ("default_role", "entity_levels", "levels", "masking", "roles")
 # Type names listed one by one; a name outside the list is looked up by prefix, then `unknown_type`.
 KNOWN_TYPES = sorted({
     *TEXT_TYPES, *NUMBER_TYPES, *FLOAT_TYPES, "DATE", *TIMESTAMP_NTZ_TYPES, *TIMESTAMP_LTZ_TYPES,
@@ -149,6 +150,7 @@ def resolve(policy: Policy) -> dict[str, Any]:
         "categories": list(MASK_CATEGORIES),
         "text_categories": list(TEXT_CATEGORIES),
         "entity_categories": dict(sorted(masking.entity_categories.items())),
+        "entities": sorted(policy.entity_levels),
         "masks": {level: {c: masking.mask_for(level, c) for c in MASK_CATEGORIES} for level in masked},
         "clearance": {name: policy.effective_clearance(name) for name in sorted(policy.roles)},
         "roles_cleared": {level: duckdb_cleared_roles(policy, level) for level in levels},
@@ -157,6 +159,7 @@ def resolve(policy: Policy) -> dict[str, Any]:
         "type_prefixes": {prefix: _type_entry(f"{prefix}_UNLISTED") for prefix in TYPE_PREFIXES},
         "unknown_type": _type_entry(""),
         "mask_max_length": dict(sorted(MASK_MAX_LENGTH.items())),
+        "snowflake_policy_types": snowflake_policy_types(),
         "snowflake_policy_names": {level: _snowflake_names(level, policy) for level in masked},
         "snowflake_base_policies": {
             level: [

@@ -10,8 +10,8 @@ from governance.policy.location import POLICY_KEY, policy_error
 
 # The transformation kinds column lineage tells apart (governance.lineage.graph), which a lowering rule
 # may name: what flows through such a step may be capped at a lower level.
-LOWERING_KINDS = ("count", "predicate", "length", "hash", "keyed_hash", "year", "window_key", "aggregate",
-                  "transform")
+LOWERING_KINDS = ("count", "predicate", "length", "hash", "keyed_hash", "pan_truncation", "year", "window_key",
+                  "aggregate", "transform")
 RULES_KEY = f"{POLICY_KEY}.lineage_rules"
 SCAN_KEY = f"{POLICY_KEY}.scan"
 

@@ -14,6 +14,13 @@ where the key is a hash of:
 So a second `governance lineage` or `governance check` on an unchanged project reads the cached
 manifest in milliseconds instead of compiling for ten seconds; any edit, another target or other
 vars compile afresh. `--manifest PATH` (every command) reads that file instead and runs no dbt.
+
+A compile renders one branch of every incremental model and snapshot, named by the var
+`governance_lineage_branch` that the project's `is_incremental()` (the governance package's) reads, with
+no warehouse lookup: the default compile renders the full refresh (so it is the same on every target and
+whatever the warehouse holds), `branch="incremental"` the incremental SQL, cached beside it under the same
+key, so lineage checks both branches of what runs. A project whose is_incremental() is dbt's own ignores
+the var (its default compile runs against an empty DuckDB file, or its warehouse).
 """
 
 from __future__ import annotations
@@ -35,7 +42,10 @@ if TYPE_CHECKING:
     from governance.project.profiles import Target
 
 KINDS = ("parse", "compile")
-KEEP_CACHED = 4  # cached manifests kept per project (the newest)
+BRANCHES = ("incremental",)  # compiles of another branch than the default full refresh (see above)
+BRANCH_VAR = "governance_lineage_branch"
+PARTIAL_PARSE = "partial_parse.msgpack"  # dbt's parse state in a target path
+KEEP_CACHED = 6  # cached compiles kept per project, the newest (a compile and its incremental branch are two)
 ENV_VAR_CALL = re.compile(r"""env_var\(\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]""")
 ROOT_FILES = ("dbt_project.yml", "packages.yml", "dependencies.yml", "selectors.yml", "package-lock.yml")
 INPUT_SUFFIXES = frozenset({".sql", ".yml", ".yaml", ".csv", ".md", ".jinja", ".json"})
@@ -83,6 +93,40 @@ def read_artifact(path: Path) -> dict[str, Any]:
     return data
 
 
+class DocsSite:
+    """The files `dbt docs generate` writes in a folder: manifest.json, catalog.json, index.html (which reads
+    them) and, with --static, static_index.html (index.html with both inlined)."""
+
+    INLINE = ('"MANIFEST.JSON INLINE DATA"', '"CATALOG.JSON INLINE DATA"')
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.manifest_path = folder / "manifest.json"
+        self.catalog_path = folder / "catalog.json"
+        self.index_path = folder / "index.html"
+
+    def exists(self) -> bool:
+        return self.manifest_path.is_file()
+
+    def read(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """(manifest, catalog); the catalog is empty when there is none."""
+        catalog = read_artifact(self.catalog_path) if self.catalog_path.is_file() else {}
+        return load_manifest(self.manifest_path), catalog
+
+    def write_manifest(self, manifest: dict[str, Any]) -> None:
+        """Replace the site's manifest (atomically) and rebuild static_index.html from index.html with it, as
+        `dbt docs generate --static` does."""
+        from governance.project.yaml_io import write_atomic
+
+        text = json.dumps(manifest)
+        write_atomic(self.manifest_path, text)
+        if self.index_path.is_file():
+            catalog = self.catalog_path.read_text(encoding="utf-8") if self.catalog_path.is_file() else "{}"
+            html = self.index_path.read_text(encoding="utf-8")
+            html = html.replace(self.INLINE[0], text).replace(self.INLINE[1], catalog)
+            write_atomic(self.folder / "static_index.html", html)
+
+
 def project_nodes(manifest: dict[str, Any], resource_types: tuple[str, ...]) -> list[dict[str, Any]]:
     """The project's own nodes (and sources) of the given resource types, sorted by unique_id."""
     project = manifest.get("metadata", {}).get("project_name")
@@ -123,13 +167,17 @@ class ManifestProvider:
         self.last_was_cached: bool | None = None
         self._key: str | None = None
 
-    def path(self, kind: str = "compile", manifest: Path | None = None) -> Path:
-        """The manifest file: `manifest` when given; else a cached one for these inputs; else dbt runs."""
+    def path(self, kind: str = "compile", manifest: Path | None = None, branch: str | None = None) -> Path:
+        """The manifest file: `manifest` when given; else a cached one for these inputs; else dbt runs.
+        `branch` (compile only): "incremental" for the compile of every incremental model's incremental SQL."""
         if manifest is not None:
             self.last_was_cached = None
             return manifest
         assert kind in KINDS, kind
         key = self.key()
+        if branch is not None:
+            assert kind == "compile" and branch in BRANCHES, (kind, branch)
+            return self._compile_branch(key, branch)
         wanted = ("compile",) if kind == "compile" else ("compile", "parse")
         for candidate in wanted:
             cached = self.cache_dir / f"{key}-{candidate}" / "manifest.json"
@@ -140,17 +188,32 @@ class ManifestProvider:
         from governance.project.runner import run_dbt
 
         folder = self.cache_dir / f"{key}-{kind}"
-        building = folder.with_name(folder.name + ".partial")
-        shutil.rmtree(building, ignore_errors=True)
-        run_dbt(self.project, kind, building)
+        building = self._start(folder)
+        run_dbt(self.project, kind, building, {BRANCH_VAR: "full_refresh"} if kind == "compile" else None,
+                database=self.cache_dir / f"{kind}.duckdb")
         shutil.rmtree(folder, ignore_errors=True)
         building.rename(folder)
         self.last_was_cached = False
         self._prune()
         return folder / "manifest.json"
 
-    def get(self, kind: str = "compile", manifest: Path | None = None) -> dict[str, Any]:
-        return load_manifest(self.path(kind, manifest))
+    def get(self, kind: str = "compile", manifest: Path | None = None, branch: str | None = None) -> dict[str, Any]:
+        return load_manifest(self.path(kind, manifest, branch))
+
+    def _compile_branch(self, key: str, branch: str) -> Path:
+        folder = self.cache_dir / f"{key}-compile-{branch}"
+        cached = folder / "manifest.json"
+        if cached.is_file():
+            os.utime(folder)
+            return cached
+        from governance.project.runner import run_dbt
+
+        building = self._start(folder)
+        run_dbt(self.project, "compile", building, {BRANCH_VAR: branch}, database=self.cache_dir / "compile.duckdb")
+        shutil.rmtree(folder, ignore_errors=True)
+        building.rename(folder)
+        self._prune()
+        return cached
 
     # --- the cache key -----------------------------------------------------------------------------
 
@@ -245,6 +308,20 @@ class ManifestProvider:
             return find_profiles(self.project)
         except ProjectError:
             return None
+
+    def _start(self, folder: Path) -> Path:
+        """A fresh folder to compile into, seeded with dbt's partial-parse state of the newest cached
+        compile of the same kind and branch (dbt then re-parses only the files that changed, and parses
+        afresh when anything else that matters differs: vars, profile, dbt version)."""
+        building = folder.with_name(folder.name + ".partial")
+        shutil.rmtree(building, ignore_errors=True)
+        building.mkdir(parents=True)
+        suffix = folder.name.split("-", 1)[1]
+        earlier = sorted((p for p in self.cache_dir.glob(f"*-{suffix}") if p.name.split("-", 1)[1] == suffix
+                          and (p / PARTIAL_PARSE).is_file()), key=lambda p: p.stat().st_mtime, reverse=True)
+        if earlier:
+            shutil.copy2(earlier[0] / PARTIAL_PARSE, building / PARTIAL_PARSE)
+        return building
 
     def _prune(self) -> None:
         entries = sorted((p for p in self.cache_dir.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime,

@@ -37,8 +37,12 @@ def _environment(overrides: dict[str, str]) -> Iterator[None]:
                 os.environ[key] = value
 
 
-def run_dbt(project: DbtProject, command: str, target_path: Path) -> Path:
-    """Run `dbt <command>` (parse or compile) for `project` into `target_path`; return the manifest."""
+def run_dbt(project: DbtProject, command: str, target_path: Path, extra_vars: dict[str, str] | None = None,
+            database: Path | None = None) -> Path:
+    """Run `dbt <command>` (parse or compile) for `project` into `target_path`; return the manifest.
+    `extra_vars` are added to the project's `--vars` (e.g. the branch of a lineage compile); `database` is
+    the empty DuckDB file a DuckDB profile of this layout compiles against (default: one in target_path;
+    a stable one keeps dbt's partial parsing usable from one compile to the next)."""
     import json
 
     assert command in COMMANDS, command
@@ -51,14 +55,15 @@ def run_dbt(project: DbtProject, command: str, target_path: Path) -> Path:
         args += ["--profiles-dir", str(project.root)]
     if project.target_name:
         args += ["--target", project.target_name]
-    if project.cli_vars:
-        args += ["--vars", json.dumps(project.cli_vars)]
+    cli_vars = {**(project.cli_vars or {}), **(extra_vars or {})}
+    if cli_vars:
+        args += ["--vars", json.dumps(cli_vars)]
     # A DuckDB profile of this layout reads its file from DBT_DUCKDB_PATH. Unless told otherwise, compile
     # against an empty file of our own: it never waits on the lock of a running dbt and needs no loaded
     # warehouse (compiled SQL is full-refresh SQL; incremental branches only add filters).
     overrides = {"DBT_TARGET_PATH": str(target_path), "DBT_LOG_PATH": str(target_path / "logs")}
     if "DBT_DUCKDB_PATH" not in os.environ:
-        overrides["DBT_DUCKDB_PATH"] = str(target_path / f"{command}.duckdb")
+        overrides["DBT_DUCKDB_PATH"] = str(database or target_path / f"{command}.duckdb")
     output = io.StringIO()
     from dbt.cli.main import dbtRunner
 

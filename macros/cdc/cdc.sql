@@ -57,7 +57,7 @@
     model started from in this run, as a literal ('' when neither is known).
 #}
 {% macro quarantine_boundary(table) -%}
-    {%- if not execute -%}
+    {%- if not execute or governance.lineage_compile_branch() is not none -%}
         {{ return("''") }}
     {%- endif -%}
     {%- set newest = run_query(

@@ -6,7 +6,7 @@
 -#}
 {% macro governance_resolved_retention() -%}
 {{ return({
-    'fingerprint': '5c30884803b0ae1486ea2492b09eceaf',
+    'fingerprint': '97006b12a71e0a4e479c6e26ead9b233',
     'fingerprint_sections': ['erasure', 'retention'],
     'generated_by': 'governance retention --write',
     'as_of_var': 'governance_as_of',
@@ -91,6 +91,21 @@
         },
         {
             'rule': 'deleted_customers',
+            'node': 'model.analytics.stg_pharmacy__prescriptions',
+            'columns': ['prescriber_name'],
+            'key': {'column': 'customer_id'},
+            'event': {
+                'kind': 'subject_deleted',
+                'node': 'model.analytics.stg_shop__customers',
+                'key': 'customer_id',
+                'flag': 'is_deleted',
+                'at': '_cdc_changed_at',
+            },
+            'days': 30,
+            'action': 'anonymise',
+        },
+        {
+            'rule': 'deleted_customers',
             'node': 'model.analytics.fct_support_tickets',
             'columns': ['description', 'requester_name', 'requester_email'],
             'key': {'column': 'customer_id'},
@@ -138,6 +153,21 @@
             'rule': 'deleted_customers',
             'node': 'model.analytics.fct_orders',
             'columns': ['ip_address', 'user_agent'],
+            'key': {'column': 'customer_id'},
+            'event': {
+                'kind': 'subject_deleted',
+                'node': 'model.analytics.stg_shop__customers',
+                'key': 'customer_id',
+                'flag': 'is_deleted',
+                'at': '_cdc_changed_at',
+            },
+            'days': 30,
+            'action': 'anonymise',
+        },
+        {
+            'rule': 'deleted_customers',
+            'node': 'model.analytics.fct_prescriptions',
+            'columns': ['prescriber_name'],
             'key': {'column': 'customer_id'},
             'event': {
                 'kind': 'subject_deleted',

@@ -37,8 +37,12 @@
 
 
 {# Whether this node is running incrementally: an incremental model's is_incremental(), or a
-   snapshot that already exists. #}
+   snapshot that already exists (in a governance lineage compile: the branch it renders). #}
 {% macro is_incremental_node() -%}
+    {%- set branch = governance.lineage_compile_branch() -%}
+    {%- if model.resource_type == 'snapshot' and branch is not none -%}
+        {{ return(branch == 'incremental') }}
+    {%- endif -%}
     {%- if model.resource_type == 'snapshot' -%}
         {{ return(execute and load_relation(this) is not none) }}
     {%- endif -%}
@@ -49,7 +53,7 @@
 {#
     The newest value of `column` this node already holds, as a SQL string literal, or none when it
     holds none. Computed once per node and run (later renderings read the boundaries log). In unit tests
-    (whose `this` is a fixture) and at parse time it is the equivalent subquery.
+    (whose `this` is a fixture), at parse time and in lineage compiles it is the equivalent subquery.
 
     The maximum is looked for first among the values at or above the boundary an earlier run
     logged: the database then reads only the storage blocks holding newer values, not the whole
@@ -57,7 +61,7 @@
     Either way the result is the column's exact maximum.
 #}
 {% macro incremental_boundary(column) -%}
-    {%- if not execute or model.resource_type == 'unit_test' -%}
+    {%- if not execute or model.resource_type == 'unit_test' or governance.lineage_compile_branch() is not none -%}
         {{ return("(select coalesce(max(" ~ column ~ "), '') from " ~ this ~ ")") }}
     {%- endif -%}
     {#- boundaries already looked up in this rendering (of the node's SQL, or of one hook) #}

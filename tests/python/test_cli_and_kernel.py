@@ -174,7 +174,8 @@ READERS = {"json.load", "json.loads", "yaml.safe_load", "yaml.load", "YAML", "lo
 ALLOWED = {
     "governance/scan/state.py": {"json.loads"},  # its own state file
     "governance/cli/options.py": {"yaml.safe_load"},  # the --vars string
-    "governance/cli/commands/roles.py": {"yaml.safe_load"},  # the spec it just generated, not a file
+    # the spec it just generated, not a file; an export of the account's grants (--audit-grants), not a dbt file
+    "governance/cli/commands/roles.py": {"yaml.safe_load", "json.loads"},
     "governance/scan/classifier.py": {"json.loads"},  # JSON values of a sampled column, in memory
     "governance/observability/state.py": {"yaml.safe_load"},  # the roles spec it just generated
     "governance/observability/snowflake_usage.py": {"json.loads"},  # recorded usage rows, not a dbt file

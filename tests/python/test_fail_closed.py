@@ -5,6 +5,7 @@ expectations are the fix itself: remove a fix and its probe fails (the mutation 
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -225,3 +226,141 @@ def test_a_raised_clearance_is_reported_against_the_committed_roles(project_copy
     findings = committed_clearance_findings(project_copy, load_policy(project_copy))
     assert [(f.code, f.node) for f in findings] == [("clearance_changed", "reporter")]
     assert "level 3 by the policy, for level 0 by the committed roles.yml" in findings[0].message
+
+
+# --- what runs: both branches of incremental models, every target ---------------------------------
+
+BRANCH_PROBES = {
+    # the email only in the incremental branch: one compile (full refresh) saw a null
+    "probe_branch.sql": (
+        "{{ config(materialized='incremental', unique_key='customer_id', on_schema_change='fail') }}\n"
+        "select customer_id,\n    {% if is_incremental() %} email {% else %} null {% endif %} as contact\n"
+        "from {{ ref('stg_shop__customers') }}\n"),
+    # another target renders other columns
+    "probe_target.sql": (
+        "select customer_id,\n    {% if target.name == 'prod' %} email {% else %} null {% endif %} as contact\n"
+        "from {{ ref('stg_shop__customers') }}\n"),
+}
+BRANCH_PROBES_YAML = """version: 2
+models:
+  - name: probe_branch
+    description: Probe.
+    columns:
+      - {name: customer_id, description: Key.}
+      - {name: contact, description: Contact.}
+  - name: probe_target
+    description: Probe.
+    columns:
+      - {name: customer_id, description: Key.}
+      - {name: contact, description: Contact.}
+"""
+
+
+@pytest.fixture(scope="module")
+def branch_probes(tmp_path_factory: pytest.TempPathFactory) -> DbtProject:
+    """A copy of the real project with the branch probes, compiled (both branches) once."""
+    from conftest import copy_project
+
+    root = copy_project(tmp_path_factory.mktemp("branches") / "project")
+    for name, sql in BRANCH_PROBES.items():
+        (root / "models" / "marts" / name).write_text(sql)
+    (root / "models" / "marts" / "_probes.yml").write_text(BRANCH_PROBES_YAML)
+    project = DbtProject.locate(root, profiles_dir=root)
+    from governance.lineage.compute import analyse
+
+    analyse(project)  # compiles and caches both branches
+    return project
+
+
+def branch_findings(project: DbtProject) -> dict[tuple[str, str], object]:
+    from governance.lineage.compute import analyse
+
+    result = analyse(project)
+    return {(f.code, f.subject): f for f in check(result) if f.severity == "error"}, result
+
+
+def test_the_incremental_branch_is_analysed(branch_probes: DbtProject) -> None:
+    """`{% if is_incremental() %} email {% else %} null {% endif %}`: before, lineage compiled once against
+    an empty warehouse (the full-refresh branch) and classified `contact` as nothing."""
+    findings, result = branch_findings(branch_probes)
+    contact = result.column((result.graph.find("probe_branch").unique_id, "contact"))
+    assert contact.lineage is not None and contact.lineage.level == 3 and "EMAIL_ADDRESS" in contact.lineage.pii
+    assert ("unclassified", "probe_branch.contact") in findings
+    # the project's own incremental models pass: no new error on them
+    assert {subject.split(".")[0] for _, subject in findings} <= {"probe_branch", "probe_target"}
+
+
+def test_mutation_without_the_incremental_branch_the_probe_leaks(branch_probes: DbtProject,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import governance.lineage.compute as compute
+
+    monkeypatch.setattr(compute, "branch_sql", lambda manifest: {})
+    findings, _ = branch_findings(branch_probes)
+    assert ("unclassified", "probe_branch.contact") not in findings
+
+
+def test_sql_switching_its_columns_on_the_target_fails_the_check(branch_probes: DbtProject) -> None:
+    """Lineage analyses the compile of one target; `{% if target.name == 'prod' %} email ...` renders
+    other columns on another: before, it classified as nothing and passed."""
+    findings, _ = branch_findings(branch_probes)
+    error = findings.get(("lineage_error", "probe_target"))
+    assert error is not None and "line 2 switches its SQL on the dbt target" in error.message
+
+
+@pytest.mark.parametrize(("sql", "lines"), [
+    ("select a,\n  {% if target.name == 'prod' %} email {% else %} null {% endif %} as c from t", [2]),
+    ("select {{ 'email' if target.type == 'snowflake' else 'null' }} as c from t", [1]),
+    ("select a {% if var('x') %}, b {% elif adapter.type() == 'duckdb' %}, email {% endif %} from t", [1]),
+    # filters change rows, not columns: they pass
+    ("select a from t\n{% if target.name == 'dev' %} where d > 1 {% if var('y') %} and z {% endif %}"
+     "{% elif target.name == 'ci' %} limit 10 {% endif %}", []),
+    ("select a from t {% if is_incremental() %} where d > 1 {% endif %}", []),
+])
+def test_target_switches(sql: str, lines: list[int]) -> None:
+    from governance.lineage.compute import target_switches
+
+    assert target_switches(sql) == lines
+
+
+def test_an_is_incremental_not_routed_through_governance_leaves_branches_unanalysed(
+        branch_probes: DbtProject) -> None:
+    """A project whose is_incremental() is dbt's own cannot render the incremental branch: the models with
+    one are reported as not analysed (an error where they handle personal data), never passed."""
+    from governance.lineage.compute import nodes_with_branches, routes_is_incremental
+
+    manifest = branch_probes.manifests.get("compile")
+    assert routes_is_incremental(manifest)
+    assert {"model.analytics.probe_branch", "model.analytics.dim_customers",
+            "snapshot.analytics.snap_customers"} <= set(nodes_with_branches(manifest))
+    (branch_probes.root / "macros" / "overrides" / "is_incremental.sql").unlink()
+    unrouted = DbtProject.locate(branch_probes.root, profiles_dir=branch_probes.root)
+    assert not routes_is_incremental(unrouted.manifests.get("compile"))
+    findings, _ = branch_findings(unrouted)
+    gap = findings.get(("lineage_gap", "dim_customers"))
+    assert gap is not None and "incremental branch (is_incremental() true) is not analysed" in gap.message
+
+
+# --- no value-derived keys ---------------------------------------------------------------------------
+
+def json_key_leaks(documents: list[str], values: list[str]) -> set[str]:
+    from governance.scan.classifier import flatten_json
+
+    leaves, _ = flatten_json("doc", documents)
+    return {value for value in values if any(value in path for path in leaves)}
+
+
+def test_json_keys_that_are_data_never_become_paths(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A map keyed by e-mail addresses or by user names (identifier-like, but data): before, each key was
+    written as a JSON path into the scan's --format json output and state file."""
+    import governance.scan.classifier as classifier
+
+    emails = [f"person{i}@example.org" for i in range(3)]  # too few to look like a map
+    handles = [f"user_{name}{i}" for i, name in enumerate(("anna", "jan", "lena", "marco", "ines") * 6)]
+    documents = [f'{{"by_email": {{"{emails[i % 3]}": 1}}, "by_handle": {{"{h}": {{"plan": "a"}}}}}}'
+                 for i, h in enumerate(handles)]
+    assert json_key_leaks(documents, emails + handles) == set()
+    # the handles pass the identifier rule: only the map-like rule (keys vary across documents) holds them
+    assert all(classifier._IDENTIFIER_KEY.match(handle) for handle in handles)
+    # mutation check: without the identifier rule the e-mail keys leak
+    monkeypatch.setattr(classifier, "_IDENTIFIER_KEY", re.compile(r".*"))
+    assert json_key_leaks(documents, emails) == set(emails) and not json_key_leaks(documents, handles)

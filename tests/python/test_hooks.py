@@ -114,6 +114,21 @@ def test_planted_badly_formatted_model_fails_the_sqlfluff_hook(repo: Path, tmp_p
     assert "sqlfluff lint (jinja templater)" in commit.stdout + commit.stderr
 
 
+def test_a_sql_only_change_that_leaks_fails_the_governance_check_hook(repo: Path, tmp_path: Path) -> None:
+    """A lineage gap is made in SQL: before, the governance check hook ran on YAML changes only, so a
+    model serialising whole customer rows was committed with no check."""
+    leak = repo / "models" / "marts" / "core" / "dim_customers.sql"
+    leak.write_text(leak.read_text().replace(
+        "        cast(customers_in_scope.customer_id as bigint) as customer_id,",
+        "        cast(customers_in_scope.customer_id as bigint) as customer_id,\n"
+        "        to_json(customers_in_scope) as customer_document,", 1))
+    assert "customer_document" in leak.read_text()
+    git(repo, "add", str(leak.relative_to(repo)))
+    result = pre_commit(repo, tmp_path, "governance-check", "--files", str(leak.relative_to(repo)))
+    assert result.returncode == 1, result.stdout[-4000:]
+    assert "dim_customers.customer_document" in result.stdout
+
+
 def test_lint_project_finds_missing_primary_key_and_descriptions(repo: Path) -> None:
     assert check_project(repo)[0] == []
     (repo / "models" / "marts" / "core" / "fct_unkeyed.sql").write_text(

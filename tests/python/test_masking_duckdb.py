@@ -11,7 +11,6 @@ independently of the SQL macros. Assertions report counts only, never values.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import shutil
 import subprocess
@@ -26,6 +25,7 @@ import pytest
 from conftest import AS_OF, BIN_DIR, copy_project, load_raw, run_dbt
 from masking_support import HASH_KEY, add_view_model, inject_classification
 
+from governance.masking import keyed_hash
 from governance.masking.rules import classified_nodes
 from governance.policy import Policy, load_policy
 from governance.policy.masking import category_for, type_family
@@ -60,6 +60,14 @@ class Built:
         return json.loads((self.target / "manifest.json").read_text())
 
 
+@pytest.fixture(scope="module", autouse=True)
+def key_in_environment() -> Iterator[None]:
+    """Readers of join-key masks hold the key in their environment (read at query time, never stored)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GOVERNANCE_MASKING_HASH_KEY", HASH_KEY)
+        yield
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     root = tmp_path_factory.mktemp("masking")
@@ -78,7 +86,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
 
 @pytest.fixture
 def con(built: Built) -> Iterator[duckdb.DuckDBPyConnection]:
-    connection = duckdb.connect(str(built.database), read_only=True)
+    connection = keyed_hash.connect(str(built.database), read_only=True)
     yield connection
     connection.close()
 
@@ -111,7 +119,7 @@ def expected_mask(mask: str, value: Any) -> Any:
     if mask == "keep_last_4":
         return "*" * len(value) if len(value) <= 4 else "*" * (len(value) - 4) + value[-4:]
     if mask == "hash":
-        return hashlib.sha256((HASH_KEY + str(value)).encode()).hexdigest()
+        return keyed_hash.keyed_hash(HASH_KEY, str(value))  # HMAC-SHA256, the key from the environment
     if mask == "zero":
         return Decimal(0)
     if mask == "truncate_to_year":
@@ -290,7 +298,7 @@ def test_aggregations_on_masked_columns(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_consumer_view_on_a_protected_relation_stays_protected(built: Built) -> None:
-    with duckdb.connect(str(built.database)) as con:
+    with keyed_hash.connect(str(built.database)) as con:
         con.execute("create schema if not exists consumer")
         con.execute(
             "create or replace view consumer.customer_phones as "
@@ -359,7 +367,7 @@ def test_removed_classification_is_unmasked_and_reported_until_rebuilt(built: Bu
     assert missing.returncode == 1 and status_of_ip_address(missing)[0].startswith("missing"), missing.stderr
     fixed = report(built.target / "manifest.json", built.database)
     assert fixed.returncode == 0 and status_of_ip_address(fixed) == [], fixed.stdout
-    with duckdb.connect(str(built.database), read_only=True) as con:
+    with keyed_hash.connect(str(built.database), read_only=True) as con:
         act_as(con, "reporter")
         same = scalar(
             con,
@@ -378,7 +386,7 @@ def test_an_invalid_level_over_protects_in_dbt_and_in_python(built: Built) -> No
     meta["classification"], meta["classified_by"] = "high", "manual"
     document.save()
     built.dbt("run", "--select", "dim_customers")
-    with duckdb.connect(str(built.database), read_only=True) as con:
+    with keyed_hash.connect(str(built.database), read_only=True) as con:
         con.execute("set variable governance_role = 'analyst'")  # cleared for 3, not for 4
         clear = con.execute(
             "select count(*) from marts_protected.dim_customers p join marts.dim_customers t using (customer_id) "
@@ -388,3 +396,40 @@ def test_an_invalid_level_over_protects_in_dbt_and_in_python(built: Built) -> No
                                          "--format", "json").stdout)
     row = next(r for r in report["columns"] if r["relation"] == "marts.dim_customers" and r["column"] == "email")
     assert row["level"] == built.policy.fail_closed_level and row["status"] == "applied"
+
+
+@pytest.mark.parametrize(("change", "model", "message"), [
+    ("entity", "dim_customers", "column email: unknown PII entity 'EMAIL_ADRESS'"),
+    ("renamed", "stg_shop__customers", "column email is classified in the YAML but the relation has no such column"),
+])
+def test_meta_the_check_rejects_fails_the_build_before_publishing(built: Built, change: str, model: str,
+                                                                   message: str) -> None:
+    """A misspelled entity next to a level, or a classified column the SQL no longer produces (renamed, in a
+    model without a contract, which dbt's contract check would otherwise catch): before, `dbt build` passed
+    (the entity copied downstream, the renamed column published unclassified); now the build of that model
+    fails naming its file and the column, and its protected view is not replaced."""
+    folder = "models/marts/core" if model == "dim_customers" else "models/staging/shop"
+    yaml_path = built.project / folder / ("_core__models.yml" if model == "dim_customers" else "_shop__models.yml")
+    sql_path = built.project / folder / f"{model}.sql"
+    saved = {path: path.read_text() for path in (yaml_path, sql_path)}
+    try:
+        if change == "entity":
+            document = YamlFile.load(yaml_path)
+            column_node(document.model(model), "email")["config"]["meta"]["pii"] = ["EMAIL_ADRESS"]
+            document.save()
+        else:
+            sql_path.write_text(saved[sql_path].replace(" as email,", " as contact_email,", 1))
+            assert "contact_email" in sql_path.read_text()
+        result = built.dbt("run", "--select", model, "--full-refresh", check=False)
+        assert result.returncode != 0
+        assert message in result.stdout and f"{folder}/{model}.sql" in result.stdout, result.stdout[-3000:]
+        with duckdb.connect(str(built.database), read_only=True) as con:
+            columns = {r[0] for r in con.execute(
+                "select column_name from information_schema.columns where table_name = ? "
+                "and table_schema like '%_protected'", [model]).fetchall()}
+        assert columns and "contact_email" not in columns  # never published through the protected view
+    finally:
+        for path, text in saved.items():
+            path.write_text(text)
+        if change == "renamed":
+            built.dbt("run", "--select", model, "--full-refresh")

@@ -9,7 +9,9 @@ A small self-contained project (the real seeds and macros; a view, a table, an i
 and a snapshot on the `currencies` seed, classified at masked levels) is built twice into a
 throwaway schema prefix; then the policies attached (INFORMATION_SCHEMA.POLICY_REFERENCES) must be
 exactly the ones the policy asks for, the second build must not re-ALTER a column that kept its policy, the
-uncleared role must read masked values, and removing a classification must unset its policy.
+uncleared role must read masked values (also while a full refresh re-creates the table: no window),
+and removing a classification must unset its policy. The masking administrator's deployment
+(`governance.deploy_masking`: the key's vault and the policies) runs first, with the test role.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import json
 import os
 import re
 import subprocess
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,7 +29,7 @@ from typing import Any
 
 import pytest
 from conftest import copy_project, run_dbt
-from masking_support import HASH_KEY, inject_classification
+from masking_support import inject_classification
 
 from governance.policy import load_policy
 
@@ -129,7 +133,6 @@ class Live:
             self.root / "target",
             timeout=1800,
             DBT_PROFILES_DIR=str(self.profiles),
-            GOVERNANCE_MASKING_HASH_KEY=HASH_KEY,
         )
 
     def policy_references(self) -> dict[tuple[str, str], str]:
@@ -157,6 +160,10 @@ class Live:
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     env = Live(tmp_path_factory.mktemp("snowflake_live"))
     try:
+        # the masking administrator's step (the test user's role stands in for it): the key's vault
+        # and the policies; builds only check them
+        run_dbt(["run-operation", "governance.deploy_masking"], env.project, env.root / "unused.duckdb",
+                env.root / "target", timeout=1800, DBT_PROFILES_DIR=str(env.profiles))
         env.dbt("build")
         yield env
     finally:
@@ -232,3 +239,35 @@ def test_removed_classification_is_unset(live: Live) -> None:
     document.save()
     live.dbt("run")
     assert ("currency_rates_incremental", "EUR_PER_UNIT") not in live.policy_references()
+
+
+def test_no_window_of_clear_data_during_a_rebuild(live: Live) -> None:
+    """A reader acting as the uncleared role polls the table while a full refresh re-creates it: the
+    policies come with the CREATE, so not one read sees a clear value (this used to be the window
+    between CTAS and the post-hook's ALTER)."""
+    policy = load_policy(live.project)
+    uncleared = os.environ.get("SNOWFLAKE_UNCLEARED_ROLE", policy.default_role.upper())
+    relation = f"{live.schema}.CURRENCY_RATES_TABLE"
+    seen: list[int] = []
+    done = threading.Event()
+
+    def reader() -> None:
+        while not done.is_set():
+            try:
+                seen.append(count_as(uncleared, relation))
+            except Exception:  # the table between DROP and CREATE: nothing to read, nothing leaked
+                seen.append(0)
+            time.sleep(0.2)
+
+    thread = threading.Thread(target=reader, daemon=True)
+    thread.start()
+    try:
+        for _ in range(3):
+            run_dbt(["run", "--full-refresh", "--select", "currency_rates_table"], live.project,
+                    live.root / "unused.duckdb", live.root / "target", timeout=1800,
+                    DBT_PROFILES_DIR=str(live.profiles))
+    finally:
+        done.set()
+        thread.join(timeout=60)
+    assert len(seen) >= 3, "the reader did not run during the builds"
+    assert set(seen) == {0}, f"an uncleared reader saw clear values during a rebuild: {seen}"

@@ -132,7 +132,7 @@ def make_project(root: Path) -> tuple[Path, Path]:
         (project / relative).write_text(text)
     (project / "profiles.yml").write_text(
         f"shop_mini:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: '{database}'\n"
-        "      schema: main\n      threads: 1\n")
+        "      schema: main\n      threads: 1\n      plugins:\n        - module: governance.masking.keyed_hash\n")
     database.parent.mkdir()
     with duckdb.connect(str(database)) as con:
         con.execute("create schema raw")

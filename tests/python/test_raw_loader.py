@@ -29,7 +29,8 @@ def test_same_seed_and_as_of_give_identical_data_and_another_seed_does_not(tmp_p
         load_raw(tmp_path / f"{name}.duckdb", "--append-batch")
     a, b, c = (table_checksums(tmp_path / f"{n}.duckdb") for n in "abc")
     assert a == b
-    assert set(a) == {f"shop_{t}__ct" for t in SHOP_TABLES} | {"support_tickets", "marketing_ad_spend"}
+    assert set(a) == {f"shop_{t}__ct" for t in SHOP_TABLES} | {"support_tickets", "marketing_ad_spend",
+                                                              "pharmacy_prescriptions"}
     assert a["shop_customers__ct"] != c["shop_customers__ct"]
 
 
@@ -40,6 +41,7 @@ def test_same_seed_and_as_of_give_identical_data_and_another_seed_does_not(tmp_p
 # that nothing but the DuckDB version changed).
 PINNED_CHECKSUMS = {
     "marketing_ad_spend": (5505, 51380464524503324331471),
+    "pharmacy_prescriptions": (44, 406902164601395650534),
     "shop_customer_addresses__ct": (454, 4154217412697320277606),
     "shop_customers__ct": (350, 3208901840842174599912),
     "shop_order_items__ct": (1783, 16684620575737032298227),

@@ -85,7 +85,9 @@ def test_permifrost_offline_validation_passes_and_design_holds(manifest: Path) -
     # the erasure operator writes raw, and the relations dbt builds (anonymised rows, the register in staging)
     assert {"analytics.raw.*", "analytics.staging.*"} <= set(roles["eraser"]["privileges"]["tables"]["write"])
     assert set(roles["transformer"]["privileges"]["schemas"]["write"]) == {
-        f"analytics.{s}" for s in ("staging", "intermediate", "marts", "finance", "snapshots", "reference")}
+        f"analytics.{s}" for s in ("staging", "intermediate", "marts", "finance", "health", "snapshots", "reference")}
+    # health holds health data (level 4 floor): readable only by the pharmacist (HIPAA's cleared role)
+    assert schema_readers(spec, "analytics.health") == {"pharmacist"}
     # finance holds level 4: readable only by level-4-cleared roles; marts by every reader
     assert schema_readers(spec, "analytics.finance") == {"finance_analyst"}
     assert schema_readers(spec, "analytics.marts") == {"reporter", "analyst", "finance_analyst"}
@@ -279,7 +281,8 @@ def test_unknown_classification_in_model_yaml_names_the_file(manifest: Path, pro
     ("        finance_analyst:\n          warehouses: [analysing]",
      "        finance_analysts:\n          warehouses: [analysing]",
      "vars.governance.grants.roles.finance_analysts", "undefined role 'finance_analysts'"),
-    ("        member_of: [pii_restricted]", "        member_of: [pii_restrictd]",
+    ("        member_of: [pii_restricted]\n        description: Finance",
+     "        member_of: [pii_restrictd]\n        description: Finance",
      "vars.governance.roles.finance_analyst.member_of", "undefined role 'pii_restrictd'"),
     ("          warehouses: [reporting]", "          warehouses: [reportng]",
      "vars.governance.grants.roles.reporter.warehouses[0]", "undefined warehouse 'reportng'"),

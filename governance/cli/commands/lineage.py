@@ -20,6 +20,7 @@ from governance.cli.options import (
 )
 from governance.cli.progress import progress_bar
 from governance.cli.render import render_findings
+from governance.compliance import Inventory, compliance_findings, load_roles_spec
 from governance.lineage import PropagationResult, analyse, check, write_back
 from governance.lineage.explain import explain, render
 from governance.project.selection import select
@@ -75,11 +76,15 @@ def check_command(catalog: Path | None, database: Path | None, **options: Any) -
     a model or snapshot column derived from data at a masked level (3-4) has no classification, or a
     lower one that no human set (classified_by: manual); when a source or seed column has PII entities
     but no classification; when classification meta is invalid; or when a model's SQL cannot be
-    analysed. Manual classifications lower than lineage, and entries `governance propagate` would
-    change, are warnings; a warning can be acknowledged in governance_acknowledgements.yml."""
+    analysed; and on a violation of a regime's rules (vars.governance.regimes: a full card number after
+    raw, a personal column with no retention rule or purpose note, health data or a card number read in
+    clear by a role the regime does not clear; see `governance report`). Manual classifications lower
+    than lineage, and entries `governance propagate` would change, are warnings; a warning can be
+    acknowledged in governance_acknowledgements.yml."""
     run = invocation("check", **options)
     result = compute(run, catalog, database, live_columns=True)
-    findings = check(result) + committed_clearance_findings(run.project.root, result.policy)
+    findings = (check(result) + committed_clearance_findings(run.project.root, result.policy)
+                + compliance_findings(Inventory(result, load_roles_spec(run.project.root))))
     chosen = selected_nodes(run, result)
     if chosen is not None:
         displays = {result.graph.nodes[uid].display for uid in chosen if uid in result.graph.nodes}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import json
 import sys
 import tempfile
 from pathlib import Path
@@ -15,7 +16,9 @@ from governance.cli.main import ExitCode
 from governance.cli.options import invocation, manifest_option, project_options
 from governance.policy import load_policy
 from governance.project import load_manifest, write_atomic
-from governance.roles.checks import check_spec, permifrost_errors
+from governance.roles import admin_sql
+from governance.roles.audit import audit_grants
+from governance.roles.checks import check_spec, permifrost_errors, profile_role_findings
 from governance.roles.spec import generate, read_manifest
 
 
@@ -27,7 +30,12 @@ from governance.roles.spec import generate, read_manifest
 @click.option("--check", is_flag=True, help="write nothing; exit 1 with a unified diff when the file is not what "
               "would be generated")
 @click.option("--quiet", "-q", is_flag=True, help="print only problems")
-def roles_command(output: Path | None, check: bool, **options: Any) -> int:
+@click.option("--audit-grants", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
+              help="instead of generating: audit the account's actual role grants, from a JSON file of "
+                   "SNOWFLAKE.ACCOUNT_USAGE rows {grants_to_roles: [...], grants_to_users: [...], users: [...]}; "
+                   "exit 1 when a system role inherits a clearance or service role, a person holds a service "
+                   "role or has a cleared default role, or a service user is not TYPE = SERVICE with one role")
+def roles_command(output: Path | None, check: bool, audit_grants: Path | None, **options: Any) -> int:
     """Generate Permifrost's roles.yml from the policy and the dbt project (or --check it).
 
     Writes roles.yml (Permifrost's spec: databases, warehouses, roles, users) at the project root from
@@ -37,13 +45,17 @@ def roles_command(output: Path | None, check: bool, **options: Any) -> int:
     data at or above grants.restrict_schemas_from_level is readable only by roles cleared for it.
     Every run checks least privilege (only the loader writes raw; no role reaches a schema above its
     clearance; every role the masking policies check exists; no system admin roles; every member_of
-    reference defined) and validates the file with Permifrost's own offline loader.
+    reference defined; only the masking administrator owns the masking schema) and validates the file
+    with Permifrost's own offline loader. Next to it, snowflake_grants.sql holds what Permifrost's spec
+    cannot express (masking-policy ownership and APPLY, the keyed-hash function, service user types).
 
     Exit codes: 0 written or up to date; 1 a least-privilege check failed, or with --check the file is
     out of date (a diff is printed); 2 bad policy, manifest or project."""
     run = invocation("roles", **options)
     project_dir = run.project.root
     policy = load_policy(run.project)
+    if audit_grants is not None:
+        return _audit(policy, audit_grants)
     output = output or project_dir / "roles.yml"
     with tempfile.TemporaryDirectory(prefix="governance-roles-") as workdir:
         manifest = run.project.manifests.path("parse", run.manifest)
@@ -56,6 +68,7 @@ def roles_command(output: Path | None, check: bool, **options: Any) -> int:
     required = {fqn: g.required for fqn, g in generated.schemas.items() if g.required}
     sources = {fqn for fqn, g in generated.schemas.items() if g.kind == "source"}
     findings = check_spec(yaml.safe_load(generated.text), policy, required, sources)
+    findings += profile_role_findings(_profile_files(run.project), policy)
     committed = output.read_text(encoding="utf-8") if output.is_file() else None
     run.decide("roles_drift", "roles.yml", drift=committed != generated.text, findings=len(findings),
                withheld=len(generated.withheld))
@@ -75,22 +88,55 @@ def roles_command(output: Path | None, check: bool, **options: Any) -> int:
         return ExitCode.FINDINGS
 
     roles, users = len(generated.spec["roles"]), len(generated.spec["users"])
-    current = output.read_text(encoding="utf-8") if output.is_file() else None
+    files = [(output, generated.text), (output.parent / admin_sql.FILE_NAME, admin_sql.render(policy))]
     if check:
-        if current == generated.text:
-            print(f"roles: {output} is up to date ({roles} roles, {users} users, checks passed)")
+        stale = [(path, text) for path, text in files
+                 if (path.read_text(encoding="utf-8") if path.is_file() else None) != text]
+        if not stale:
+            print(f"roles: {output} and {files[1][0].name} are up to date ({roles} roles, {users} users, checks passed)")
             return ExitCode.OK
-        diff = difflib.unified_diff(
-            (current or "").splitlines(keepends=True), generated.text.splitlines(keepends=True),
-            fromfile=f"{output.name} (committed)", tofile=f"{output.name} (generated)")
-        sys.stdout.writelines(diff)
-        state = "missing" if current is None else "out of date"
-        print(f"roles: {output} is {state}; run `governance roles` and commit it", file=sys.stderr)
+        for path, text in stale:
+            current = path.read_text(encoding="utf-8") if path.is_file() else None
+            sys.stdout.writelines(difflib.unified_diff(
+                (current or "").splitlines(keepends=True), text.splitlines(keepends=True),
+                fromfile=f"{path.name} (committed)", tofile=f"{path.name} (generated)"))
+            state = "missing" if current is None else "out of date"
+            print(f"roles: {path} is {state}; run `governance roles` and commit it", file=sys.stderr)
         return ExitCode.FINDINGS
-    if current == generated.text:
-        print(f"roles: {output} unchanged ({roles} roles, {users} users, checks passed)")
-    else:
-        write_atomic(output, generated.text)
-        print(f"roles: wrote {output} ({roles} roles, {users} users, "
-              f"{len(generated.schemas)} schemas, checks passed)")
+    for path, text in files:
+        if path.is_file() and path.read_text(encoding="utf-8") == text:
+            print(f"roles: {path} unchanged")
+        else:
+            write_atomic(path, text)
+            print(f"roles: wrote {path}")
+    print(f"roles: {roles} roles, {users} users, {len(generated.schemas)} schemas, checks passed")
     return ExitCode.OK
+
+
+def _profile_files(project: Any) -> list[Path]:
+    """The project's profile (as dbt finds it) and its committed example, where they exist."""
+    from governance.errors import ProjectError
+    from governance.project.profiles import find_profiles
+
+    try:
+        files = [find_profiles(project)]
+    except ProjectError:
+        files = []
+    example = project.root / "profiles.yml.example"
+    return files + ([example] if example.is_file() else [])
+
+
+def _audit(policy: Any, path: Path) -> int:
+    """`--audit-grants`: the account's role grants against the policy (governance.roles.audit)."""
+    try:
+        account = json.loads(path.read_text(encoding="utf-8"))
+        rows = [account[key] for key in ("grants_to_roles", "grants_to_users", "users")]
+    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        print(f"roles: {path}: not a grants export ({exc}); expected a JSON object with grants_to_roles, "
+              "grants_to_users and users", file=sys.stderr)
+        return ExitCode.BAD_INPUT
+    findings = audit_grants(policy, *rows)
+    for finding in findings:
+        print(f"grants: {finding}")
+    print(f"roles: {len(findings)} finding(s) in the account's grants ({path.name})")
+    return ExitCode.FINDINGS if findings else ExitCode.OK

@@ -15,6 +15,12 @@
 #}
 
 {% macro create_masks() -%}
+    {%- if execute -%}
+        {%- set copies = governance.clear_copy_problems(graph.nodes.values()) -%}
+        {%- if copies -%}
+            {{ exceptions.raise_compiler_error("masking: refusing to run: " ~ copies | join('; ')) }}
+        {%- endif -%}
+    {%- endif -%}
     {%- if not governance.ddl_enabled() -%}
         {{ return('') }}
     {%- endif -%}
@@ -35,4 +41,23 @@
 
 {% macro default__apply_masking() -%}
     {{ exceptions.raise_compiler_error("masking: no implementation for adapter " ~ adapter.type()) }}
+{%- endmacro %}
+
+
+{#
+    Copies of data outside masking: `store_failures` (config or `--store-failures`) writes the failing
+    rows of a test, clear values of classified columns included, into an audit schema that carries no
+    masking policy and no place in roles.yml. Refused; a test that needs its failing rows kept selects
+    key columns only into a model of its own (classified and masked like any other).
+#}
+{% macro clear_copy_problems(nodes) -%}
+    {%- set problems = [] -%}
+    {%- if flags.STORE_FAILURES -%}
+        {%- do problems.append("--store-failures would copy failing rows, classified values included, into an unmasked "
+            ~ "audit schema") -%}
+    {%- endif -%}
+    {%- for node in nodes if node.resource_type == 'test' and node.config.get('store_failures') -%}
+        {%- do problems.append(node.unique_id ~ ": store_failures copies failing rows into an unmasked audit schema") -%}
+    {%- endfor -%}
+    {{ return(problems) }}
 {%- endmacro %}

@@ -6,6 +6,9 @@
       (unset: the policy's default_role, the least privileged; an unknown role is cleared for
       nothing above the unmasked levels).
     - on-run-start creates, in the masking schema (vars.governance.masking.schema):
+        <schema>.governance_keyed_hash(val)     HMAC-SHA256 under the key of the environment, read at
+                                                query time by a function the dbt-duckdb plugin
+                                                governance.masking.keyed_hash registers (never stored)
         <schema>.is_cleared(level)              true when the session's role sees `level` in clear
         <schema>.mask_l<level>_<category>(val)  the policy's mask for that level and category
         <schema>.masking_applied                what each relation's protected view masks (no values)
@@ -31,12 +34,7 @@
              when length({{ val }}) <= 4 then repeat('*', length({{ val }}))
              else repeat('*', length({{ val }}) - 4) || right({{ val }}, 4) end
     {%- elif mask == 'hash' -%}
-        {%- set key = governance.hash_key(policy) -%}
-        {%- if key == '' -%}
-            error('masking: the keyed hash needs environment variable {{ policy["hash_key_env"] }} at build time')
-        {%- else -%}
-            case when {{ val }} is null then null else sha256({{ governance.duckdb__literal(key) }} || cast({{ val }} as varchar)) end
-        {%- endif -%}
+        {{ policy['schema'] }}.governance_keyed_hash({{ val }})
     {%- elif mask == 'zero' -%}
         case when {{ val }} is null then null else 0 end
     {%- elif mask == 'truncate_to_year' -%}
@@ -72,6 +70,10 @@
     {%- for protected_schema in protected_schemas | sort %}
     create schema if not exists {{ adapter.quote(protected_schema) }};
     {%- endfor %}
+    {#- the keyed hash: HMAC-SHA256 by the function the governance plugin registers on each connection,
+        which reads the key from the environment at query time (governance/masking/keyed_hash.py) #}
+    create or replace macro {{ schema }}.governance_keyed_hash(val) as
+        case when val is null then null else governance_hmac_sha256(cast(val as varchar)) end;
     create or replace macro {{ schema }}.is_cleared(level) as
         case
         {%- for number in policy['levels'] %}
@@ -98,8 +100,12 @@
     {%- set policy = governance.resolved_policy() -%}
     {%- set schema = policy['schema'] -%}
     {%- set columns = adapter.get_columns_in_relation(this) -%}
+    {%- do governance.require_valid_meta(policy, model.get('columns'), columns) -%}
     {%- set plan = governance.masking_plan(policy, model.get('columns'), columns) -%}
-    {%- do governance.require_hash_key(policy, plan, this) -%}
+    {%- if plan | selectattr('mask', 'equalto', 'hash') | list -%}
+        {#- fails (no key, or no keyed-hash function on the connection) before the protected view is replaced #}
+        {%- do run_query("select " ~ schema ~ ".governance_keyed_hash('governance-preflight') as preflight") -%}
+    {%- endif -%}
     {%- set by_name = {} -%}
     {%- for entry in plan -%}{%- do by_name.update({entry['name'] | lower: entry}) -%}{%- endfor -%}
     {%- set protected = governance.protected_relation(this) -%}

@@ -2,9 +2,12 @@
     Masking on Snowflake (production): dynamic masking policies, one per (masked level, column
     type, category), in the masking schema of the target database.
 
-    - on-run-start (snowflake__create_masks): CREATE MASKING POLICY IF NOT EXISTS for every
-      (level, type, category) of the resolved policy, then ALTER ... SET BODY so a policy change
-      reaches existing policies without detaching them from columns.
+    - the masking administrator deploys the key's vault and every policy
+      (`dbt run-operation governance.deploy_masking`: CREATE MASKING POLICY IF NOT EXISTS, then
+      ALTER ... SET BODY so a policy change reaches existing policies without detaching them).
+    - on-run-start (snowflake__create_masks): refuses relation kinds that cannot carry policies,
+      checks the vault has an active key, and creates only policies that do not exist yet (never
+      rewrites one: a build's role cannot change what a policy shows).
     - post-hook of every model, snapshot and seed (snowflake__apply_masking): read the relation's
       columns and the policies already attached (INFORMATION_SCHEMA.POLICY_REFERENCES), then only
       the statements that change something: SET (FORCE replaces a wrong policy), UNSET for a column
@@ -60,7 +63,7 @@
     {%- elif mask == 'keep_last_4' -%}
         {%- set expr = "case when length(" ~ val ~ ") <= 4 then repeat('*', length(" ~ val ~ ")) else repeat('*', length(" ~ val ~ ") - 4) || right(" ~ val ~ ", 4) end" -%}
     {%- elif mask == 'hash' -%}
-        {%- set expr = "sha2(" ~ governance.snowflake__literal(governance.hash_key(policy)) ~ " || " ~ val ~ ", 256)" -%}
+        {%- set expr = governance.snowflake__policy_schema(policy) ~ ".GOVERNANCE_KEYED_HASH(" ~ val ~ ")" -%}
     {%- elif mask == 'zero' -%}
         {%- set expr = '0' -%}
     {%- elif mask == 'truncate_to_year' -%}
@@ -97,26 +100,151 @@
 {%- endmacro %}
 
 {# Every base policy of the resolved policy (per masked level: VARCHAR per text category, and each
-   other type). A keyed-hash policy is left out while its key is not set. #}
+   other type). The keyed-hash policies call the vault's function (snowflake__vault_statements). #}
 {% macro snowflake__create_masks_statements(policy) -%}
     {%- set statements = ['create schema if not exists ' ~ governance.snowflake__policy_schema(policy)] -%}
     {%- for level in policy['masked_levels'] -%}
         {%- for base in policy['snowflake_base_policies'][level] -%}
-            {%- if base['mask'] != 'hash' or governance.hash_key(policy) != '' -%}
-                {%- do statements.extend(governance.snowflake__policy_ddl(
-                        policy, level, base['type'], base['category'], base['mask'])) -%}
+            {%- do statements.extend(governance.snowflake__policy_ddl(
+                    policy, level, base['type'], base['category'], base['mask'])) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{ return(statements) }}
+{%- endmacro %}
+
+{#
+    The masking key's vault (Snowflake), deployed by the masking administrator (README "## Masking"):
+    - <policy schema>.MASKING_KEYS: versioned keys, generated INSIDE Snowflake (two random UUIDs,
+      hashed), so the key never exists outside the account: not in an environment, a file, a log,
+      a compiled statement or a policy body. Only its owner (the masking administrator) can read it.
+    - <policy schema>.GOVERNANCE_KEYED_HASH(val): a SECURE function (body hidden from other roles)
+      owned by the same role: HMAC-style nested keyed SHA-256, sha2(k || sha2(k || val)), under the
+      newest active key. Policy bodies and models (`governance.governance_keyed_hash(col)`) call it.
+    Idempotent: the key is generated only when none exists. Rotation: README "## Masking".
+#}
+{% macro snowflake__vault_statements(policy) -%}
+    {%- set schema = governance.snowflake__policy_schema(policy) -%}
+    {{ return([
+        'create schema if not exists ' ~ schema ~ ' with managed access',
+        'create table if not exists ' ~ schema ~ '.MASKING_KEYS (version number not null, key_value varchar not null, '
+            ~ 'active boolean not null, created_at timestamp_ltz default current_timestamp())',
+        'insert into ' ~ schema ~ '.MASKING_KEYS (version, key_value, active) '
+            ~ "select 1, sha2(uuid_string() || uuid_string() || randstr(32, random()), 256), true "
+            ~ 'where not exists (select 1 from ' ~ schema ~ '.MASKING_KEYS)',
+        'create or replace secure function ' ~ schema ~ '.GOVERNANCE_KEYED_HASH(val varchar) returns varchar as '
+            ~ "$$ select case when val is null then null else sha2(k.key_value || sha2(k.key_value || val, 256), 256) end "
+            ~ 'from (select max_by(key_value, version) as key_value from ' ~ schema ~ '.MASKING_KEYS where active) k $$',
+    ]) }}
+{%- endmacro %}
+
+{# Deploys the vault and the policies: run as the masking administrator role, e.g.
+   `dbt run-operation governance.deploy_masking --target prod_masking_admin`. #}
+{% macro deploy_masking() -%}
+    {%- if target.type != 'snowflake' -%}
+        {{ exceptions.raise_compiler_error("governance.deploy_masking is for Snowflake targets") }}
+    {%- endif -%}
+    {%- set policy = governance.resolved_policy() -%}
+    {%- for statement in governance.snowflake__vault_statements(policy) + governance.snowflake__create_masks_statements(policy)
+                         + governance.snowflake__length_policy_statements(policy, graph.nodes.values()) -%}
+        {%- do run_query(statement) -%}
+    {%- endfor -%}
+    {{ log("governance: masking vault and policies deployed in " ~ governance.snowflake__policy_schema(policy), info=true) }}
+{%- endmacro %}
+
+{# The length-fitted policies (`_LEN<n>`) the project's classified columns need, from their YAML
+   `data_type` (e.g. varchar(2)): the masking administrator creates them with the base policies. #}
+{% macro snowflake__length_policy_statements(policy, nodes) -%}
+    {%- set statements = [] -%}
+    {%- for node in nodes if node.resource_type in ['model', 'snapshot', 'seed'] -%}
+        {%- set columns = [] -%}
+        {%- for name, column in (node.columns or {}).items() if column.get('data_type') -%}
+            {%- set parts = (column['data_type'] | lower).replace(' ', '').split('(') -%}
+            {%- set size = parts[1].rstrip(')') if parts | length > 1 else '' -%}
+            {%- do columns.append({'name': name, 'data_type': column['data_type'],
+                                   'char_size': size | int if size.isdigit() else none}) -%}
+        {%- endfor -%}
+        {%- for entry in governance.masking_plan(policy, governance.node_columns_of(node.columns, columns), columns) -%}
+            {%- set length = governance.snowflake__policy_length(policy, entry) -%}
+            {%- if length is not none -%}
+                {%- for statement in governance.snowflake__policy_ddl(policy, entry['level'], entry['policy_type'],
+                                                                       entry['category'], entry['mask'], length)
+                        if statement not in statements -%}
+                    {%- do statements.append(statement) -%}
+                {%- endfor -%}
             {%- endif -%}
         {%- endfor -%}
     {%- endfor -%}
     {{ return(statements) }}
 {%- endmacro %}
 
+{# The run-start check that the vault answers (its function exists, this role may call it, a key is
+   active): one row, true when it does. #}
+{% macro snowflake__vault_check_sql(policy) -%}
+    {{ return("select " ~ governance.snowflake__policy_schema(policy)
+              ~ ".GOVERNANCE_KEYED_HASH('governance-preflight') is not null as vault_ready") }}
+{%- endmacro %}
+
+{% macro snowflake__check_vault(policy) -%}
+    {%- set uses_hash = [] -%}
+    {%- for level, masks in policy['masks'].items() if 'hash' in masks.values() -%}{%- do uses_hash.append(level) -%}{%- endfor -%}
+    {%- if uses_hash -%}
+        {%- set ready = run_query(governance.snowflake__vault_check_sql(policy)).rows -%}
+        {%- if not ready or not ready[0][0] -%}
+            {{ exceptions.raise_compiler_error("masking: refusing to run (nothing was created): the masking key vault "
+                ~ governance.snowflake__policy_schema(policy) ~ ".GOVERNANCE_KEYED_HASH has no active key; the masking "
+                ~ "administrator deploys it with `dbt run-operation governance.deploy_masking`") }}
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
 {% macro snowflake__create_masks() -%}
     {%- if not execute -%}{{ return('') }}{%- endif -%}
-    {%- for statement in governance.snowflake__create_masks_statements(governance.resolved_policy()) -%}
+    {%- set problems = governance.snowflake__graph_problems(governance.resolved_policy(), graph.nodes.values()) -%}
+    {%- if problems -%}
+        {{ exceptions.raise_compiler_error("masking: refusing to run (nothing was created): " ~ problems | join('; ')) }}
+    {%- endif -%}
+    {%- do governance.snowflake__check_vault(governance.resolved_policy()) -%}
+    {%- for statement in governance.snowflake__missing_only(governance.snowflake__create_masks_statements(governance.resolved_policy())) -%}
         {%- do run_query(statement) -%}
     {%- endfor -%}
     {{ return('') }}
+{%- endmacro %}
+
+{# The masking policies that exist in the policy schema now: {'DB.SCHEMA.NAME', ...} (upper case). #}
+{% macro snowflake__existing_policies() -%}
+    {%- set policy = governance.resolved_policy() -%}
+    {%- set schema = governance.snowflake__policy_schema(policy) -%}
+    {%- set found = [] -%}
+    {%- set result = run_query("show masking policies in database " ~ target.database) -%}
+    {%- for row in result.rows -%}
+        {%- set qualified = (row['database_name'] ~ '.' ~ row['schema_name'] ~ '.' ~ row['name']) | upper -%}
+        {%- if qualified.startswith(schema ~ '.') -%}{%- do found.append(qualified) -%}{%- endif -%}
+    {%- endfor -%}
+    {{ return(found) }}
+{%- endmacro %}
+
+{#
+    Of policy statements (CREATE ... IF NOT EXISTS, ALTER ... SET BODY pairs and schema creates), the
+    CREATEs of the policies that do not exist yet. A build never rewrites an existing policy: the
+    policies belong to the masking administrator, who deploys and updates them
+    (`governance.deploy_masking`). A build whose role may not create a missing policy stops here,
+    before any model runs.
+#}
+{% macro snowflake__missing_only(statements) -%}
+    {%- set wanted = [] -%}
+    {%- for statement in statements if statement.startswith('create masking policy if not exists ') -%}
+        {%- do wanted.append(statement) -%}
+    {%- endfor -%}
+    {%- if not wanted -%}{{ return([]) }}{%- endif -%}
+    {%- set existing = governance.snowflake__existing_policies() -%}
+    {%- set missing = [] -%}
+    {%- for statement in wanted if (statement.split(' ')[6] | upper) not in existing -%}
+        {%- do missing.append(statement) -%}
+    {%- endfor -%}
+    {%- if missing -%}
+        {%- do missing.insert(0, 'create schema if not exists ' ~ governance.snowflake__policy_schema(governance.resolved_policy())) -%}
+    {%- endif -%}
+    {{ return(missing) }}
 {%- endmacro %}
 
 {# Static masking at build time: a listed non-production target, or the var. Never on prod*. #}
@@ -137,7 +265,6 @@
 {% macro snowflake__masking_statements(policy, relation, relation_type, node_columns, columns, current, static=false) -%}
     {%- set schema = governance.snowflake__policy_schema(policy) -%}
     {%- set plan = governance.masking_plan(policy, node_columns, columns) -%}
-    {%- do governance.require_hash_key(policy, plan, relation) -%}
     {%- set statements = [] -%}
     {%- set wanted = {} -%}
     {%- set alter = 'alter ' ~ ('view' if relation_type == 'view' else 'table') ~ ' ' ~ relation -%}
@@ -149,7 +276,13 @@
         {%- set qualified = schema ~ '.' ~ governance.snowflake__policy_name(policy, entry) -%}
         {%- set column = entry['name'] | upper -%}
         {%- do wanted.update({column: qualified}) -%}
-        {%- if current_upper.get(column) != qualified -%}
+        {%- set attached = current_upper.get(column) -%}
+        {%- if attached and not attached.startswith(schema ~ '.') -%}
+            {#- a policy from outside the project's masking schema (a security administrator's): never
+                replaced with FORCE; `governance protected --live` reports the column as a wrong policy #}
+            {%- do log("masking: " ~ relation ~ "." ~ column ~ " carries " ~ attached ~ " from outside "
+                       ~ schema ~ "; left in place (not replaced)", info=true) -%}
+        {%- elif attached != qualified -%}
             {%- if length is not none -%}
                 {#- a policy cut to this column's length: created (once) only when a column needs it #}
                 {%- do statements.extend(governance.snowflake__policy_ddl(
@@ -201,7 +334,14 @@
     {%- set statements = governance.snowflake__masking_statements(
             policy, this.render() | upper, relation_type, model.get('columns'), columns,
             governance.snowflake__policy_references(this), governance.snowflake__static_masking(policy)) -%}
-    {%- for statement in statements -%}
+    {%- set policy_ddl = [] -%}
+    {%- for statement in statements if statement.startswith('create masking policy') or statement.startswith('alter masking policy') -%}
+        {%- do policy_ddl.append(statement) -%}
+    {%- endfor -%}
+    {%- for statement in governance.snowflake__missing_only(policy_ddl) -%}
+        {%- do run_query(statement) -%}
+    {%- endfor -%}
+    {%- for statement in statements if statement not in policy_ddl -%}
         {%- do run_query(statement) -%}
     {%- endfor -%}
     {{ return('') }}

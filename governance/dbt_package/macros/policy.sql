@@ -117,6 +117,43 @@
     {{ return(plan) }}
 {%- endmacro %}
 
+{#
+    Meta the build of a node refuses before its relation is published (DuckDB: its protected view;
+    Snowflake: before the statement that creates it), as `governance check` does, with the same rules as
+    governance/policy/meta.py: a PII entity the policy does not know (`EMAIL_ADRESS` would be
+    copied downstream unnoticed), and a classified column the relation does not have (a renamed column
+    keeps no protection: the new name would be published unclassified).
+#}
+{% macro require_valid_meta(policy, node_columns, columns) -%}
+    {#- only while building a node (a run-operation renders partial cases, not a node's columns) #}
+    {%- if not (model is mapping and model.get('resource_type') in ['model', 'snapshot', 'seed']) -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set where = model.get('original_file_path') -%}
+    {%- set meta_by_name = {} -%}
+    {%- for name, col in (node_columns or {}).items() -%}
+        {%- do meta_by_name.update({name | lower: governance.column_meta(col)}) -%}
+    {%- endfor -%}
+    {%- set present = [] -%}
+    {%- for column in columns -%}
+        {%- do present.append(((column['name'] if column is mapping else column.name) | lower)) -%}
+    {%- endfor -%}
+    {%- for name, meta in meta_by_name.items() -%}
+        {%- set pii = meta.get('pii') or [] -%}
+        {%- for entity in (pii if pii is iterable and pii is not string else [pii]) if entity not in policy['entities'] -%}
+            {{ exceptions.raise_compiler_error(
+                "governance: " ~ where ~ ": column " ~ name ~ ": unknown PII entity '" ~ entity
+                ~ "' (not in vars.governance.entity_levels); fix the YAML, `governance check` names the line") }}
+        {%- endfor -%}
+        {%- if (meta.get('classification') is not none or pii) and name not in present -%}
+            {{ exceptions.raise_compiler_error(
+                "governance: " ~ where ~ ": column " ~ name ~ " is classified in the YAML but "
+                ~ "the relation has no such column (renamed or removed?): a renamed column would be published "
+                ~ "unclassified; update the YAML, `governance check` names the line") }}
+        {%- endif -%}
+    {%- endfor -%}
+{%- endmacro %}
+
 {# A column's level as Python reads it (governance/policy/meta.py): an integer level of the policy, or
    none; anything else (7, "high", "3", true) is the policy's fail-closed level, so it can only
    over-protect. #}
@@ -131,19 +168,20 @@
     {%- endif -%}
 {%- endmacro %}
 
-{# The keyed-hash key (environment variable named by masking.hash_key_env); '' when unset. #}
-{% macro hash_key(policy) -%}
-    {{ return(env_var(policy['hash_key_env'], '') if policy['hash_key_env'] else '') }}
-{%- endmacro %}
-
-{% macro require_hash_key(policy, plan, where) -%}
-    {%- for entry in plan if entry['mask'] == 'hash' -%}
-        {%- if loop.first and governance.hash_key(policy) == '' -%}
-            {{ exceptions.raise_compiler_error(
-                "masking: " ~ where ~ "." ~ entry['name'] ~ " is masked with a keyed hash, but environment variable "
-                ~ policy['hash_key_env'] ~ " (vars.governance.masking.hash_key_env) is not set") }}
-        {%- endif -%}
-    {%- endfor -%}
+{#
+    The approved keyed hash: `{{ governance.governance_keyed_hash('email') }}` in a model. It compiles
+    to the warehouse's keyed-hash function (lineage treats `governance_keyed_hash` as the only keyed
+    hash), whose key never appears in SQL: on Snowflake the vault's secure function
+    (<db>.<masking schema>.GOVERNANCE_KEYED_HASH, masking_snowflake.sql), on DuckDB the masking
+    schema's macro over the function the governance plugin registers (masking_duckdb.sql).
+#}
+{% macro governance_keyed_hash(value) -%}
+    {%- set policy = governance.resolved_policy() -%}
+    {%- if target.type == 'snowflake' -%}
+        {{ governance.snowflake__policy_schema(policy) }}.GOVERNANCE_KEYED_HASH({{ value }})
+    {%- else -%}
+        {{ policy['schema'] }}.governance_keyed_hash({{ value }})
+    {%- endif -%}
 {%- endmacro %}
 
 {#

@@ -23,3 +23,34 @@
     {%- endfor -%}
     {%- do print('GOVERNANCE_RENDER ' ~ tojson(out)) -%}
 {%- endmacro %}
+
+{#
+    Test support: the pre-flight checks of the governed Snowflake DDL (masking_snowflake_ddl.sql) for
+    given inputs, without a connection. Prints one JSON line:
+    {"cases": [{"problems": [...], "policies": {...}}], "graph": [...]}.
+
+        dbt run-operation governance.render_snowflake_preflight --args '{cases: [...], nodes: [...]}'
+
+    Each case: {node: <unique_id>, materialized, columns: [{name, data_type, char_size}], options}.
+    nodes: graph-like nodes {unique_id, resource_type, config: {materialized, ...}, columns} for the
+    run-start check.
+#}
+{% macro render_snowflake_preflight(cases=[], nodes=[]) -%}
+    {%- set policy = governance.resolved_policy() -%}
+    {%- set out = {'cases': [], 'graph': governance.snowflake__graph_problems(policy, nodes)} -%}
+    {%- for case in cases -%}
+        {#- the node's YAML columns among the case's: each case exercises the checks of given columns #}
+        {%- set node_columns = governance.node_columns_of(graph.nodes.get(case['node'])['columns'], case['columns']) -%}
+        {%- set plan = governance.masking_plan(policy, node_columns, case['columns']) -%}
+        {%- set problems = governance.snowflake__column_problems(
+                policy, plan, case.get('materialized', 'table'), case['columns'], case.get('options', {})) -%}
+        {%- set policies = {} -%}
+        {%- if not problems -%}
+            {%- set policies = governance.snowflake__column_policies(
+                    policy, 'X', case.get('materialized', 'table'), node_columns, case['columns'],
+                    case.get('options', {}))['policies'] -%}
+        {%- endif -%}
+        {%- do out['cases'].append({'problems': problems, 'policies': policies}) -%}
+    {%- endfor -%}
+    {%- do print('GOVERNANCE_PREFLIGHT ' ~ tojson(out)) -%}
+{%- endmacro %}

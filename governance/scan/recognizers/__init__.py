@@ -20,7 +20,9 @@ from governance.scan.recognizers.base import (
 )
 from governance.scan.recognizers.contact import EmailRecognizer, PhoneRecognizer
 from governance.scan.recognizers.dates import DateOfBirthRecognizer, UsDriverLicenseRecognizer, UsPassportRecognizer
+from governance.scan.recognizers.health import MedicalConditionRecognizer, MedicationRecognizer
 from governance.scan.recognizers.national_ids import (
+    EUROPEAN_ID_RECOGNIZERS,
     DeTaxIdRecognizer,
     EsNifRecognizer,
     FrNirRecognizer,
@@ -52,6 +54,9 @@ VALUE_RECOGNIZERS: tuple[ValueRecognizer, ...] = (
     NlBsnRecognizer(),
     PlPeselRecognizer(),
     UkNinoRecognizer(),
+    *EUROPEAN_ID_RECOGNIZERS,
+    MedicationRecognizer(),
+    MedicalConditionRecognizer(),
 )
 COLUMN_RECOGNIZERS: tuple[ColumnRecognizer, ...] = (
     PersonRecognizer(),

@@ -48,14 +48,35 @@ STREET_WORDS = frozenset(
         "straat", "laan", "gracht", "plein", "dijk", "kade", "singel", "pad", "hof", "steeg", "dreef",
         # Polish
         "ulica", "aleja", "osiedle", "plac", "rondo",
+        # Portuguese
+        "travessa", "praça", "praca", "praceta", "alameda", "estrada", "beco", "calçada", "calcada",
+        # Nordic (Danish, Norwegian, Swedish), Finnish
+        "vej", "gade", "stræde", "straede", "plads", "torv", "allé", "veien", "vegen", "gata", "gatan", "vägen",
+        "vagen", "väg", "gränd", "torget", "katu", "kuja", "polku",
+        # Czech, Slovak, Croatian, Slovenian
+        "ulice", "náměstí", "namesti", "třída", "trida", "nábřeží", "nabrezi", "námestie", "namestie", "trieda",
+        "cesta", "trg", "obala",
+        # Hungarian, Romanian
+        "utca", "út", "útja", "tér", "körút", "köz", "sétány", "rakpart", "strada", "bulevardul", "calea", "aleea",
+        "piața", "piata", "șoseaua", "soseaua", "intrarea", "splaiul",
+        # Baltic
+        "gatvė", "gatve", "prospektas", "iela", "bulvāris", "bulvaris", "prospekts", "tänav", "tanav", "maantee",
+        "puiestee",
+        # Maltese, Irish, Greek (Latin script), Turkish
+        "triq", "sráid", "sraid", "bóthar", "bothar", "odos", "leoforos", "sokak", "sokağı", "cadde", "caddesi",
+        "bulvar", "bulvarı",
     )
 )
 # abbreviations too short to trust without their dot (`ul.`, not the `OS` of a user agent)
-DOTTED_WORDS = frozenset(("ul.", "al.", "os.", "pl.", "str."))
+DOTTED_WORDS = frozenset(("ul.", "al.", "os.", "pl.", "str.", "u.", "krt.", "nám.", "nam.", "tř.", "g.", "sok.", "cad."))
 # ...and as the end of a compound (Hauptstraße, Kerkstraat, Tudderenderweg)
 STREET_SUFFIXES = (
     "straße", "strasse", "str.", "weg", "gasse", "platz", "allee", "ring", "damm", "ufer", "straat", "laan",
     "gracht", "plein", "dijk", "kade", "singel", "steeg", "dreef",
+    # Nordic and Finnish streets are compounds too (Østergade, Storgatan, Mannerheimintie)
+    "vej", "gade", "stræde", "vænget", "plads", "torv", "gatan", "vägen", "gränd", "stigen", "torget", "leden",
+    "backen", "platsen", "gata", "gate", "veien", "vegen", "katu", "tie", "kuja", "polku", "väylä", "kaari",
+    "rinne", "raitti", "utca", "iela",
 )
 _HOUSE_NUMBER = re.compile(r"(?<![\w-])\d{1,5}(?:\s?[a-zA-Z])?(?:\s?[/-]\s?\d{1,4}[a-zA-Z]?)?(?![\w-])")
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
@@ -78,6 +99,23 @@ def street_like(value: str) -> bool:
     return (words[0] in STREET_WORDS or raw[0] in DOTTED_WORDS) and len(words) >= 2 and not any(ch.isdigit() for ch in value)
 
 
+# the end of a postal address in most European countries: ", [country prefix-]postcode town"
+_POSTAL_TAIL = re.compile(
+    r",\s*(?:[A-Z]{1,3}-)?(?:\d{4,6}|\d{3} \d{2}|\d{2}-\d{3}|\d{4}-\d{3}|[1-9]\d{3} ?[A-Z]{2})\s+([^\d,]{2,60})$"
+)
+
+
+def ends_with_postcode_and_town(value: str) -> bool:
+    """`…, 8000 Aarhus C`, `…, 00-950 Warszawa`, `…, 1010 Wien`: a postcode and a known town end the
+    value (whatever the street is called before it)."""
+    match = _POSTAL_TAIL.search(value.strip())
+    if match is None:
+        return False
+    town = match.group(1).strip().lower()
+    known = places()
+    return town in known or town.rsplit(" ", 1)[0] in known  # "aarhus c", "berlin mitte"
+
+
 class StreetAddressRecognizer(ValueRecognizer):
     entity = "STREET_ADDRESS"
     names = (
@@ -91,7 +129,7 @@ class StreetAddressRecognizer(ValueRecognizer):
         return len(value) >= 5
 
     def analyze(self, value: str, region: str | None = None) -> list[Hit]:
-        if street_like(value):
+        if street_like(value) or (len(value) <= 200 and ends_with_postcode_and_town(value)):
             return [Hit(self.entity, 0, len(value), 0.7, True)]
         return []
 
@@ -108,21 +146,55 @@ POSTCODE_FORMATS = {
 }
 _POSTCODE = re.compile("^(?:" + "|".join(POSTCODE_FORMATS.values()) + ")$")
 _SHORT_CODE = re.compile(r"^[A-Z0-9][A-Z0-9 -]{2,8}[A-Z0-9]$")
+# each country's postcode format (the UPU's and the national posts' formats, optional country prefix
+# as written on letters): formats of bare digits say "postcode" only in a table whose region is known
+REGION_POSTCODES = {
+    "AT": r"(?:A-)?\d{4}", "BE": r"(?:B-)?\d{4}", "BG": r"\d{4}", "CH": r"(?:CH-)?\d{4}", "CY": r"\d{4}",
+    "CZ": r"(?:CZ-)?\d{3} ?\d{2}", "DE": r"(?:D-)?\d{5}", "DK": r"(?:DK-)?\d{4}", "EE": r"\d{5}",
+    "ES": r"(?:0[1-9]|[1-4]\d|5[0-2])\d{3}", "FI": r"(?:FI-)?\d{5}", "FR": r"(?:F-)?\d{5}", "GR": r"\d{3} ?\d{2}",
+    "HR": r"(?:HR-)?\d{5}", "HU": r"(?:H-)?\d{4}", "IS": r"\d{3}", "IT": r"(?:I-)?\d{5}", "LI": r"\d{4}",
+    "LT": r"(?:LT-)?\d{5}", "LU": r"(?:L-)?\d{4}", "LV": r"(?:LV-)?\d{4}", "NO": r"(?:N-)?\d{4}",
+    "PT": r"\d{4}(?:-\d{3})?", "RO": r"\d{6}", "SE": r"(?:SE-)?\d{3} ?\d{2}", "SI": r"(?:SI-)?\d{4}",
+    "SK": r"(?:SK-)?\d{3} ?\d{2}", "US": r"\d{5}(?:-\d{4})?", "CA": POSTCODE_FORMATS["CA"], "GB": POSTCODE_FORMATS["GB"],
+    "NL": POSTCODE_FORMATS["NL"], "PL": POSTCODE_FORMATS["PL"], "AU": r"\d{4}", "TR": r"\d{5}",
+    "IE": r"(?:[AC-FHKNPRTV-Y]\d{2}|D6W) ?[0-9AC-FHKNPRTV-Y]{4}",
+}
+_REGION_POSTCODE = {region: re.compile(f"^(?:{regex})$") for region, regex in REGION_POSTCODES.items()}
+_LEADING_DIGIT = re.compile(r"\d")
+
+
+def postcode_spread(values: list[str]) -> int:
+    """How many different first digits the values have: a country's postcodes begin with its regions'
+    digits, so a column of customers' postcodes spreads over several (years, prices and counters of
+    the same width do not)."""
+    return len({m.group() for v in values if (m := _LEADING_DIGIT.search(v))})
 
 
 class PostalCodeRecognizer(ColumnRecognizer):
+    """A column mostly of a distinctive national format (1234 AB, 12-345, SW1A 1AA); or, in a table
+    whose region is known (its country column, its phones' prefix), mostly of that country's format,
+    spread over its regions."""
+
     entity = "POSTAL_CODE"
     names = (
         r"postal|postal_?code|postcode|post_?code|zip|zip_?code|zipcode|plz|postleitzahl|code_?postal|cap|"
         r"codigo_?postal|kod_?pocztowy"
     )
     numeric_ok = True
+    min_distinct: ClassVar[int] = 15
+    min_spread: ClassVar[int] = 4
 
-    def judge(self, values: list[str]) -> ColumnEvidence | None:
+    def judge(self, values: list[str], region: str | None = None) -> ColumnEvidence | None:
         if not values:
             return None
         fit = sum(1 for v in values if _POSTCODE.match(v.strip().upper()))
-        return ColumnEvidence(self.entity, fit / len(values), 0.8)
+        return ColumnEvidence(self.entity, max(fit / len(values), self.regional_share(values, region)), 0.8)
+
+    def regional_share(self, values: list[str], region: str | None) -> float:
+        pattern = _REGION_POSTCODE.get(region or "")
+        if pattern is None or len(values) < self.min_distinct or postcode_spread(values) < self.min_spread:
+            return 0.0
+        return sum(1 for v in values if pattern.match(v.strip().upper())) / len(values)
 
     @staticmethod
     def short_codes(values: list[str]) -> float:
@@ -141,7 +213,7 @@ class LocationRecognizer(ColumnRecognizer):
     )
     min_distinct: ClassVar[int] = 15
 
-    def judge(self, values: list[str]) -> ColumnEvidence | None:
+    def judge(self, values: list[str], region: str | None = None) -> ColumnEvidence | None:
         if len(values) < self.min_distinct:
             return None
         known = places()

@@ -107,5 +107,6 @@ class ValueRecognizer(Recognizer):
 
 
 class ColumnRecognizer(Recognizer):
-    def judge(self, values: list[str]) -> ColumnEvidence | None:
+    def judge(self, values: list[str], region: str | None = None) -> ColumnEvidence | None:
+        """The column's values together; `region` is the table's country when the data says it."""
         raise NotImplementedError

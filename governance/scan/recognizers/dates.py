@@ -47,7 +47,7 @@ class DateOfBirthRecognizer(ColumnRecognizer):
         r"date_?(de_?)?naissance|data_?(di_?)?nascita|fecha_?(de_?)?nacimiento|geboortedatum|data_?urodzenia"
     )
 
-    def judge(self, values: list[str]) -> ColumnEvidence | None:
+    def judge(self, values: list[str], region: str | None = None) -> ColumnEvidence | None:
         share = birth_date_like(values)
         return ColumnEvidence(self.entity, share, 0.7) if share else None
 
@@ -55,7 +55,7 @@ class DateOfBirthRecognizer(ColumnRecognizer):
 class NameOnlyRecognizer(ColumnRecognizer):
     """Entities the values cannot reveal here (passport and driving licence numbers): the column name."""
 
-    def judge(self, values: list[str]) -> ColumnEvidence | None:
+    def judge(self, values: list[str], region: str | None = None) -> ColumnEvidence | None:
         return None
 
 

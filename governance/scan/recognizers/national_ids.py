@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import importlib
 import re
+from typing import Any, ClassVar
 
 from governance.scan.recognizers.base import Pattern, ValueRecognizer
 
@@ -125,3 +128,182 @@ class UkNinoRecognizer(NationalIdRecognizer):
 
     def validate(self, text: str) -> bool | None:
         return bool(_NINO.match(text.replace(" ", "").upper()))
+
+
+# --- the other European personal identifiers (the EU/EEA, Switzerland): one class each, validated by
+# python-stdnum's module for it (its checksum, and the birth date the number embeds where it has one)
+
+
+class StdnumIdRecognizer(NationalIdRecognizer):
+    module: ClassVar[str] = ""  # the python-stdnum module that validates the identifier
+
+    def validate(self, text: str) -> bool | None:
+        return _stdnum_valid(self.module, text)
+
+
+@functools.cache
+def _stdnum_module(module: str) -> Any:
+    return importlib.import_module(f"stdnum.{module}")
+
+
+def _stdnum_valid(module: str, text: str) -> bool:
+    try:
+        return bool(_stdnum_module(module).is_valid(text))
+    except Exception:  # a validator that trips on a malformed date is a rejection, not a crash
+        return False
+
+
+class AtSocialSecurityRecognizer(StdnumIdRecognizer):
+    """Austrian social insurance number: a serial with its check digit, then the birth date DDMMYY."""
+
+    entity = "AT_SOCIAL_SECURITY"
+    names = r"svnr|sv_?nr|sv_?nummer|sozialversicherungsnummer|versicherungsnummer"
+    patterns = (Pattern("svnr", r"\b[1-9]\d{3} ?\d{6}\b", 0.3),)
+    module = "at.vnr"
+    min_digits = 10
+
+
+class BeNationalNumberRecognizer(StdnumIdRecognizer):
+    entity = "BE_NATIONAL_NUMBER"
+    names = r"rijksregisternummer|rrn|insz|niss|numero_?national|registre_?national|national_?number"
+    patterns = (Pattern("nn", r"\b\d{2}\.?\d{2}\.?\d{2}[-. ]?\d{3}[. ]?\d{2}\b", 0.3),)
+    module = "be.nn"
+    min_digits = 11
+
+
+class BgEgnRecognizer(StdnumIdRecognizer):
+    entity = "BG_EGN"
+    names = r"egn|edinen_?grazhdanski_?nomer"
+    patterns = (Pattern("egn", r"\b\d{10}\b", 0.2),)
+    module = "bg.egn"
+    min_digits = 10
+
+
+class ChAhvRecognizer(StdnumIdRecognizer):
+    entity = "CH_AHV"
+    names = r"ahv|ahv_?nr|ahv_?nummer|avs|avs_?no|sozialversicherungsnummer"
+    patterns = (Pattern("ahv", r"\b756[. ]?\d{4}[. ]?\d{4}[. ]?\d{2}\b", 0.5),)
+    module = "ch.ssn"
+    min_digits = 13
+
+
+class CzBirthNumberRecognizer(StdnumIdRecognizer):
+    """Czech and Slovak birth number (rodné číslo): YYMMDD, a slash, three or four digits."""
+
+    entity = "CZ_BIRTH_NUMBER"
+    names = r"rodne_?cislo|rodne_?c|rc|rodne_?cislo_?osoby|birth_?number"
+    patterns = (Pattern("rc", r"\b\d{6}/?\d{3,4}\b", 0.3),)
+    module = "cz.rc"
+    min_digits = 9
+
+
+class DkCprRecognizer(StdnumIdRecognizer):
+    entity = "DK_CPR"
+    names = r"cpr|cpr_?nr|cpr_?nummer|personnummer"
+    patterns = (Pattern("cpr", r"\b\d{6}-?\d{4}\b", 0.3),)
+    module = "dk.cpr"
+    min_digits = 10
+
+
+class EePersonalCodeRecognizer(StdnumIdRecognizer):
+    """Estonian personal code (isikukood); the Lithuanian one (asmens kodas) has the same form and check."""
+
+    entity = "EE_PERSONAL_CODE"
+    names = r"isikukood|ik|asmens_?kodas"
+    patterns = (Pattern("isikukood", r"\b[1-6]\d{10}\b", 0.3),)
+    module = "ee.ik"
+    min_digits = 11
+
+
+class FiHetuRecognizer(StdnumIdRecognizer):
+    """Finnish personal identity code: DDMMYY, the century sign, a serial and a check character."""
+
+    entity = "FI_HETU"
+    names = r"hetu|henkilotunnus|sotu|personbeteckning"
+    patterns = (Pattern("hetu", r"\b\d{6}[-+A-FU-Ya-fu-y]\d{3}[0-9A-Ya-y]\b", 0.5),)
+    module = "fi.hetu"
+    min_digits = 9
+    numeric_ok = False
+
+
+class GrAmkaRecognizer(StdnumIdRecognizer):
+    entity = "GR_AMKA"
+    names = r"amka"
+    patterns = (Pattern("amka", r"\b\d{11}\b", 0.2),)
+    module = "gr.amka"
+    min_digits = 11
+
+
+class HrOibRecognizer(StdnumIdRecognizer):
+    entity = "HR_OIB"
+    names = r"oib"
+    patterns = (Pattern("oib", r"\b\d{11}\b", 0.2),)
+    module = "hr.oib"
+    min_digits = 11
+
+
+class IePpsRecognizer(StdnumIdRecognizer):
+    entity = "IE_PPS"
+    names = r"pps|ppsn|pps_?no|pps_?number"
+    patterns = (Pattern("pps", r"\b\d{7}[A-Wa-w][A-IWa-iw]?\b", 0.4),)
+    module = "ie.pps"
+    min_digits = 7
+    numeric_ok = False
+
+
+class IsKennitalaRecognizer(StdnumIdRecognizer):
+    entity = "IS_KENNITALA"
+    names = r"kennitala|kt"
+    patterns = (Pattern("kennitala", r"\b\d{6}-?\d{4}\b", 0.3),)
+    module = "is_.kennitala"
+    min_digits = 10
+
+
+class NoBirthNumberRecognizer(StdnumIdRecognizer):
+    entity = "NO_BIRTH_NUMBER"
+    names = r"fodselsnummer|fnr|personnummer"
+    patterns = (Pattern("fnr", r"\b\d{6} ?\d{5}\b", 0.3),)
+    module = "no.fodselsnummer"
+    min_digits = 11
+
+
+class PtNifRecognizer(StdnumIdRecognizer):
+    """Portuguese tax number (NIF), nine digits with a mod-11 check digit: also a company's (NIPC)."""
+
+    entity = "PT_NIF"
+    names = r"nif|contribuinte|num_?contribuinte|numero_?contribuinte|nipc"
+    patterns = (Pattern("nif", r"\b\d{3} ?\d{3} ?\d{3}\b", 0.2),)
+    module = "pt.nif"
+    min_digits = 9
+
+
+class RoCnpRecognizer(StdnumIdRecognizer):
+    entity = "RO_CNP"
+    names = r"cnp|cod_?numeric_?personal"
+    patterns = (Pattern("cnp", r"\b[1-9]\d{12}\b", 0.3),)
+    module = "ro.cnp"
+    min_digits = 13
+
+
+class SePersonnummerRecognizer(StdnumIdRecognizer):
+    entity = "SE_PERSONNUMMER"
+    names = r"personnummer|personnr|pnr|samordningsnummer"
+    patterns = (Pattern("personnummer", r"\b(?:\d{2})?\d{6}[-+]?\d{4}\b", 0.3),)
+    module = "se.personnummer"
+    min_digits = 10
+
+
+class SiEmsoRecognizer(StdnumIdRecognizer):
+    entity = "SI_EMSO"
+    names = r"emso"
+    patterns = (Pattern("emso", r"\b\d{13}\b", 0.2),)
+    module = "si.emso"
+    min_digits = 13
+
+
+EUROPEAN_ID_RECOGNIZERS: tuple[StdnumIdRecognizer, ...] = (
+    AtSocialSecurityRecognizer(), BeNationalNumberRecognizer(), BgEgnRecognizer(), ChAhvRecognizer(),
+    CzBirthNumberRecognizer(), DkCprRecognizer(), EePersonalCodeRecognizer(), FiHetuRecognizer(),
+    GrAmkaRecognizer(), HrOibRecognizer(), IePpsRecognizer(), IsKennitalaRecognizer(),
+    NoBirthNumberRecognizer(), PtNifRecognizer(), RoCnpRecognizer(), SePersonnummerRecognizer(), SiEmsoRecognizer(),
+)

@@ -18,7 +18,17 @@ PARTICLES = frozenset(
     ["van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "das", "du", "la", "le", "ter", "ten", "zu", "y", "e", "i", "in", "het", "mc", "mac", "bin", "al", "el", "st"]
 )
 LEGAL_FORMS = frozenset(
-    ["gmbh", "ag", "kg", "ohg", "ug", "gbr", "ev", "e.v.", "sarl", "s.a.r.l.", "sas", "s.a.s.", "sa", "s.a.", "snc", "eurl", "spa", "s.p.a.", "srl", "s.r.l.", "sapa", "ltd", "limited", "plc", "inc", "llc", "corp", "corporation", "co", "company", "group", "gruppe", "groupe", "gruppo", "grupo", "bv", "b.v.", "nv", "n.v.", "sl", "s.l.", "s.com.", "scoop", "sp.", "z", "o.o.", "sp.k.", "spółka", "holding", "holdings", "fundacja", "stiftung", "foundation", "partners", "&", "and", "und", "et"]
+    ["gmbh", "ag", "kg", "ohg", "ug", "gbr", "ev", "e.v.", "sarl", "s.a.r.l.", "sas", "s.a.s.", "sa", "s.a.", "snc", "eurl", "spa", "s.p.a.", "srl", "s.r.l.", "sapa", "ltd", "limited", "plc", "inc", "llc", "corp", "corporation", "co", "company", "group", "gruppe", "groupe", "gruppo", "grupo", "bv", "b.v.", "nv", "n.v.", "sl", "s.l.", "s.com.", "scoop", "sp.", "z", "o.o.", "sp.k.", "spółka", "holding", "holdings", "fundacja", "stiftung", "foundation", "partners", "&", "and", "und", "et",
+    # the legal forms of the other EU/EEA countries, the UK, Switzerland and Turkey (ISO 20275's
+    # entity legal forms, as written after a company name)
+     "gesmbh", "ges.m.b.h.", "og", "kg", "bvba", "sprl", "cvba", "vzw", "asbl", "sca", "scrl", "ood", "eood",
+       "ad", "ead", "s.r.o.", "sro", "spol.", "a.s.", "k.s.", "v.o.s.", "aps", "a/s", "i/s", "k/s", "amba", "oü",
+       "ou", "mtü", "oy", "oyj", "ky", "tmi", "a.e.", "ae", "e.p.e.", "epe", "ike", "o.e.", "kft", "kft.", "zrt",
+       "zrt.", "nyrt", "nyrt.", "bt", "bt.", "kkt", "d.o.o.", "doo", "d.d.", "dd", "j.d.o.o.", "ehf", "ehf.", "hf",
+       "hf.", "dac", "clg", "teo", "teoranta", "sia", "uab", "mb", "s.à", "r.l.", "sàrl", "s.à.r.l.", "asa", "as",
+       "ab", "hb", "kb", "lda", "lda.", "unipessoal", "s.r.l", "srl.", "pfa", "s.c.", "sc", "s.p.", "s.l.u.",
+       "slu", "s.coop.", "sll", "s.n.c.", "s.a.s", "coop", "cooperativa", "genossenschaft", "eg", "vof", "v.o.f.",
+       "cv", "c.v.", "a.ş.", "aş", "şti.", "şti", "sti.", "ltd.", "gmbh.", "ag.", "inc.", "llp", "lp"]
 )
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 _BAD = re.compile(r"[\d@/#:_=<>{}\[\]]")
@@ -32,12 +42,20 @@ class NameShares:
     distinct: int
 
 
+def capitalised_name(value: str) -> bool:
+    """A name starts with a capital once its leading particles are set aside (`van der Berg`,
+    `de Dardel`, `di Stefano` are capitalised names; `auch` is not a particle)."""
+    words = value.split()
+    first = next((w for w in words if w.lower() not in PARTICLES), "")
+    return first[:1].isupper()
+
+
 def name_shares(values: list[str]) -> NameShares:
     given, family, known_places = given_names(), family_names(), places()
     names = legal = placed = 0
     for value in values:
         v = value.strip()
-        if len(v) < 2 or len(v) > 60 or _BAD.search(v) or not v[0].isupper():
+        if len(v) < 2 or len(v) > 60 or _BAD.search(v) or not capitalised_name(v):
             continue
         lowered = v.lower()
         raw = lowered.replace(",", " ").split()
@@ -76,7 +94,7 @@ class PersonRecognizer(ColumnRecognizer):
     )
     min_distinct: ClassVar[int] = 25
 
-    def judge(self, values: list[str]) -> ColumnEvidence | None:
+    def judge(self, values: list[str], region: str | None = None) -> ColumnEvidence | None:
         if len(values) < self.min_distinct:
             return None
         shares = name_shares(values)

@@ -11,8 +11,8 @@
     )
 }}
 
--- One row per live payment. Card numbers and IBANs stay here for finance and fraud work: they
--- are Restricted and masked for every role not cleared for level 4.
+-- One row per live payment. Truncated card numbers (staging keeps the first six and last four digits)
+-- and IBANs stay here for finance and fraud work, masked for every role not cleared for their level.
 
 with payments as (
 

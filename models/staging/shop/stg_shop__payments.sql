@@ -42,9 +42,10 @@ renamed as (
         ---------- strings
         payment_method,
         -- personal: NULL for a payment of an erased customer's order (macros/governance/erasure.sql)
+        -- PCI DSS: the full card number never leaves raw; first six and last four digits only
         case
             when order_id in (select erased_orders.order_id from erased_orders) then null
-            else replace(card_number, ' ', '')
+            else {{ truncate_pan("replace(card_number, ' ', '')") }}
         end as card_number,
         case
             when order_id in (select erased_orders.order_id from erased_orders) then null
