@@ -185,16 +185,8 @@ class ManifestProvider:
                 self.last_was_cached = True
                 os.utime(cached.parent)
                 return cached
-        from governance.project.runner import run_dbt
-
-        folder = self.cache_dir / f"{key}-{kind}"
-        building = self._start(folder)
-        run_dbt(self.project, kind, building, {BRANCH_VAR: "full_refresh"} if kind == "compile" else None,
-                database=self.cache_dir / f"{kind}.duckdb")
-        shutil.rmtree(folder, ignore_errors=True)
-        building.rename(folder)
+        folder = self._build(self.cache_dir / f"{key}-{kind}", kind, "full_refresh" if kind == "compile" else None)
         self.last_was_cached = False
-        self._prune()
         return folder / "manifest.json"
 
     def get(self, kind: str = "compile", manifest: Path | None = None, branch: str | None = None) -> dict[str, Any]:
@@ -202,18 +194,22 @@ class ManifestProvider:
 
     def _compile_branch(self, key: str, branch: str) -> Path:
         folder = self.cache_dir / f"{key}-compile-{branch}"
-        cached = folder / "manifest.json"
-        if cached.is_file():
+        if (folder / "manifest.json").is_file():
             os.utime(folder)
-            return cached
+            return folder / "manifest.json"
+        return self._build(folder, "compile", branch) / "manifest.json"
+
+    def _build(self, folder: Path, command: str, branch: str | None) -> Path:
+        """Run dbt `command` (rendering `branch`, when given) into a fresh folder that then replaces `folder`."""
         from governance.project.runner import run_dbt
 
         building = self._start(folder)
-        run_dbt(self.project, "compile", building, {BRANCH_VAR: branch}, database=self.cache_dir / "compile.duckdb")
+        run_dbt(self.project, command, building, {BRANCH_VAR: branch} if branch else None,
+                database=self.cache_dir / f"{command}.duckdb")
         shutil.rmtree(folder, ignore_errors=True)
         building.rename(folder)
         self._prune()
-        return cached
+        return folder
 
     # --- the cache key -----------------------------------------------------------------------------
 
