@@ -121,6 +121,13 @@ def resolve_retention(result: PropagationResult) -> dict[str, Any]:
             found = _deleted_rules(planner, rule, scope) if rule.after == "subject_deleted" \
                 else _created_rules(planner, rule, scope)
             entries += [e for e in found if e not in entries]
+        if not any(entry["rule"] == name for entry in entries):
+            # fail closed: a rule that erases nothing would still count as the entities' retention rule
+            where = (f"no relation dbt builds from {rule.source or 'any source'} has `{rule.created_column}` and a personal column "
+                     "of its entities" if rule.after == "created" else
+                     "no relation dbt builds carries a data subject's key and a personal column of its entities")
+            raise PlanError(f"vars.governance.retention.{name}: applies to nothing: {where} (set `source`, "
+                            "`created_column` or `columns`, or the erasure subjects)")
     return {
         "fingerprint": sections_fingerprint(policy.raw, FINGERPRINT_SECTIONS),
         "fingerprint_sections": list(FINGERPRINT_SECTIONS),

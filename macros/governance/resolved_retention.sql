@@ -6,7 +6,7 @@
 -#}
 {% macro governance_resolved_retention() -%}
 {{ return({
-    'fingerprint': '97006b12a71e0a4e479c6e26ead9b233',
+    'fingerprint': '38602d7dedfe3fc79b27e2d86b9482a6',
     'fingerprint_sections': ['erasure', 'retention'],
     'generated_by': 'governance retention --write',
     'as_of_var': 'governance_as_of',
@@ -202,6 +202,24 @@
             },
             'days': 30,
             'action': 'anonymise',
+        },
+        {
+            'rule': 'prescriptions',
+            'node': 'model.analytics.stg_pharmacy__prescriptions',
+            'columns': ['prescriber_license', 'medication', 'prescription_note'],
+            'key': none,
+            'event': {'kind': 'created', 'at': 'prescribed_at'},
+            'days': 3650,
+            'action': 'delete',
+        },
+        {
+            'rule': 'prescriptions',
+            'node': 'model.analytics.fct_prescriptions',
+            'columns': ['prescriber_license', 'medication', 'prescription_note'],
+            'key': none,
+            'event': {'kind': 'created', 'at': 'prescribed_at'},
+            'days': 3650,
+            'action': 'delete',
         },
         {
             'rule': 'support_ticket_bodies',

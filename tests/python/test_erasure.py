@@ -406,3 +406,41 @@ def test_time_travel_per_schema_renders_for_snowflake(tmp_path: Path) -> None:
     rendered = [s.sql(dialect="snowflake").lower() for s in statements]
     assert rendered and all("set data_retention_time_in_days = 1" in s for s in rendered), rendered
     assert any(".snapshots" in s for s in rendered) and any(".marts" in s for s in rendered)
+
+
+def test_retention_deletes_prescriptions_ten_years_after_they_were_written(retained: tuple[Path, Path]) -> None:
+    """`action: delete` of a `created` rule (vars.governance.retention.prescriptions): with the clock ten years
+    after the median prescription, the older half is gone from staging and the health mart, the rest stays."""
+    database, target = retained
+    relations = ("staging.stg_pharmacy__prescriptions", "health.fct_prescriptions")
+    with duckdb.connect(str(database), read_only=True) as con:
+        median = con.execute("select quantile_disc(prescribed_at, 0.5) from staging.stg_pharmacy__prescriptions"
+                             ).fetchone()[0]
+    clock = median + dt.timedelta(days=3650)
+    run_dbt(["run", "--select", "dim_products", "--vars", f"{{governance_as_of: '{clock:%Y-%m-%d %H:%M:%S}'}}"],
+            PROJECT_DIR, database, target)
+    with duckdb.connect(str(database), read_only=True) as con:
+        for relation in relations:
+            old, kept = con.execute(f"select count(*) filter (where prescribed_at < ?), "
+                                    f"count(*) filter (where prescribed_at >= ?) from {relation}",
+                                    [median, median]).fetchone()
+            assert old == 0 and kept > 0, relation
+
+
+def test_a_retention_rule_that_applies_to_nothing_is_an_error(erased: Erased) -> None:
+    """A rule whose clock column no relation has (the prescriptions rule once read `created_at`, which the
+    pharmacy models do not have) erased nothing, yet counted as the entities' retention rule for GDPR."""
+    from dataclasses import replace
+
+    from governance.erasure.plan import PlanError
+    from governance.erasure.retention import resolve_retention
+    from governance.lineage import analyse
+    from governance.project import DbtProject
+
+    result = analyse(DbtProject.locate(PROJECT_DIR), manifest=erased.manifest)
+    assert any(e["rule"] == "prescriptions" for e in resolve_retention(result)["entries"])
+    rule = replace(result.policy.retention["prescriptions"], created_column="created_at")
+    broken = replace(result, policy=replace(result.policy, retention={**result.policy.retention,
+                                                                       "prescriptions": rule}))
+    with pytest.raises(PlanError, match=r"retention\.prescriptions: applies to nothing"):
+        resolve_retention(broken)
