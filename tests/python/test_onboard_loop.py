@@ -181,6 +181,8 @@ def test_init_scan_propagate_check_build_protected_roles_docs(tmp_path: Path) ->
     assert "# A small shop" in (project / "dbt_project.yml").read_text(), "comments are kept"
     packages = YAML(typ="safe").load((project / "packages.yml").read_text())["packages"]
     assert [Path(p["local"]).name for p in packages] == ["dbt_package"]
+    # is_incremental() routed through the package, so check analyses incremental branches
+    assert "governance.is_incremental()" in (project / "macros/overrides/is_incremental.sql").read_text()
     def files() -> dict[Path, str]:
         return {p: p.read_text() for p in project.rglob("*")
                 if p.is_file() and not {".governance", "logs", "target"} & set(p.relative_to(project).parts)}
