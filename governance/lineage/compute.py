@@ -84,13 +84,7 @@ def analyse(
     graph = build_lineage(data, extra, (lambda node: progress(total, node)) if progress else None, other)
     if branched and not other:
         _unanalysed_branches(graph, branched, given_manifest=manifest is not None, asked=branches)
-    for uid, node in (data.get("nodes") or {}).items():
-        for line in target_switches(str(node.get("raw_code") or "")) if node.get("resource_type") in SQL_NODE_TYPES else ():
-            graph.problems.append(Problem(uid, "error", (
-                f"line {line} switches its SQL on the dbt target (target.* or adapter.type()): lineage analysed the "
-                f"{project.target_name or 'default'} target's compile only, and another target may render other "
-                "columns; render the same columns on every target (put dialect differences in an adapter.dispatch "
-                "macro)")))
+    graph.problems.extend(_target_switch_problems(data, project.target_name or "default"))
     return propagate(project, graph, policy)
 
 
@@ -135,6 +129,18 @@ def _unanalysed_branches(graph: LineageGraph, branched: list[str], given_manifes
             "the governance package's; add macros/overrides/is_incremental.sql with "
             "`{% macro is_incremental() %}{{ return(governance.is_incremental()) }}{% endmacro %}` "
             "(`governance init` writes it)")))
+
+
+def _target_switch_problems(manifest: dict[str, Any], target: str) -> list[Problem]:
+    """An error per place a model or snapshot chooses its columns on the dbt target (see target_switches)."""
+    return [
+        Problem(uid, "error", (
+            f"line {line} switches its SQL on the dbt target (target.* or adapter.type()): lineage analysed the "
+            f"{target} target's compile only, and another target may render other columns; render the same "
+            "columns on every target (put dialect differences in an adapter.dispatch macro)"))
+        for uid, node in (manifest.get("nodes") or {}).items() if node.get("resource_type") in SQL_NODE_TYPES
+        for line in target_switches(str(node.get("raw_code") or ""))
+    ]
 
 
 def target_switches(raw_code: str) -> list[int]:
