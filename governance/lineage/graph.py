@@ -933,8 +933,8 @@ def build_lineage(
             for relation in sorted(unknown))
 
     sorter: TopologicalSorter[str] = TopologicalSorter()
-    for uid, node in nodes.items():
-        sorter.add(uid, *[d for d in node.depends_on if d in nodes and d != uid])
+    for uid, node in sorted(nodes.items()):  # the manifest's order varies (dbt's partial parsing): never follow it
+        sorter.add(uid, *sorted(d for d in node.depends_on if d in nodes and d != uid))
     try:
         order = list(sorter.static_order())
     except CycleError as exc:

@@ -13,8 +13,8 @@
     'entries': [
         {
             'rule': 'deleted_customers',
-            'node': 'model.analytics.stg_support__tickets',
-            'columns': ['description', 'requester_name', 'requester_email'],
+            'node': 'model.analytics.stg_pharmacy__prescriptions',
+            'columns': ['prescriber_name'],
             'key': {'column': 'customer_id'},
             'event': {
                 'kind': 'subject_deleted',
@@ -28,8 +28,8 @@
         },
         {
             'rule': 'deleted_customers',
-            'node': 'model.analytics.stg_shop__orders',
-            'columns': ['ip_address', 'user_agent'],
+            'node': 'model.analytics.stg_shop__customer_addresses',
+            'columns': ['street_address', 'city', 'postal_code'],
             'key': {'column': 'customer_id'},
             'event': {
                 'kind': 'subject_deleted',
@@ -58,8 +58,8 @@
         },
         {
             'rule': 'deleted_customers',
-            'node': 'model.analytics.stg_shop__customer_addresses',
-            'columns': ['street_address', 'city', 'postal_code'],
+            'node': 'model.analytics.stg_shop__orders',
+            'columns': ['ip_address', 'user_agent'],
             'key': {'column': 'customer_id'},
             'event': {
                 'kind': 'subject_deleted',
@@ -91,8 +91,8 @@
         },
         {
             'rule': 'deleted_customers',
-            'node': 'model.analytics.stg_pharmacy__prescriptions',
-            'columns': ['prescriber_name'],
+            'node': 'model.analytics.stg_support__tickets',
+            'columns': ['description', 'requester_name', 'requester_email'],
             'key': {'column': 'customer_id'},
             'event': {
                 'kind': 'subject_deleted',
@@ -106,8 +106,8 @@
         },
         {
             'rule': 'deleted_customers',
-            'node': 'model.analytics.fct_support_tickets',
-            'columns': ['description', 'requester_name', 'requester_email'],
+            'node': 'model.analytics.fct_prescriptions',
+            'columns': ['prescriber_name'],
             'key': {'column': 'customer_id'},
             'event': {
                 'kind': 'subject_deleted',
@@ -136,21 +136,6 @@
         },
         {
             'rule': 'deleted_customers',
-            'node': 'model.analytics.fct_payments',
-            'columns': ['card_brand', 'card_number', 'iban'],
-            'key': {'column': 'customer_id'},
-            'event': {
-                'kind': 'subject_deleted',
-                'node': 'model.analytics.stg_shop__customers',
-                'key': 'customer_id',
-                'flag': 'is_deleted',
-                'at': '_cdc_changed_at',
-            },
-            'days': 30,
-            'action': 'anonymise',
-        },
-        {
-            'rule': 'deleted_customers',
             'node': 'model.analytics.fct_orders',
             'columns': ['ip_address', 'user_agent'],
             'key': {'column': 'customer_id'},
@@ -166,8 +151,23 @@
         },
         {
             'rule': 'deleted_customers',
-            'node': 'model.analytics.fct_prescriptions',
-            'columns': ['prescriber_name'],
+            'node': 'model.analytics.fct_payments',
+            'columns': ['card_brand', 'card_number', 'iban'],
+            'key': {'column': 'customer_id'},
+            'event': {
+                'kind': 'subject_deleted',
+                'node': 'model.analytics.stg_shop__customers',
+                'key': 'customer_id',
+                'flag': 'is_deleted',
+                'at': '_cdc_changed_at',
+            },
+            'days': 30,
+            'action': 'anonymise',
+        },
+        {
+            'rule': 'deleted_customers',
+            'node': 'model.analytics.fct_support_tickets',
+            'columns': ['description', 'requester_name', 'requester_email'],
             'key': {'column': 'customer_id'},
             'event': {
                 'kind': 'subject_deleted',

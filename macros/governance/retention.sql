@@ -13,21 +13,16 @@
 
 {% macro retention_policy() -%}
     {%- if governance_resolved_retention is not defined -%}
+        {%- if var('governance', {}).get('retention') -%}
+            {#- rules the build cannot apply: refuse, never skip them silently #}
+            {{ exceptions.raise_compiler_error(
+                "retention: vars.governance.retention has rules but macros/governance/resolved_retention.sql is "
+                ~ "missing; run `governance retention --write` and commit it") }}
+        {%- endif -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set resolved = governance_resolved_retention() -%}
-    {%- set gov = var('governance', {}) -%}
-    {%- set sections = {} -%}
-    {%- for key in resolved['fingerprint_sections'] if key in gov -%}
-        {%- do sections.update({key: gov[key]}) -%}
-    {%- endfor -%}
-    {%- if local_md5(tojson(sections, sort_keys=true)) != resolved['fingerprint'] -%}
-        {{ exceptions.raise_compiler_error(
-            "retention: macros/governance/resolved_retention.sql is stale: vars.governance ("
-            ~ resolved['fingerprint_sections'] | join(', ') ~ ") changed since it was generated. Run `"
-            ~ resolved['generated_by'] ~ "`, then build again") }}
-    {%- endif -%}
-    {{ return(resolved) }}
+    {{ return(governance.require_fresh(governance_resolved_retention(),
+                                       "retention: macros/governance/resolved_retention.sql")) }}
 {%- endmacro %}
 
 

@@ -444,3 +444,16 @@ def test_a_retention_rule_that_applies_to_nothing_is_an_error(erased: Erased) ->
                                                                        "prescriptions": rule}))
     with pytest.raises(PlanError, match=r"retention\.prescriptions: applies to nothing"):
         resolve_retention(broken)
+
+
+def test_a_build_refuses_retention_rules_it_cannot_apply(tmp_path: Path) -> None:
+    """Rules in the policy but no generated retention macro: the build used to skip retention silently;
+    now its on-run-end fails naming the command that writes it."""
+    from conftest import copy_project
+
+    project = copy_project(tmp_path / "project")
+    (project / "macros" / "governance" / "resolved_retention.sql").unlink()
+    result = run_dbt(["run", "--select", "erased_subjects"], project, tmp_path / "r.duckdb", tmp_path / "target",
+                     check=False)
+    assert result.returncode != 0
+    assert "resolved_retention.sql is missing; run `governance retention --write`" in result.stdout

@@ -22,16 +22,22 @@
             "governance: the project has no resolved policy (macro governance_resolved_policy); "
             ~ "run `governance policy --write` and commit the file it writes") }}
     {%- endif -%}
-    {%- set resolved = governance_resolved_policy() -%}
+    {{ return(governance.require_fresh(governance_resolved_policy(), "governance: the resolved policy (macro "
+                                       ~ "governance_resolved_policy)", " (it validates the policy and names any invalid key)")) }}
+{%- endmacro %}
+
+{# `resolved`, a generated macro's value, after checking it was generated from the current var('governance')
+   (the MD5 of its `fingerprint_sections`, as governance/policy/resolved.py computes it); `what` names it. #}
+{% macro require_fresh(resolved, what, hint='') -%}
+    {%- set gov = var('governance', {}) -%}
     {%- set sections = {} -%}
     {%- for key in resolved['fingerprint_sections'] if key in gov -%}
         {%- do sections.update({key: gov[key]}) -%}
     {%- endfor -%}
     {%- if local_md5(tojson(sections, sort_keys=true)) != resolved['fingerprint'] -%}
         {{ exceptions.raise_compiler_error(
-            "governance: the resolved policy (macro governance_resolved_policy) is stale: vars.governance ("
-            ~ resolved['fingerprint_sections'] | join(', ') ~ ") changed since it was generated. Run `"
-            ~ resolved['generated_by'] ~ "` (it validates the policy and names any invalid key), then build again") }}
+            what ~ " is stale: vars.governance (" ~ resolved['fingerprint_sections'] | join(', ')
+            ~ ") changed since it was generated. Run `" ~ resolved['generated_by'] ~ "`" ~ hint ~ ", then build again") }}
     {%- endif -%}
     {{ return(resolved) }}
 {%- endmacro %}
