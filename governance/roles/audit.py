@@ -23,21 +23,14 @@ and fails (errors) when:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from governance.policy import Policy
 from governance.policy.grants import ADMIN_ROLES
+from governance.roles.checks import Finding
 
-
-@dataclass(frozen=True, order=True)
-class GrantFinding:
-    rule: str
-    subject: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"[{self.rule}] {self.subject}: {self.message}"
+# the roles checks' finding (rule, subject, message): one shape for what generation and the audit find
+GrantFinding = Finding
 
 
 def _live(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
