@@ -44,6 +44,7 @@ COMMANDS = {
     "check": "governance.cli.commands.lineage:check_command",
     "lineage": "governance.cli.commands.lineage:lineage_command",
     "protected": "governance.cli.commands.protected:protected_command",
+    "anonymity": "governance.cli.commands.anonymity:anonymity_command",
     "report": "governance.cli.commands.report:report_command",
     "roles": "governance.cli.commands.roles:roles_command",
     "erase": "governance.cli.commands.erase:erase_command",

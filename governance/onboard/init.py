@@ -88,9 +88,10 @@ def init_project(project: DbtProject, force: bool = False) -> InitReport:
             "vars.governance.levels and entity_levels: the levels and which PII entities reach them",
             "vars.governance.roles and default_role: your Snowflake roles, who is cleared for which level",
             "vars.governance.masking: the mask of each level and category; if a column is masked as join_key: "
-            "on DuckDB add `plugins: [{module: governance.masking.keyed_hash}]` to the profile's target and set "
-            "the key named by hash_key_env (GOVERNANCE_MASKING_HASH_KEY) in the environment (read at query time, "
-            "never stored); on Snowflake the masking administrator deploys the key's vault "
+            "on DuckDB add `plugins: [{module: governance.masking.keyed_hash, config: {key_file: <database>.key}}]` "
+            "to the profile's target: the key named by hash_key_env (GOVERNANCE_MASKING_HASH_KEY) comes from the "
+            "environment, else from that per-warehouse file, generated on first use (read at query time, never in "
+            "SQL or artifacts); on Snowflake the masking administrator deploys the key's vault "
             "(`dbt run-operation governance.deploy_masking`)",
             "vars.governance.grants: production database names, warehouses, the schemas each role reads and "
             "writes (they name the schemas of the current target), service users",

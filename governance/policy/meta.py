@@ -1,7 +1,9 @@
 """What a column's classification meta declares, validated against the policy.
 
 A column's `config: meta:` may carry `classification` (a level of the policy), `pii` (entity names of
-`entity_levels`), `mask_as` (a text masking category) and `classified_by` (scan | lineage | manual).
+`entity_levels`), `mask_as` (a text masking category), `classified_by` (scan | lineage | manual) and
+`quasi_identifier` (true for a column that is not personal on its own but that outsiders know about a person,
+such as a country of residence: the re-identification check counts it, governance.masking.anonymity).
 Every reader of classification meta goes through `declared_classification`, so one rule decides what
 a column's meta means and which meta is invalid.
 """
@@ -38,6 +40,9 @@ def meta_problems(meta: dict[str, Any], policy: Policy) -> list[str]:
     marker = meta.get("classified_by")
     if marker is not None and marker not in MARKERS:
         problems.append(f"classified_by {marker!r} is not one of {', '.join(MARKERS)}")
+    quasi = meta.get("quasi_identifier")
+    if quasi is not None and not isinstance(quasi, bool):
+        problems.append(f"quasi_identifier {quasi!r} must be true or false")
     return problems
 
 

@@ -18,6 +18,7 @@ from governance.policy.erasure import Erasure, parse_erasure
 from governance.policy.grants import GrantsPolicy, parse_grants
 from governance.policy.location import POLICY_KEY, locating, policy_error
 from governance.policy.regimes import Regimes, parse_regimes
+from governance.policy.reidentification import Reidentification, parse_reidentification
 from governance.policy.sections import (
     LineageRule,
     RetentionRule,
@@ -29,7 +30,7 @@ from governance.policy.sections import (
 from governance.project import DbtProject
 
 SECTIONS = ("default_role", "entity_levels", "erasure", "grants", "levels", "lineage_rules", "masking", "regimes",
-            "retention", "roles", "scan")
+            "reidentification", "retention", "roles", "scan")
 ROLE_KINDS = ("service", "clearance", "functional")
 
 # Masking (vars.governance.masking): column categories and the masks each may use.
@@ -101,6 +102,8 @@ class Policy:
     erasure: Erasure = field(default_factory=Erasure)
     # vars.governance.regimes: which regulation covers each entity, and its rules; None when not stated
     regimes: Regimes | None = None
+    # vars.governance.reidentification: the largest share of people an uncleared role may single out
+    reidentification: Reidentification = field(default_factory=Reidentification)
 
     def retention_rules_for(self, entity: str) -> list[RetentionRule]:
         """The retention rules covering a PII entity (empty when none does), by name."""
@@ -183,12 +186,13 @@ def parse_policy(raw: dict[str, Any], path: Path, where: Any = None) -> Policy:
         retention = parse_retention(raw.get("retention"), entity_levels, path)
         erasure = parse_erasure(raw.get("erasure"), path)
         regimes = parse_regimes(raw.get("regimes"), entity_levels, roles, path)
+        reidentification = parse_reidentification(raw.get("reidentification"), path)
         _check_service_roles(roles, grants, path)
         unknown = sorted(str(k) for k in raw if k not in SECTIONS)
         if unknown:
             raise _fail(path, f"{POLICY_KEY}.{unknown[0]}", f"unknown section (known: {', '.join(SECTIONS)})")
     return Policy(path, levels, entity_levels, roles, default_role, raw, grants, masking, rules, scan, retention,
-                  erasure, regimes)
+                  erasure, regimes, reidentification)
 
 
 def _check_service_roles(roles: dict[str, Role], grants: GrantsPolicy | None, path: Path) -> None:

@@ -6,7 +6,7 @@
 -#}
 {% macro governance_resolved_retention() -%}
 {{ return({
-    'fingerprint': '38602d7dedfe3fc79b27e2d86b9482a6',
+    'fingerprint': 'a94d9e31d65097cbda19902f67b86080',
     'fingerprint_sections': ['erasure', 'retention'],
     'generated_by': 'governance retention --write',
     'as_of_var': 'governance_as_of',
@@ -44,7 +44,7 @@
         {
             'rule': 'deleted_customers',
             'node': 'model.analytics.stg_shop__customers',
-            'columns': ['first_name', 'last_name', 'email', 'phone_number', 'date_of_birth'],
+            'columns': ['customer_external_ref', 'first_name', 'last_name', 'email', 'phone_number', 'date_of_birth'],
             'key': {'column': 'customer_id'},
             'event': {
                 'kind': 'subject_deleted',
@@ -122,7 +122,7 @@
         {
             'rule': 'deleted_customers',
             'node': 'snapshot.analytics.snap_customers',
-            'columns': ['first_name', 'last_name', 'email', 'phone_number', 'date_of_birth'],
+            'columns': ['customer_external_ref', 'first_name', 'last_name', 'email', 'phone_number', 'date_of_birth'],
             'key': {'column': 'customer_id'},
             'event': {
                 'kind': 'subject_deleted',
@@ -183,6 +183,7 @@
             'rule': 'deleted_customers',
             'node': 'model.analytics.dim_customers',
             'columns': [
+                'customer_external_ref',
                 'first_name',
                 'last_name',
                 'email',
