@@ -37,7 +37,7 @@ AIRFLOW_ENV = AIRFLOW_HOME=$(CURDIR)/.airflow \
 	PATH=$(AIRFLOW_BIN):$(PATH) \
 	AIRFLOW_CONN_ANALYTICS_WAREHOUSE='{"conn_type": "duckdb", "host": "$(CURDIR)/warehouse/analytics.duckdb"}'
 
-.PHONY: setup build test test-snowflake-emulator lint docs docs-serve bench bench-lineage bench-precommit chromium clean help bench-scan bench-commands airflow-setup airflow bench-dag \
+.PHONY: setup build test test-snowflake-emulator lint docs docs-serve bench bench-lineage bench-precommit chromium clean help bench-scan bench-anonymity bench-commands airflow-setup airflow bench-dag \
 	prometheus dashboards exporter bench-audit bench-exporter
 
 help:  ## list the targets
@@ -115,6 +115,9 @@ bench-precommit: setup  ## time the pre-commit hooks on one changed model (targe
 
 bench-commands: setup  ## governance lineage/check cold vs warm (manifest cache) vs compiling every time
 	$(BIN)/python -m benchmarks.commands
+
+bench-anonymity: setup  ## re-identification (k-anonymity) of what uncleared roles read, at make build's and make bench's sizes
+	$(BIN)/python -m benchmarks.anonymity $(BENCH_ANONYMITY_ARGS)
 
 bench-scan: setup  ## PII scan benchmark: precision/recall, 10k vs 10M rows, naive Presidio (see BENCHMARKS.md)
 	$(BIN)/python -m benchmarks.scan $(BENCH_SCAN_ARGS)

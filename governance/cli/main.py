@@ -82,12 +82,12 @@ def cli() -> None:
     under vars.governance."""
 
 
-AUDITED = ("scan", "propagate", "check", "protected", "roles", "policy", "erase")
+AUDITED = ("scan", "propagate", "check", "protected", "anonymity", "roles", "policy", "erase")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code (never raises, never prints a traceback). The decisions of
-    scan, propagate, check, protected, roles, policy and erase go to the audit trail (see `record_audit`)."""
+    scan, propagate, check, protected, anonymity, roles, policy and erase go to the audit trail (see `record_audit`)."""
     from governance.cli.options import CURRENT
 
     CURRENT.clear()
