@@ -7,7 +7,7 @@
 -#}
 {% macro governance_resolved_policy() -%}
 {{ return({
-    'fingerprint': '9db34dff7dce68cc7ffd49387e0366a5',
+    'fingerprint': '635ae8a5834a4e4f97727c6f00ffa3bc',
     'fingerprint_sections': ['default_role', 'entity_levels', 'levels', 'masking', 'roles'],
     'generated_by': 'governance policy --write',
     'schema': 'governance',
@@ -96,6 +96,8 @@
     },
     'clearance': {
         'analyst': 3,
+        'auditor': 2,
+        'developer': 2,
         'eraser': 4,
         'finance_analyst': 4,
         'loader': 4,
@@ -108,6 +110,8 @@
     'roles_cleared': {
         1: [
             'analyst',
+            'auditor',
+            'developer',
             'eraser',
             'finance_analyst',
             'loader',
@@ -119,6 +123,8 @@
         ],
         2: [
             'analyst',
+            'auditor',
+            'developer',
             'eraser',
             'finance_analyst',
             'loader',

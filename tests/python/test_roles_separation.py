@@ -46,7 +46,8 @@ def statements() -> list[str]:
 
 
 def test_committed_grants_script_is_current(policy) -> None:  # type: ignore[no-untyped-def]
-    assert (PROJECT_DIR / admin_sql.FILE_NAME).read_text() == admin_sql.render(policy)
+    spec = yaml.safe_load((PROJECT_DIR / "roles.yml").read_text())
+    assert (PROJECT_DIR / admin_sql.FILE_NAME).read_text() == admin_sql.render(policy, spec)
 
 
 def test_grants_script_parses_as_snowflake(policy) -> None:  # type: ignore[no-untyped-def]
@@ -63,8 +64,9 @@ def test_masking_admin_owns_policies_transformer_only_applies(policy) -> None:  
     assert any(s.startswith("grant create masking policy on schema") and s.endswith(admin) for s in sql)
     transformer = [s for s in sql if s.endswith("to role TRANSFORMER")]
     assert transformer and all(
-        s.startswith(("grant apply on masking policy", "grant usage on")) for s in transformer), \
-        "the transformer gets object-level APPLY and USAGE only"
+        s.startswith(("grant apply on masking policy", "grant usage on", "grant modify on schema")) for s in transformer), \
+        "the transformer gets object-level APPLY, USAGE and MODIFY (Time Travel) only"
+    assert not [s for s in sql if "ownership" in s and "TRANSFORMER" in s]
     applied = {s.split()[5] for s in transformer if s.startswith("grant apply on masking policy")}
     assert applied == {f"{admin_sql.masking_schema(policy)}.{n}" for n in admin_sql.base_policy_names(policy)}
     assert not [s for s in sql if "MASKING_KEYS" in s.upper()], "nobody is granted the key table"
@@ -94,9 +96,9 @@ def test_check_catches_a_transformer_owning_the_masking_schema(spec: dict, polic
     edited = copy.deepcopy(spec)
     schema = f"{policy.grants.database}.{policy.masking.schema}"
     transformer = next(e["transformer"] for e in edited["roles"] if "transformer" in e)
-    transformer["owns"]["schemas"].append(schema)
+    transformer["owns"]["tables"].append(f"{schema}.*")
     findings = check_spec(edited, policy, {}, set())
-    assert [f.rule for f in findings] == ["masking-admin"] and "transformer" in findings[0].subject
+    assert [f.rule for f in findings] == ["masking-admin", "one-owner"] and "transformer" in findings[0].subject
     edited = copy.deepcopy(spec)
     admin = next(e[MASKING_ADMIN_ROLE] for e in edited["roles"] if MASKING_ADMIN_ROLE in e)
     admin["owns"]["schemas"].append(f"{policy.grants.database}.marts")
