@@ -324,11 +324,30 @@ def _role_default(value: Any) -> str:
     return match.group(1).upper() if match else ""
 
 
+def _authentication(config: dict[str, Any]) -> str:
+    """How a target logs in: `key pair`, `sso` (externalbrowser and other authenticators) or `password`."""
+    if config.get("private_key_path") or config.get("private_key"):
+        return "key pair"
+    authenticator = str(config.get("authenticator") or "").lower()
+    if authenticator and authenticator not in ("snowflake", "snowflake_jwt"):
+        return "sso"
+    return "password"
+
+
 def profile_role_findings(profile_files: list[Path], policy: Policy) -> list[Finding]:
-    """Targets people log in to that default to a service role (whose sessions see clear data)."""
+    """Snowflake targets whose default role is not what their login allows:
+
+    - a target people log in to (`dev*`, SSO or password authentication) that defaults to a service role (its
+      sessions see every level in clear) or to a clearance role (cleared without choosing to be);
+    - a target defaulting to a service role that does not authenticate with a key pair: service users are
+      TYPE = SERVICE (no password, no SSO), so such a target is a person holding a service role;
+    - a `dev*` target that does not default to a developer role (grants.roles.<role>.develop): its sessions
+      would build sandboxes with whatever role the environment names."""
     from governance.project.dbt_project import read_yaml
 
     service = {r.upper() for r in policy.service_roles}
+    clearance = {name.upper() for name, role in policy.roles.items() if role.kind == "clearance"}
+    developers = {r.upper() for r in (policy.grants.developer_roles if policy.grants else [])}
     findings: list[Finding] = []
     for path in profile_files:
         if not path.is_file():
@@ -338,13 +357,23 @@ def profile_role_findings(profile_files: list[Path], policy: Policy) -> list[Fin
             for target, config in (outputs or {}).items():
                 if not isinstance(config, dict) or config.get("type") != "snowflake":
                     continue
-                human = str(target).startswith(HUMAN_TARGET_PREFIX) or \
-                    "externalbrowser" in str(config.get("authenticator") or "").lower()
+                subject = f"{path.name} target {target}"
+                login = _authentication(config)
+                dev = str(target).startswith(HUMAN_TARGET_PREFIX)
+                human = dev or login != "key pair"
                 role = _role_default(config.get("role"))
-                if human and role in service:
-                    findings.append(Finding("human-target", f"{path.name} target {target}",
-                                            f"people log in to it but it defaults to service role {role}; "
-                                            "use the person's own (non-service) role"))
+                if human and role in service | clearance:
+                    kind = "service" if role in service else "clearance"
+                    findings.append(Finding("human-target", subject,
+                                            f"people log in to it ({'a dev target' if dev else login}) but it "
+                                            f"defaults to {kind} role {role}; use the person's own functional role"))
+                elif role in service and login != "key pair":
+                    findings.append(Finding("human-target", subject, f"defaults to service role {role} with {login} "
+                                            "authentication; service users authenticate with a key pair only"))
+                if dev and developers and role not in developers:
+                    findings.append(Finding("human-target", subject,
+                                            f"a dev target defaults to {role or 'no role'}; it must default to a "
+                                            f"developer role ({', '.join(sorted(developers))})"))
     return sorted(findings)
 
 
