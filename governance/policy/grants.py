@@ -2,7 +2,9 @@
 
 It states the production database names, the warehouses, which schemas each role reads and
 writes, which roles alone may write the raw (source) schemas, from which level a schema's
-contents gate who may read it, and the service users. Every error names the file and the key.
+contents gate who may read it, the service users, and the development database people build
+their sandboxes in (only roles with `develop: true`, which must be functional and cleared for no
+masked level). Every error names the file and the key.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ class RoleGrants:
     warehouses: tuple[str, ...] = ()
     read: tuple[str, ...] = ()
     write: tuple[str, ...] = ()
+    develop: bool = False  # creates and owns its own schemas in the development database
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,11 @@ class GrantsPolicy:
     warehouses: dict[str, Warehouse]
     roles: dict[str, RoleGrants]
     users: dict[str, ServiceUser]
+    dev_database: str | None = None  # where `develop` roles build their sandboxes (never a production one)
+
+    @property
+    def developer_roles(self) -> list[str]:
+        return sorted(name for name, rg in self.roles.items() if rg.develop)
 
     def for_role(self, name: str) -> RoleGrants:
         return self.roles.get(name, RoleGrants(name))
@@ -100,16 +108,33 @@ def _role(value: Any, roles: dict[str, Any], path: Path, key: str) -> str:
     return str(value)
 
 
+def _cleared_for(name: str, roles: dict[str, Any]) -> list[str]:
+    """The clearance roles `name` reaches through member_of (itself included)."""
+    seen: list[str] = []
+    stack = [name]
+    while stack:
+        current = stack.pop()
+        if current in seen or current not in roles:
+            continue
+        seen.append(current)
+        stack.extend(roles[current].member_of)
+    return sorted(r for r in seen if roles[r].kind == "clearance")
+
+
 def parse_grants(raw: Any, levels: dict[int, Any], roles: dict[str, Any], path: Path) -> GrantsPolicy:
     """Validate `vars.governance.grants` against the policy's levels and roles."""
     top = _mapping(raw, path, GRANTS_KEY, {
         "database", "source_database", "raw_writers", "restrict_schemas_from_level", "schema_levels",
-        "warehouses", "roles", "users",
+        "warehouses", "roles", "users", "dev_database",
     })
     if not top:
         raise _fail(path, GRANTS_KEY, "must be a non-empty mapping")
     database = _name(top.get("database"), path, f"{GRANTS_KEY}.database")
     source_database = _name(top.get("source_database", database), path, f"{GRANTS_KEY}.source_database")
+    dev_database = _name(top["dev_database"], path, f"{GRANTS_KEY}.dev_database") if "dev_database" in top else None
+    if dev_database in (database, source_database):
+        raise _fail(path, f"{GRANTS_KEY}.dev_database", "must not be a production database (database, source_database): "
+                    "people's sandboxes never share a database with what the service roles build")
 
     raw_writers = _names(top.get("raw_writers"), path, f"{GRANTS_KEY}.raw_writers")
     if not raw_writers:
@@ -145,12 +170,16 @@ def parse_grants(raw: Any, levels: dict[int, Any], roles: dict[str, Any], path: 
         _role(role_name, roles, path, key)
         if str(role_name).lower() in ADMIN_ROLES:
             raise _fail(path, key, "system administrator roles are never managed by this policy")
-        spec = _mapping(spec, path, key, {"warehouses", "read", "write"})
+        spec = _mapping(spec, path, key, {"warehouses", "read", "write", "develop"})
+        develop = spec.get("develop", False)
+        if not isinstance(develop, bool):
+            raise _fail(path, f"{key}.develop", f"must be true or false; got {develop!r}")
         grants = RoleGrants(
             str(role_name),
             _names(spec.get("warehouses"), path, f"{key}.warehouses"),
             _names(spec.get("read"), path, f"{key}.read"),
             _names(spec.get("write"), path, f"{key}.write"),
+            develop,
         )
         for i, wh in enumerate(grants.warehouses):
             if wh not in warehouses:
@@ -162,6 +191,17 @@ def parse_grants(raw: Any, levels: dict[int, Any], roles: dict[str, Any], path: 
                                    "functional roles that are member_of it")
         if kind != "service" and grants.write:
             raise _fail(path, f"{key}.write", f"only service roles write; {role_name!r} is {kind}")
+        if develop:
+            if kind != "functional":
+                raise _fail(path, f"{key}.develop", f"only a functional role (a person's) develops; {role_name!r} is "
+                            f"{kind}: a service role's sessions see every level in clear")
+            cleared = _cleared_for(str(role_name), roles)
+            if cleared:
+                raise _fail(path, f"{key}.develop", f"a role that develops must not be cleared ({role_name!r} is a "
+                            f"member of {', '.join(cleared)}): what it builds in its sandbox is what it reads, "
+                            "so it must read masked data only")
+            if dev_database is None:
+                raise _fail(path, f"{key}.develop", f"needs {GRANTS_KEY}.dev_database (where the sandboxes are built)")
         role_grants[str(role_name)] = grants
 
     users: dict[str, ServiceUser] = {}
@@ -176,4 +216,4 @@ def parse_grants(raw: Any, levels: dict[int, Any], roles: dict[str, Any], path: 
 
     return GrantsPolicy(database, source_database, raw_writers, restrict, dict(sorted(schema_levels.items())),
                         dict(sorted(warehouses.items())), dict(sorted(role_grants.items())),
-                        dict(sorted(users.items())))
+                        dict(sorted(users.items())), dev_database)

@@ -77,3 +77,36 @@ def run_dbt(project: DbtProject, command: str, target_path: Path, extra_vars: di
         detail = str(result.exception) if result.exception else output.getvalue().strip()[-3000:]
         raise ProjectError(f"{project.project_file}: dbt {command} failed:\n{detail}")
     return manifest
+
+
+def run_operation(project: DbtProject, macro: str, macro_args: dict[str, object], target_path: Path,
+                  database_name: str) -> str:
+    """`dbt run-operation <macro>` against an empty DuckDB file named `database_name` (so `target.database` is
+    that name and schemas are named as in production), through a profile of its own (whatever target the
+    user's profile defaults to); returns what the macro printed. For macros that only render and print."""
+    import json
+
+    target_path.mkdir(parents=True, exist_ok=True)
+    folder = target_path / "render"
+    folder.mkdir(exist_ok=True)
+    profile = str(project.config.get("profile") or "default")
+    (folder / "profiles.yml").write_text(json.dumps({profile: {"target": "render", "outputs": {"render": {
+        "type": "duckdb", "path": str(folder / f"{database_name}.duckdb"), "schema": "main", "threads": 1}}}}))
+    args = ["run-operation", macro, "--args", json.dumps(macro_args), "--project-dir", str(project.root),
+            "--profiles-dir", str(folder), "--target", "render", "--target-path", str(target_path),
+            "--log-path", str(target_path / "logs"), "--quiet", "--no-use-colors", "--no-send-anonymous-usage-stats"]
+    if project.cli_vars:
+        args += ["--vars", json.dumps(project.cli_vars)]
+    overrides = {"DBT_TARGET_PATH": str(target_path), "DBT_LOG_PATH": str(target_path / "logs")}
+    output = io.StringIO()
+    from dbt.cli.main import dbtRunner
+
+    with _environment(overrides), contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+        try:
+            result = dbtRunner().invoke(args)
+        except Exception as exc:
+            raise ProjectError(f"{project.project_file}: dbt run-operation {macro} failed: {type(exc).__name__}: {exc}") from exc
+    if not result.success:
+        detail = str(result.exception) if result.exception else output.getvalue().strip()[-3000:]
+        raise ProjectError(f"{project.project_file}: dbt run-operation {macro} failed:\n{detail}")
+    return output.getvalue()

@@ -6,8 +6,9 @@ which counts the whole role hierarchy and, with Snowflake's default `DEFAULT_SEC
 those made outside roles.yml. This reads rows exported from SNOWFLAKE.ACCOUNT_USAGE (or the same
 columns from SHOW commands):
 
-- GRANTS_TO_ROLES  (privilege, granted_on, name, grantee_name, granted_to, deleted_on): role grants
-  are `USAGE` on `ROLE` <name> to `ROLE` <grantee_name>;
+- GRANTS_TO_ROLES  (privilege, granted_on, name, table_catalog, grantee_name, granted_to, deleted_on): role
+  grants are `USAGE` on `ROLE` <name> to `ROLE` <grantee_name>; schema ownership is `OWNERSHIP` on
+  `SCHEMA` <name> (in database <table_catalog>);
 - GRANTS_TO_USERS  (role, grantee_name, deleted_on);
 - USERS            (name, default_role, type, default_secondary_roles, deleted_on);
 
@@ -17,7 +18,14 @@ and fails (errors) when:
 - service-to-human: a user that is not TYPE = SERVICE holds a service role;
 - service-user:     a user holding a service role is not TYPE = SERVICE, or has default secondary roles;
 - cleared-default:  a person's default role reaches a clearance role, so every session they open
-                    (a BI connection included) is cleared without choosing to be.
+                    (a BI connection included) is cleared without choosing to be;
+- service-default:  a person's default role reaches a service role;
+- cleared-secondary: a person holds a clearance role and has DEFAULT_SECONDARY_ROLES = ('ALL') (Snowflake's
+                    default), so every session has it in session whatever the primary role;
+- service-member:   a role that is not a service role (a functional, clearance or any other role, system
+                    roles reported by admin-inherits) reaches a service role;
+- schema-owner:     a service role owns a schema: a schema's owner may grant on everything in it, managed
+                    access or not (the schemas are SYSADMIN's: snowflake_grants.sql).
 """
 
 from __future__ import annotations
@@ -67,11 +75,25 @@ def audit_grants(policy: Policy, grants_to_roles: Iterable[Mapping[str, Any]],
     clearance = {name.upper() for name, role in policy.roles.items() if role.kind == "clearance"}
     sensitive = service | clearance
     findings: list[GrantFinding] = []
-    for admin in sorted(r.upper() for r in ADMIN_ROLES):
+    admins = {r.upper() for r in ADMIN_ROLES}
+    for admin in sorted(admins):
         reached = sorted(reach(admin, graph) & sensitive)
         if reached:
             findings.append(GrantFinding("admin-inherits", f"role {admin}",
                                          f"inherits {', '.join(reached)}: every {admin} session sees clear data"))
+    for grantee in sorted(set(graph) - admins - service):
+        reached = sorted((reach(grantee, graph) - {grantee}) & service)
+        if reached:
+            findings.append(GrantFinding("service-member", f"role {grantee}",
+                                         f"reaches service role {', '.join(reached)}: every session of {grantee} sees "
+                                         "every level in clear"))
+    for row in _live(grants_to_roles):
+        if str(row.get("privilege", "")).upper() == "OWNERSHIP" and str(row.get("granted_on", "")).upper() == "SCHEMA" \
+                and str(row.get("grantee_name", "")).upper() in service:
+            schema = ".".join(str(p).upper() for p in (row.get("table_catalog"), row.get("name")) if p)
+            findings.append(GrantFinding("schema-owner", f"schema {schema}",
+                                         f"owned by service role {str(row['grantee_name']).upper()}, which may grant "
+                                         "on everything in it (managed access binds only object owners)"))
     held: dict[str, set[str]] = {}
     for row in _live(grants_to_users):
         held.setdefault(str(row["grantee_name"]).upper(), set()).add(str(row["role"]).upper())
@@ -83,8 +105,9 @@ def audit_grants(policy: Policy, grants_to_roles: Iterable[Mapping[str, Any]],
         if services and not is_service:
             findings.append(GrantFinding("service-to-human", f"user {name}",
                                          f"is not TYPE = SERVICE but holds service role {', '.join(services)}"))
-        secondary = str(user.get("default_secondary_roles") or "").replace(" ", "")
-        if services and is_service and secondary not in ("", "[]", "()"):
+        # not set is Snowflake's default, ('ALL'): fail closed
+        secondary = str(user.get("default_secondary_roles") or "ALL").replace(" ", "")
+        if services and is_service and secondary not in ("[]", "()"):
             findings.append(GrantFinding("service-user", f"user {name}",
                                          f"service user with default secondary roles {secondary}: its sessions "
                                          "act as more than one role"))
@@ -94,4 +117,13 @@ def audit_grants(policy: Policy, grants_to_roles: Iterable[Mapping[str, Any]],
             findings.append(GrantFinding("cleared-default", f"user {name}",
                                          f"default role {default} reaches clearance role {', '.join(cleared)}: every "
                                          "session is cleared; give a non-cleared default role and USE ROLE when needed"))
+        default_services = sorted(reach(default, graph) & service) if default else []
+        if default_services and not is_service:
+            findings.append(GrantFinding("service-default", f"user {name}",
+                                         f"default role {default} reaches service role {', '.join(default_services)}"))
+        held_clearance = sorted(roles & clearance)
+        if held_clearance and not is_service and "ALL" in secondary.upper():
+            findings.append(GrantFinding("cleared-secondary", f"user {name}",
+                                         f"holds clearance role {', '.join(held_clearance)} with default secondary roles "
+                                         f"{secondary}: every session has it in session; set default_secondary_roles = ()"))
     return sorted(findings)

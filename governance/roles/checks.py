@@ -12,8 +12,18 @@ breaks a rule is caught:
                    vault), and it owns or writes nothing else
 - references:      every role in a role's or user's member_of, a user's default_role and
                    default_warehouse is defined (Permifrost's own checks miss member_of)
-- human-target:    a Snowflake target people log in to (a `dev*` target, or SSO via `externalbrowser`)
-                   in profiles.yml / profiles.yml.example does not default to a service role
+- schema-owner:    no role of the spec owns a schema but the masking administrator (its own): the schemas
+                   the service roles write are SYSADMIN's, with managed access (snowflake_grants.sql), so
+                   the role that builds them cannot grant on what it builds
+- one-owner:       the tables of a schema have one owning role
+- service-member:  no role is member_of a service role, and no user but that role's service user holds one
+                   (a service role sees every level in clear)
+- developer:       a role that creates schemas (the development database) is a functional role, reaches
+                   no clearance role, and writes nothing in production
+- human-target:    a Snowflake target people log in to (a `dev*` target, password or SSO authentication)
+                   in profiles.yml / profiles.yml.example does not default to a service or clearance role;
+                   a target that defaults to a service role authenticates with a key pair; a `dev*`
+                   target defaults to a developer role
 
 `permifrost_errors` runs Permifrost's offline loader and entity checks on the file.
 """
@@ -122,7 +132,46 @@ def check_spec(spec: dict[str, Any], policy: Policy, required_levels: dict[str, 
     unmasked = [n for n, lv in policy.levels.items() if not lv.masked]
     baseline = max(unmasked) if unmasked else 0
 
+    grants = policy.grants
+    developers = set(grants.developer_roles) if grants else set()
+    dev_database = grants.dev_database if grants else None
+    service_users = {name: user.role for name, user in grants.users.items()} if grants else {}
+    clearance_roles = {r for r, role in policy.roles.items() if role.kind == "clearance"}
+    table_owners: dict[str, list[str]] = {}
     for name, config in sorted(roles.items()):
+        owns = config.get("owns") or {}
+        # schema-owner and one-owner
+        for fqn in sorted(owns.get("schemas") or []):
+            if not (name == MASKING_ADMIN_ROLE and _masking_schema(policy) == str(fqn).lower()):
+                findings.append(Finding("schema-owner", f"role {name}",
+                                        f"owns schema {fqn}: a schema's owner grants on everything in it, managed "
+                                        "access or not; the schemas are SYSADMIN's (snowflake_grants.sql)"))
+        for entry in owns.get("tables") or []:
+            table_owners.setdefault(str(entry).lower(), []).append(name)
+        # service-member
+        for parent in _member_of(config):
+            if parent in service:
+                findings.append(Finding("service-member", f"role {name}",
+                                        f"is granted service role {parent}: every session of {name} would see "
+                                        "every level in clear"))
+        # developer
+        databases_written = [str(d).lower() for d in ((config.get("privileges") or {}).get("databases") or {})
+                             .get("write", [])]
+        if databases_written:
+            if name not in developers or (policy.roles.get(name) and policy.roles[name].kind != "functional"):
+                findings.append(Finding("developer", f"role {name}",
+                                        f"creates schemas in {', '.join(databases_written)} but is not a developer "
+                                        "role of the policy (grants.roles.<role>.develop); a schema's creator owns "
+                                        "it and grants from it"))
+            elif any(db != dev_database for db in databases_written):
+                findings.append(Finding("developer", f"role {name}",
+                                        f"creates schemas in {', '.join(d for d in databases_written if d != dev_database)}"
+                                        f"; a developer creates schemas only in {dev_database}"))
+            cleared = sorted(_closure(name, roles) & clearance_roles)
+            if cleared:
+                findings.append(Finding("developer", f"role {name}",
+                                        f"creates schemas in {', '.join(databases_written)} and reaches clearance "
+                                        f"role {', '.join(cleared)}: its sandbox would hold clear data"))
         # raw-write
         if name not in raw_writers:
             for fqn in sorted(source_schemas):
@@ -146,8 +195,10 @@ def check_spec(spec: dict[str, Any], policy: Policy, required_levels: dict[str, 
                                         f"writes or owns more than the masking schema {masking}"))
         # only-service-writes
         if name not in service and name != MASKING_ADMIN_ROLE:
-            written = sorted({*_written(config), *((config.get("privileges") or {}).get("databases") or {})
-                              .get("write", []), *((config.get("owns") or {}).get("databases") or [])})
+            # a developer's database write (create schema) in the development database is checked above
+            sandbox = {dev_database} if name in developers and dev_database else set()
+            written = sorted({*_written(config), *(set(databases_written) - sandbox),
+                              *((config.get("owns") or {}).get("databases") or [])})
             if written:
                 findings.append(Finding("only-service-writes", f"role {name}",
                                         f"is not a service role but writes or owns {', '.join(written)}"))
@@ -176,7 +227,17 @@ def check_spec(spec: dict[str, Any], policy: Policy, required_levels: dict[str, 
             findings.append(Finding("admin-roles", f"role {name}",
                                     "system roles must not be managed in roles.yml"))
 
+    for entry, owners in sorted(table_owners.items()):
+        if len(owners) > 1:
+            findings.append(Finding("one-owner", f"tables {entry}", f"owned by {', '.join(sorted(owners))}; "
+                                    "ownership is one role's, and the others' grants would be transferred away"))
+
     for name, config in sorted(users.items()):
+        for parent in sorted(set(_member_of(config)) & set(service)):
+            if service_users.get(name) != parent:
+                findings.append(Finding("service-member", f"user {name}",
+                                        f"holds service role {parent} but is not its service user "
+                                        f"(grants.users)"))
         for parent in _member_of(config):
             if parent in ADMIN_ROLES:
                 findings.append(Finding("admin-roles", f"user {name}", f"is granted system role {parent}"))
@@ -263,11 +324,30 @@ def _role_default(value: Any) -> str:
     return match.group(1).upper() if match else ""
 
 
+def _authentication(config: dict[str, Any]) -> str:
+    """How a target logs in: `key pair`, `sso` (externalbrowser and other authenticators) or `password`."""
+    if config.get("private_key_path") or config.get("private_key"):
+        return "key pair"
+    authenticator = str(config.get("authenticator") or "").lower()
+    if authenticator and authenticator not in ("snowflake", "snowflake_jwt"):
+        return "sso"
+    return "password"
+
+
 def profile_role_findings(profile_files: list[Path], policy: Policy) -> list[Finding]:
-    """Targets people log in to that default to a service role (whose sessions see clear data)."""
+    """Snowflake targets whose default role is not what their login allows:
+
+    - a target people log in to (`dev*`, SSO or password authentication) that defaults to a service role (its
+      sessions see every level in clear) or to a clearance role (cleared without choosing to be);
+    - a target defaulting to a service role that does not authenticate with a key pair: service users are
+      TYPE = SERVICE (no password, no SSO), so such a target is a person holding a service role;
+    - a `dev*` target that does not default to a developer role (grants.roles.<role>.develop): its sessions
+      would build sandboxes with whatever role the environment names."""
     from governance.project.dbt_project import read_yaml
 
     service = {r.upper() for r in policy.service_roles}
+    clearance = {name.upper() for name, role in policy.roles.items() if role.kind == "clearance"}
+    developers = {r.upper() for r in (policy.grants.developer_roles if policy.grants else [])}
     findings: list[Finding] = []
     for path in profile_files:
         if not path.is_file():
@@ -277,11 +357,102 @@ def profile_role_findings(profile_files: list[Path], policy: Policy) -> list[Fin
             for target, config in (outputs or {}).items():
                 if not isinstance(config, dict) or config.get("type") != "snowflake":
                     continue
-                human = str(target).startswith(HUMAN_TARGET_PREFIX) or \
-                    "externalbrowser" in str(config.get("authenticator") or "").lower()
+                subject = f"{path.name} target {target}"
+                login = _authentication(config)
+                dev = str(target).startswith(HUMAN_TARGET_PREFIX)
+                human = dev or login != "key pair"
                 role = _role_default(config.get("role"))
-                if human and role in service:
-                    findings.append(Finding("human-target", f"{path.name} target {target}",
-                                            f"people log in to it but it defaults to service role {role}; "
-                                            "use the person's own (non-service) role"))
+                if human and role in service | clearance:
+                    kind = "service" if role in service else "clearance"
+                    findings.append(Finding("human-target", subject,
+                                            f"people log in to it ({'a dev target' if dev else login}) but it "
+                                            f"defaults to {kind} role {role}; use the person's own functional role"))
+                elif role in service and login != "key pair":
+                    findings.append(Finding("human-target", subject, f"defaults to service role {role} with {login} "
+                                            "authentication; service users authenticate with a key pair only"))
+                if dev and developers and role not in developers:
+                    findings.append(Finding("human-target", subject,
+                                            f"a dev target defaults to {role or 'no role'}; it must default to a "
+                                            f"developer role ({', '.join(sorted(developers))})"))
     return sorted(findings)
+
+
+# ----------------------------------------------------------------------------------------------
+# snowflake_grants.sql: every statement of a known shape, and every service-written schema managed
+# ----------------------------------------------------------------------------------------------
+
+_ID = r"[A-Z_][A-Z0-9_$]*"
+_FQN = rf"{_ID}\.{_ID}"
+SCRIPT_SHAPES: dict[str, re.Pattern[str]] = {name: re.compile(pattern) for name, pattern in {
+    "use-role": rf"use role (?P<role>{_ID})",
+    "create-managed-schema": rf"create schema if not exists (?P<schema>{_FQN}) with managed access",
+    "schema-ownership": rf"grant ownership on schema (?P<schema>{_FQN}) to role (?P<role>{_ID}) copy current grants",
+    "enable-managed-access": rf"alter schema (?P<schema>{_FQN}) enable managed access",
+    "schema-create-privilege": rf"grant create (?:masking policy|table|function) on schema (?P<schema>{_FQN}) "
+                               rf"to role (?P<role>{_ID})",
+    "account-apply": rf"grant apply masking policy on account to role (?P<role>{_ID})",
+    "database-usage": rf"grant usage on database {_ID} to role (?P<role>{_ID})",
+    "schema-usage": rf"grant usage on schema (?P<schema>{_FQN}) to role (?P<role>{_ID})",
+    "schema-modify": rf"grant modify on schema (?P<schema>{_FQN}) to role (?P<role>{_ID})",
+    "function-usage": rf"grant usage on function {_FQN}\.{_ID}\(VARCHAR\) to role (?P<role>{_ID})",
+    "policy-apply": rf"grant apply on masking policy {_FQN}\.{_ID} to role (?P<role>{_ID})",
+    "insert-only": rf"grant insert on (?:all|future) tables in schema (?P<schema>{_FQN}) to role (?P<role>{_ID})",
+    "service-user": rf"alter user {_ID} set type = service default_secondary_roles = \(\)",
+}.items()}
+
+
+def script_statements(text: str) -> list[str]:
+    """The statements of a SQL script (comment lines dropped), without their semicolons."""
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
+    return [" ".join(s.split()) for s in body.split(";") if s.strip()]
+
+
+def check_script(text: str, spec: dict[str, Any], policy: Policy) -> list[Finding]:
+    """snowflake_grants.sql against the roles.yml spec it goes with:
+
+    - grants-script:  every statement parses with sqlglot's Snowflake dialect and has one of the known shapes
+                      (nothing else can slip in: no grant of a role, no DISABLE MANAGED ACCESS);
+    - managed-access: every schema a service role writes is created `with managed access` as SYSADMIN, handed to
+                      SYSADMIN and switched to managed access as SECURITYADMIN; no schema is handed to another
+                      role; the masking schema is managed too."""
+    import sqlglot
+    from sqlglot.errors import ParseError, TokenError
+
+    from governance.roles.admin_sql import SCHEMA_OWNER, masking_schema, service_written_schemas
+
+    findings: list[Finding] = []
+    seen: dict[str, list[tuple[str, str]]] = {}  # shape -> [(schema, acting role)]
+    acting = ""
+    for number, statement in enumerate(script_statements(text), 1):
+        subject = f"statement {number}"
+        try:
+            sqlglot.parse_one(statement, read="snowflake", error_level=sqlglot.ErrorLevel.RAISE)
+        except (ParseError, TokenError) as exc:
+            findings.append(Finding("grants-script", subject, f"does not parse as Snowflake SQL ({type(exc).__name__})"))
+            continue
+        shape = next(((name, m) for name, pattern in SCRIPT_SHAPES.items() if (m := pattern.fullmatch(statement))), None)
+        if shape is None:
+            findings.append(Finding("grants-script", subject, f"is of no known shape: {statement[:120]}"))
+            continue
+        name, match = shape
+        groups = match.groupdict()
+        if name == "use-role":
+            acting = groups["role"]
+            continue
+        if name == "schema-ownership" and groups["role"] != SCHEMA_OWNER:
+            findings.append(Finding("managed-access", f"schema {groups['schema']}",
+                                    f"handed to {groups['role']}; the schemas the service roles write are "
+                                    f"{SCHEMA_OWNER}'s"))
+        seen.setdefault(name, []).append((groups.get("schema") or "", acting))
+    wanted = {"create-managed-schema": SCHEMA_OWNER, "schema-ownership": "SECURITYADMIN",
+              "enable-managed-access": "SECURITYADMIN"}
+    for fqn in service_written_schemas(spec):
+        for shape, role in wanted.items():
+            if (fqn, role) not in seen.get(shape, []):
+                findings.append(Finding("managed-access", f"schema {fqn}",
+                                        f"a service role writes it but the script has no `{shape}` statement for it "
+                                        f"run as {role}"))
+    if policy.grants is not None and (masking_schema(policy), "SECURITYADMIN") not in seen.get("enable-managed-access", []):
+        findings.append(Finding("managed-access", f"schema {masking_schema(policy)}",
+                                "the masking schema is not switched to managed access"))
+    return sorted(set(findings))

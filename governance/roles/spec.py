@@ -6,6 +6,14 @@ the highest classification (column ``config.meta.classification``) each one hold
 schema whose level is at or above ``restrict_schemas_from_level`` is granted only to roles
 cleared for that level; other reads are withheld and reported.
 
+Ownership (README "Roles and grants"): no role of the spec owns a schema the service roles write.
+Those schemas are created by SYSADMIN `with managed access` (snowflake_grants.sql), so only their
+owner (SYSADMIN) and roles with MANAGE GRANTS (SECURITYADMIN, which runs Permifrost) can grant on
+anything in them; the service role that builds a schema owns its tables, which in a managed-access
+schema gives it no right to grant. Each schema's tables have one owner: the role that builds it
+(built schemas: the writer that is not a raw writer; raw: the raw writer that builds nothing else);
+a role that writes across layers (the eraser) gets write privileges and owns nothing.
+
 The output is deterministic: same inputs, byte-identical file.
 """
 
@@ -115,7 +123,10 @@ def read_manifest(data: dict[str, Any], manifest: Path, policy: Policy) -> Proje
         info.relations[relation] = max(level, info.relations.get(relation, 0))
         info.column_level = max(info.column_level, level)
 
-    for node in (data.get("nodes") or {}).values():
+    # a model disabled on the parse target (a Snowflake-only model such as the access audit) still lands in
+    # production, so its schema and classification count
+    disabled = [node for versions in (data.get("disabled") or {}).values() for node in versions or []]
+    for node in [*(data.get("nodes") or {}).values(), *disabled]:
         if node.get("resource_type") not in BUILT_RESOURCE_TYPES:
             continue
         if (node.get("config") or {}).get("materialized") == "ephemeral":
@@ -183,12 +194,35 @@ def _check_coverage(policy: Policy, project: ProjectSchemas) -> None:
                 "means the manifest came from a developer target: run with the target that names schemas as production does")
 
 
+def table_owners(policy: Policy, schemas: dict[str, SchemaGrant]) -> dict[str, str]:
+    """db.schema -> the one role that owns the tables in it: for a built schema the writer that is not a raw
+    writer (the transformer), for a raw schema the raw writer that writes no built schema (the loader). A
+    role writing across layers (the eraser) owns nothing. Two candidates for one schema is a policy error."""
+    grants = _grants(policy)
+    by_name = {g.schema: g for g in schemas.values()}
+    builds_built = {role for role, rg in grants.roles.items() if any(by_name[s].kind == "built" for s in rg.write)}
+    owners: dict[str, str] = {}
+    for grant in schemas.values():
+        writers = sorted(role for role, rg in grants.roles.items() if grant.schema in rg.write)
+        if grant.kind == "built":
+            candidates = [r for r in writers if r not in grants.raw_writers]
+        else:
+            candidates = [r for r in writers if r in grants.raw_writers and r not in builds_built]
+        if len(candidates) > 1:
+            raise PolicyError(f"{policy.source}: {GRANTS_KEY}.roles: {', '.join(candidates)} all write schema "
+                              f"{grant.schema!r}; the tables of a schema have one owner (the role that builds it)")
+        if candidates:
+            owners[grant.fqn] = candidates[0]
+    return owners
+
+
 def build_spec(policy: Policy, project: ProjectSchemas) -> tuple[dict[str, Any], dict[str, SchemaGrant],
                                                                   tuple[Withheld, ...]]:
     grants = _grants(policy)
     _check_coverage(policy, project)
     schemas = schema_grants(policy, project)
     by_name = {g.schema: g for g in schemas.values()}
+    owners = table_owners(policy, schemas)
     withheld: list[Withheld] = []
 
     roles: list[dict[str, Any]] = []
@@ -211,10 +245,12 @@ def build_spec(policy: Policy, project: ProjectSchemas) -> tuple[dict[str, Any],
         if rg.warehouses:
             config["warehouses"] = sorted(rg.warehouses)
         privileges: dict[str, Any] = {}
-        # Permifrost wants a schema's database in `databases.read` for a schema read and in read or
-        # write for a schema write; `databases.write` (create schema) only where dbt creates schemas.
-        write_dbs = sorted({g.database for g in writes if g.kind == "built"})
-        read_dbs = sorted({g.database for g in reads} | {g.database for g in writes if g.kind == "source"})
+        # Permifrost wants a schema's database in `databases.read` for a schema read or write. No production
+        # role gets `databases.write` (create schema): the schemas exist, created with managed access
+        # (snowflake_grants.sql), and a schema a service role created would be its own to grant from. Only
+        # a developer role creates schemas, in the development database.
+        write_dbs = [grants.dev_database] if rg.develop and grants.dev_database else []
+        read_dbs = sorted({g.database for g in reads} | {g.database for g in writes})
         databases = {k: v for k, v in (("read", read_dbs), ("write", write_dbs)) if v}
         if databases:
             privileges["databases"] = databases
@@ -224,12 +260,12 @@ def build_spec(policy: Policy, project: ProjectSchemas) -> tuple[dict[str, Any],
             privileges["tables"] = {k: [f"{fqn}.*" for fqn in v] for k, v in schema_privs.items()}
         if privileges:
             config["privileges"] = privileges
-        if writes:
-            config["owns"] = {
-                "schemas": sorted(g.fqn for g in writes),
-                "tables": sorted(f"{g.fqn}.*" for g in writes),
-            }
+        owned = sorted(f"{g.fqn}.*" for g in writes if owners.get(g.fqn) == name)
+        if owned:
+            config["owns"] = {"tables": owned}
         meta: dict[str, Any] = {"kind": role.kind, "sees_clear_up_to_level": clearance}
+        if rg.develop:
+            meta["develops_in"] = grants.dev_database
         if role.description:
             meta["description"] = role.description
         if role.kind == "clearance":
@@ -252,7 +288,8 @@ def build_spec(policy: Policy, project: ProjectSchemas) -> tuple[dict[str, Any],
             config["comment"] = user.description
         users.append({name: config})
 
-    databases = [{db: {"shared": False}} for db in sorted({grants.database, grants.source_database})]
+    databases = [{db: {"shared": False}} for db in sorted({grants.database, grants.source_database}
+                                                          | ({grants.dev_database} if grants.dev_database else set()))]
     warehouses = [{wh.name: {"size": wh.size}} for wh in grants.warehouses.values()]
     spec = {"version": SPEC_VERSION, "databases": databases, "warehouses": warehouses, "roles": roles,
             "users": users}

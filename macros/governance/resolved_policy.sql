@@ -7,7 +7,7 @@
 -#}
 {% macro governance_resolved_policy() -%}
 {{ return({
-    'fingerprint': '61ed551c9e90c2e6dbe1a66009591217',
+    'fingerprint': 'd6c9e084a40daee0f673f1d8f2b39d56',
     'fingerprint_sections': ['default_role', 'entity_levels', 'levels', 'masking', 'roles'],
     'generated_by': 'governance policy --write',
     'schema': 'governance',
@@ -97,6 +97,8 @@
     },
     'clearance': {
         'analyst': 3,
+        'auditor': 2,
+        'developer': 2,
         'eraser': 4,
         'finance_analyst': 4,
         'loader': 4,
@@ -109,6 +111,8 @@
     'roles_cleared': {
         1: [
             'analyst',
+            'auditor',
+            'developer',
             'eraser',
             'finance_analyst',
             'loader',
@@ -120,6 +124,8 @@
         ],
         2: [
             'analyst',
+            'auditor',
+            'developer',
             'eraser',
             'finance_analyst',
             'loader',

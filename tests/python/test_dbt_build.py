@@ -264,8 +264,8 @@ def test_project_parses_for_snowflake_with_the_example_profile(tmp_path: Path) -
     shutil.copy(PROJECT_DIR / "profiles.yml.example", profiles / "profiles.yml")
     result = run_dbt(
         ["parse", "--target", "prod", "--profiles-dir", str(profiles)], PROJECT_DIR, tmp_path / "unused.duckdb",
-        tmp_path / "target", SNOWFLAKE_ACCOUNT="example-account", SNOWFLAKE_USER="nobody",
-        SNOWFLAKE_PASSWORD="not-a-secret")
+        tmp_path / "target", SNOWFLAKE_ACCOUNT="example-account",
+        SNOWFLAKE_PRIVATE_KEY_PATH=str(tmp_path / "no-such-key.p8"))
     assert result.returncode == 0
     manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
     assert manifest["metadata"]["adapter_type"] == "snowflake"

@@ -74,7 +74,7 @@ def test_permifrost_offline_validation_passes_and_design_holds(manifest: Path) -
     entities = EntityGenerator(spec=spec).inspect_entities()
     assert {"loader", "transformer", "pii_confidential", "pii_restricted", "reporter", "analyst",
             "finance_analyst"} <= entities["roles"]
-    assert entities["warehouses"] == {"loading", "transforming", "reporting", "analysing"}
+    assert entities["warehouses"] == {"loading", "transforming", "reporting", "analysing", "developing"}
     assert entities["users"] == {"loader_service", "dbt_service", "bi_service", "erasure_service"}
     roles = roles_of(spec)
     # loader writes raw only; the transformer reads raw and writes every schema dbt builds into
@@ -85,12 +85,15 @@ def test_permifrost_offline_validation_passes_and_design_holds(manifest: Path) -
     # the erasure operator writes raw, and the relations dbt builds (anonymised rows, the register in staging)
     assert {"analytics.raw.*", "analytics.staging.*"} <= set(roles["eraser"]["privileges"]["tables"]["write"])
     assert set(roles["transformer"]["privileges"]["schemas"]["write"]) == {
-        f"analytics.{s}" for s in ("staging", "intermediate", "marts", "finance", "health", "snapshots", "reference")}
+        f"analytics.{s}" for s in ("staging", "intermediate", "marts", "finance", "health", "snapshots", "reference",
+                                   "audit")}
+    # the audit trail: written by the transformer (dbt's hooks, the governance commands), read by the auditor only
+    assert schema_readers(spec, "analytics.audit") == {"auditor"}
     # health holds health data (level 4 floor): readable only by the pharmacist (HIPAA's cleared role)
     assert schema_readers(spec, "analytics.health") == {"pharmacist"}
     # finance holds level 4: readable only by level-4-cleared roles; marts by every reader
     assert schema_readers(spec, "analytics.finance") == {"finance_analyst"}
-    assert schema_readers(spec, "analytics.marts") == {"reporter", "analyst", "finance_analyst"}
+    assert schema_readers(spec, "analytics.marts") == {"reporter", "analyst", "finance_analyst", "developer"}
     assert "analytics.finance.*" in roles["finance_analyst"]["privileges"]["tables"]["read"]
     # clearance roles carry no grants; functional roles are members of them
     assert "privileges" not in roles["pii_confidential"] and "privileges" not in roles["pii_restricted"]
@@ -228,7 +231,7 @@ def test_new_restricted_model_moves_its_schemas_readers(project_copy: Path,
     assert "fresh `dbt parse`" in capsys.readouterr().out
     spec = yaml.safe_load(roles_yml.read_text())
     assert "analytics.marts         built   level 3:" in roles_yml.read_text()
-    assert schema_readers(spec, "analytics.marts") == {"reporter", "analyst", "finance_analyst"}
+    assert schema_readers(spec, "analytics.marts") == {"reporter", "analyst", "finance_analyst", "developer"}
 
     # a new level-4 model in marts: marts becomes readable only by level-4-cleared roles
     folder = project_copy / "models" / "marts" / "core"
@@ -358,7 +361,34 @@ def _raw_write(spec: dict) -> None:
 
 
 def _raw_owns(spec: dict) -> None:
-    _role(spec, "transformer")["owns"]["schemas"].append("analytics.raw")
+    _role(spec, "transformer")["owns"].setdefault("schemas", []).append("analytics.raw")
+
+
+def _transformer_owns_its_schema(spec: dict) -> None:
+    """The old layout: the transformer owned marts, so it could grant anything in it to anyone (managed access
+    binds object owners, never the schema's owner)."""
+    _role(spec, "transformer")["owns"]["schemas"] = ["analytics.marts"]
+
+
+def _eraser_owns_built_tables(spec: dict) -> None:
+    """The old layout: eraser and transformer both owned analytics.marts.* (each Permifrost run moved ownership)."""
+    _role(spec, "eraser")["owns"] = {"tables": ["analytics.marts.*"]}
+
+
+def _person_holds_service_role(spec: dict) -> None:
+    spec["users"].append({"jdoe": {"can_login": True, "member_of": ["transformer"]}})
+
+
+def _developer_cleared(spec: dict) -> None:
+    _role(spec, "developer")["member_of"] = ["pii_confidential"]
+
+
+def _developer_creates_production_schemas(spec: dict) -> None:
+    _role(spec, "developer")["privileges"]["databases"]["write"].append("analytics")
+
+
+def _analyst_creates_schemas(spec: dict) -> None:
+    _role(spec, "analyst")["privileges"]["databases"]["write"] = ["analytics_dev"]
 
 
 def _reporter_reads_finance(spec: dict) -> None:
@@ -400,6 +430,15 @@ def _functional_writes(spec: dict) -> None:
     (_reporter_through_member_of, "clearance",
      "role reporter: reaches analytics.finance, which holds level 4, but is cleared only up to level 2 "
      "(through transformer)"),
+    (_reporter_through_member_of, "service-member", "role reporter: is granted service role transformer"),
+    (_transformer_owns_its_schema, "schema-owner", "role transformer: owns schema analytics.marts"),
+    (_eraser_owns_built_tables, "one-owner", "tables analytics.marts.*: owned by eraser, transformer"),
+    (_person_holds_service_role, "service-member", "user jdoe: holds service role transformer but is not its "
+                                                   "service user"),
+    (_developer_cleared, "developer", "role developer: creates schemas in analytics_dev and reaches clearance "
+                                      "role pii_confidential"),
+    (_developer_creates_production_schemas, "developer", "role developer: creates schemas in analytics;"),
+    (_analyst_creates_schemas, "developer", "role analyst: creates schemas in analytics_dev but is not a developer"),
     (_drop_clearance_role, "masking-roles", "role pii_restricted: is checked by the masking policies"),
     (_admin_role, "admin-roles", "role analyst: is granted system role sysadmin"),
     (_admin_user, "admin-roles", "is granted system role accountadmin"),

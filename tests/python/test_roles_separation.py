@@ -46,7 +46,8 @@ def statements() -> list[str]:
 
 
 def test_committed_grants_script_is_current(policy) -> None:  # type: ignore[no-untyped-def]
-    assert (PROJECT_DIR / admin_sql.FILE_NAME).read_text() == admin_sql.render(policy)
+    spec = yaml.safe_load((PROJECT_DIR / "roles.yml").read_text())
+    assert (PROJECT_DIR / admin_sql.FILE_NAME).read_text() == admin_sql.render(policy, spec)
 
 
 def test_grants_script_parses_as_snowflake(policy) -> None:  # type: ignore[no-untyped-def]
@@ -63,8 +64,9 @@ def test_masking_admin_owns_policies_transformer_only_applies(policy) -> None:  
     assert any(s.startswith("grant create masking policy on schema") and s.endswith(admin) for s in sql)
     transformer = [s for s in sql if s.endswith("to role TRANSFORMER")]
     assert transformer and all(
-        s.startswith(("grant apply on masking policy", "grant usage on")) for s in transformer), \
-        "the transformer gets object-level APPLY and USAGE only"
+        s.startswith(("grant apply on masking policy", "grant usage on", "grant modify on schema")) for s in transformer), \
+        "the transformer gets object-level APPLY, USAGE and MODIFY (Time Travel) only"
+    assert not [s for s in sql if "ownership" in s and "TRANSFORMER" in s]
     applied = {s.split()[5] for s in transformer if s.startswith("grant apply on masking policy")}
     assert applied == {f"{admin_sql.masking_schema(policy)}.{n}" for n in admin_sql.base_policy_names(policy)}
     assert not [s for s in sql if "MASKING_KEYS" in s.upper()], "nobody is granted the key table"
@@ -94,13 +96,13 @@ def test_check_catches_a_transformer_owning_the_masking_schema(spec: dict, polic
     edited = copy.deepcopy(spec)
     schema = f"{policy.grants.database}.{policy.masking.schema}"
     transformer = next(e["transformer"] for e in edited["roles"] if "transformer" in e)
-    transformer["owns"]["schemas"].append(schema)
+    transformer["owns"]["tables"].append(f"{schema}.*")
     findings = check_spec(edited, policy, {}, set())
-    assert [f.rule for f in findings] == ["masking-admin"] and "transformer" in findings[0].subject
+    assert [f.rule for f in findings] == ["masking-admin", "one-owner"] and "transformer" in findings[0].subject
     edited = copy.deepcopy(spec)
     admin = next(e[MASKING_ADMIN_ROLE] for e in edited["roles"] if MASKING_ADMIN_ROLE in e)
     admin["owns"]["schemas"].append(f"{policy.grants.database}.marts")
-    assert [f.rule for f in check_spec(edited, policy, {}, set())] == ["masking-admin"]
+    assert [f.rule for f in check_spec(edited, policy, {}, set())] == ["masking-admin", "schema-owner"]
 
 
 def test_loader_is_on_no_allow_list_transformer_still_is(policy) -> None:  # type: ignore[no-untyped-def]
@@ -172,6 +174,8 @@ def test_grants_audit_catches_admin_inheritance_and_human_service_roles(policy) 
         ("service-to-human", "user LOADER_SERVICE"),  # a service user that is not TYPE = SERVICE
         ("service-user", "user DBT_SERVICE"),         # default secondary roles: more than one role in session
         ("cleared-default", "user ASMITH"),           # every session of the analyst is cleared
+        ("cleared-secondary", "user ASMITH"),         # ... and with secondary roles ALL, whatever role she uses
+        ("service-default", "user LOADER_SERVICE"),   # a non-service user defaulting to a service role
     }, [str(f) for f in findings]
     assert "PII_CONFIDENTIAL" in next(f.message for f in findings if f.rule == "admin-inherits")
 
@@ -184,19 +188,145 @@ def test_grants_audit_command(tmp_path, capsys) -> None:  # type: ignore[no-unty
     assert main(["roles", "--audit-grants", str(clean), "--project-dir", str(PROJECT_DIR)]) == 0
     assert main(["roles", "--audit-grants", str(attacked), "--project-dir", str(PROJECT_DIR)]) == 1
     out = capsys.readouterr().out
-    assert "[admin-inherits] role SYSADMIN" in out and "5 finding(s)" in out
+    assert "[admin-inherits] role SYSADMIN" in out and "7 finding(s)" in out
+
+
+def test_grants_audit_catches_admin_hierarchy_escalations(policy) -> None:  # type: ignore[no-untyped-def]
+    """Recorded GRANTS_TO_ROLES / GRANTS_TO_USERS / USERS rows of an account where each escalation was made by hand
+    (outside roles.yml): each must fail the audit, and a deleted grant must not."""
+    from governance.roles.audit import audit_grants
+
+    account = load_account("account_escalated.json")
+    findings = audit_grants(policy, account["grants_to_roles"], account["grants_to_users"], account["users"])
+    assert {(f.rule, f.subject) for f in findings} == {
+        ("admin-inherits", "role SECURITYADMIN"),   # PII_RESTRICTED granted straight to SECURITYADMIN
+        ("admin-inherits", "role USERADMIN"),       # TRANSFORMER granted to USERADMIN
+        ("service-member", "role DEVELOPER"),       # a functional role holding the dbt service role
+        ("service-default", "user KLEE"),           # ... so a developer's default role reaches it
+        ("service-to-human", "user KLEE"),
+        ("schema-owner", "schema ANALYTICS.MARTS"),  # TRANSFORMER owns MARTS again: it can grant from it
+        ("cleared-secondary", "user MCHAN"),        # secondary roles ALL: cleared in every session
+        ("cleared-secondary", "user PNGUYEN"),      # never set: Snowflake's default is ALL (fail closed)
+    }, [str(f) for f in findings]
+    assert not any("ACCOUNTADMIN" in f.subject for f in findings), "a deleted grant does not count"
+    # mutation: the same rows minus the escalations are the clean account, which passes
+    clean = load_account("account_clean.json")
+    assert audit_grants(policy, clean["grants_to_roles"], clean["grants_to_users"], clean["users"]) == []
+
+
+# --- managed access: snowflake_grants.sql --------------------------------------------------------------
+
+def test_every_schema_a_service_role_writes_is_managed_and_sysadmins(policy, spec) -> None:  # type: ignore[no-untyped-def]
+    from governance.roles.admin_sql import service_written_schemas
+    from governance.roles.checks import check_script
+
+    text = (PROJECT_DIR / admin_sql.FILE_NAME).read_text()
+    assert check_script(text, spec, policy) == []
+    written = service_written_schemas(spec)
+    assert {"ANALYTICS.MARTS", "ANALYTICS.RAW", "ANALYTICS.AUDIT", "ANALYTICS.STAGING"} <= set(written)
+    sql = statements()
+    for fqn in written:
+        assert f"create schema if not exists {fqn} with managed access" in sql
+        assert f"alter schema {fqn} enable managed access" in sql
+        assert f"grant ownership on schema {fqn} to role SYSADMIN copy current grants" in sql
+    # no role of roles.yml owns any of them (a schema's owner grants from it, managed access or not)
+    for name, config in roles_of(spec).items():
+        owned = {s.upper() for s in (config.get("owns") or {}).get("schemas") or []}
+        assert not owned & set(written), name
+    # every statement has a known shape and parses as Snowflake SQL
+    for statement in sql:
+        sqlglot.parse_one(statement, read="snowflake", error_level=sqlglot.ErrorLevel.RAISE)
+
+
+@pytest.mark.parametrize(("mutate", "rule", "expected"), [
+    (lambda t: t.replace("create schema if not exists ANALYTICS.MARTS with managed access;\n", ""),
+     "managed-access", "schema ANALYTICS.MARTS: a service role writes it but the script has no `create-managed-schema`"),
+    (lambda t: t.replace("alter schema ANALYTICS.RAW enable managed access;", "alter schema ANALYTICS.RAW disable managed access;"),
+     "grants-script", "is of no known shape: alter schema ANALYTICS.RAW disable managed access"),
+    (lambda t: t.replace("grant ownership on schema ANALYTICS.STAGING to role SYSADMIN",
+                         "grant ownership on schema ANALYTICS.STAGING to role TRANSFORMER"),
+     "managed-access", "schema ANALYTICS.STAGING: handed to TRANSFORMER"),
+    (lambda t: t + "grant role TRANSFORMER to role DEVELOPER;\n", "grants-script", "is of no known shape: grant role"),
+    (lambda t: t.replace("alter schema ANALYTICS.GOVERNANCE enable managed access;\n", ""),
+     "managed-access", "the masking schema is not switched to managed access"),
+    (lambda t: t.replace("use role SYSADMIN;", "use role TRANSFORMER;"),
+     "managed-access", "no `create-managed-schema` statement for it run as SYSADMIN"),
+])
+def test_grants_script_check_fails_when_managed_access_is_removed(policy, spec, mutate, rule: str,  # type: ignore[no-untyped-def]
+                                                                  expected: str) -> None:
+    """Mutations of the generated script that would leave a service role able to grant (or let an unknown statement
+    through): each is a finding of `governance roles`."""
+    from governance.roles.checks import check_script
+
+    text = (PROJECT_DIR / admin_sql.FILE_NAME).read_text()
+    mutated = mutate(text)
+    assert mutated != text
+    findings = check_script(mutated, spec, policy)
+    assert any(f.rule == rule and expected in str(f) for f in findings), [str(f) for f in findings]
 
 
 def test_targets_people_log_in_to_do_not_default_to_a_service_role(policy, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """The dev target people log in to with SSO used to default to TRANSFORMER, the dbt service role."""
+    """The dev target people log in to with SSO used to default to TRANSFORMER, the dbt service role; the project's
+    `snowflake` target logged in to TRANSFORMER with a password (a person, since service users have none)."""
     from governance.roles.checks import profile_role_findings
 
     committed = [PROJECT_DIR / "profiles.yml", PROJECT_DIR / "profiles.yml.example"]
     assert profile_role_findings(committed, policy) == []
+    example = yaml.safe_load((PROJECT_DIR / "profiles.yml.example").read_text())
+    assert "DEVELOPER" in example["analytics"]["outputs"]["dev"]["role"]
     old = tmp_path / "profiles.yml"
     old.write_text("analytics:\n  outputs:\n    dev:\n      type: snowflake\n"
                    "      authenticator: \"{{ env_var('SNOWFLAKE_AUTHENTICATOR', 'externalbrowser') }}\"\n"
                    "      role: \"{{ env_var('SNOWFLAKE_ROLE', 'TRANSFORMER') }}\"\n"
-                   "    prod:\n      type: snowflake\n      role: TRANSFORMER\n")
+                   "    dev_cleared:\n      type: snowflake\n      authenticator: externalbrowser\n"
+                   "      role: PII_RESTRICTED\n"
+                   "    dev_any:\n      type: snowflake\n      authenticator: externalbrowser\n"
+                   "      role: \"{{ env_var('SNOWFLAKE_ROLE') }}\"\n"
+                   "    snowflake:\n      type: snowflake\n      password: \"{{ env_var('SNOWFLAKE_PASSWORD') }}\"\n"
+                   "      role: \"{{ env_var('SNOWFLAKE_ROLE', 'TRANSFORMER') }}\"\n"
+                   "    prod:\n      type: snowflake\n      private_key_path: /keys/dbt.p8\n      role: TRANSFORMER\n")
     findings = profile_role_findings([old], policy)
-    assert [(f.rule, f.subject) for f in findings] == [("human-target", "profiles.yml target dev")]
+    got = [(f.subject, f.message.split(";")[0]) for f in findings]
+    assert got == [
+        ("profiles.yml target dev", "a dev target defaults to TRANSFORMER"),
+        ("profiles.yml target dev", "people log in to it (a dev target) but it defaults to service role TRANSFORMER"),
+        ("profiles.yml target dev_any", "a dev target defaults to no role"),
+        ("profiles.yml target dev_cleared", "a dev target defaults to PII_RESTRICTED"),
+        ("profiles.yml target dev_cleared",
+         "people log in to it (a dev target) but it defaults to clearance role PII_RESTRICTED"),
+        ("profiles.yml target snowflake", "people log in to it (password) but it defaults to service role TRANSFORMER"),
+    ], got
+    assert all(f.rule == "human-target" for f in findings)
+
+
+def test_developer_role_is_functional_uncleared_and_builds_only_in_the_dev_database(policy, spec) -> None:  # type: ignore[no-untyped-def]
+    developer = roles_of(spec)["developer"]
+    assert policy.roles["developer"].kind == "functional" and not policy.roles["developer"].member_of
+    assert developer["privileges"]["databases"]["write"] == [policy.grants.dev_database]
+    assert developer["meta"]["sees_clear_up_to_level"] == max(n for n, lv in policy.levels.items() if not lv.masked)
+    assert "owns" not in developer and "write" not in developer["privileges"].get("tables", {})
+    # no production role creates schemas
+    for name, config in roles_of(spec).items():
+        if name != "developer":
+            assert "write" not in ((config.get("privileges") or {}).get("databases") or {}), name
+
+
+@pytest.mark.parametrize(("role", "message"), [
+    ("pharmacist", "must not be cleared"),   # member_of pii_restricted: the sandbox would hold clear data
+    ("analyst", "must not be cleared"),
+    ("loader", "only a functional role"),    # a service role sees every level in clear
+])
+def test_policy_refuses_a_cleared_or_service_developer(tmp_path, role: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    from conftest import copy_project
+
+    from governance.errors import PolicyError
+
+    project = copy_project(tmp_path / "project")
+    config = (project / "dbt_project.yml").read_text()
+    marker = f"        {role}:\n          warehouses:"
+    assert config.count(marker) == 1
+    (project / "dbt_project.yml").write_text(
+        config.replace(marker, f"        {role}:\n          develop: true\n          warehouses:"))
+    with pytest.raises(PolicyError, match=message) as raised:
+        load_policy(project)
+    assert f"grants.roles.{role}.develop" in str(raised.value)

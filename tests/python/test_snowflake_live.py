@@ -39,8 +39,9 @@ CLEAR_CARD = re.compile(r"^[0-9]{12,19}$")
 
 
 def profile_dir(tmp: Path) -> Path:
-    """The project's `snowflake` target with password auth; a key-pair copy of it otherwise."""
-    if os.environ.get("SNOWFLAKE_PASSWORD"):
+    """The project's `snowflake` target (key pair: the dbt service user); a password copy of it for a test account
+    whose user has a password."""
+    if not os.environ.get("SNOWFLAKE_PASSWORD"):
         return PROJECT_DIR
     (tmp / "profiles.yml").write_text("""analytics:
   target: snowflake
@@ -49,8 +50,7 @@ def profile_dir(tmp: Path) -> Path:
       type: snowflake
       account: "{{ env_var('SNOWFLAKE_ACCOUNT') }}"
       user: "{{ env_var('SNOWFLAKE_USER') }}"
-      private_key_path: "{{ env_var('SNOWFLAKE_PRIVATE_KEY_PATH') }}"
-      private_key_passphrase: "{{ env_var('SNOWFLAKE_PRIVATE_KEY_PASSPHRASE', '') }}"
+      password: "{{ env_var('SNOWFLAKE_PASSWORD') }}"
       role: "{{ env_var('SNOWFLAKE_ROLE', 'TRANSFORMER') }}"
       warehouse: "{{ env_var('SNOWFLAKE_WAREHOUSE', 'TRANSFORMING') }}"
       database: "{{ env_var('SNOWFLAKE_DATABASE') }}"

@@ -10,7 +10,10 @@ import click
 
 from governance.cli.main import ExitCode
 from governance.cli.options import invocation, manifest_option, output_options, project_options
+from governance.errors import PolicyError
+from governance.masking.policy_audit import audit_export, live_export, read_export
 from governance.masking.protected import duckdb_rows, print_table, snowflake_rows
+from governance.masking.rules import protected_columns
 from governance.policy import load_policy
 from governance.project import load_manifest
 from governance.project.warehouse import connect
@@ -22,9 +25,13 @@ from governance.project.warehouse import connect
 @click.option("--database", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="DuckDB: the file to report on (default: the profile target's path)")
 @click.option("--live", is_flag=True,
-              help="Snowflake: read the policies attached in the account (connects through the profile target)")
+              help="Snowflake: read the policies attached in the account and their bodies (connects through the "
+                   "profile target; use a key-pair target)")
+@click.option("--policy-export", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
+              help="Snowflake, offline: audit a JSON export of the account's POLICY_REFERENCES, MASKING_POLICIES and "
+                   "COLUMNS rows {policy_references: [...], masking_policies: [...], columns: [...]}")
 @output_options(("text", "json"))
-def protected_command(database: Path | None, live: bool, **options: Any) -> int:
+def protected_command(database: Path | None, live: bool, policy_export: Path | None, **options: Any) -> int:
     """List every protected column with its level and mask, and check it is applied.
 
     Lists every column of every model, snapshot and seed whose classification is a masked level, with
@@ -32,7 +39,10 @@ def protected_command(database: Path | None, live: bool, **options: Any) -> int:
     <target-path>/manifest.json). On DuckDB each column is checked against the protected view
     consumers read (<schema>_protected.<name>) in the target's DuckDB file. On Snowflake (a Snowflake
     target, or a manifest built for one) the policy each column must carry is shown; with --live the
-    policies actually attached are read from INFORMATION_SCHEMA.POLICY_REFERENCES and compared.
+    policies actually attached are read from INFORMATION_SCHEMA.POLICY_REFERENCES, with their bodies
+    (DESCRIBE MASKING POLICY), and compared; --policy-export does the same from exported rows. Each
+    attached policy must be the project's by its full name (database, masking schema, name) and its
+    body must be the one the project's macros render (compared by a hash of its normal form).
 
     Exits 1 when a column is not protected as the policy says (missing, stale, or still masked after
     its classification was removed); 2 on bad input (no manifest, a locked or missing warehouse)."""
@@ -43,11 +53,18 @@ def protected_command(database: Path | None, live: bool, **options: Any) -> int:
     if run.target is not None or live or (adapter == "duckdb" and database is None):
         target = run.project.target()
         adapter = target.type
-    if adapter == "duckdb":
+    if policy_export is not None:
+        adapter = "snowflake"
+        rows = audit_export(run.project, manifest, policy, read_export(policy_export))
+    elif adapter == "duckdb":
         rows = duckdb_rows(manifest, policy, database or Path(target.duckdb_path()))
     elif live:
+        if policy.grants is None:
+            raise PolicyError(f"{policy.source}: vars.governance.grants: missing; --live needs the production database")
+        relations = {(c.schema, c.relation) for c in protected_columns(manifest, policy)}
         with connect(target) as connection:
-            rows = snowflake_rows(manifest, policy, connection)
+            export = live_export(connection, relations, policy.grants.database)
+        rows = audit_export(run.project, manifest, policy, export)
     else:
         rows = snowflake_rows(manifest, policy, None)
     problems = [r for r in rows if r["status"] not in ("applied", "expected")]

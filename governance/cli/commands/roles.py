@@ -18,7 +18,7 @@ from governance.policy import load_policy
 from governance.project import load_manifest, write_atomic
 from governance.roles import admin_sql
 from governance.roles.audit import audit_grants
-from governance.roles.checks import check_spec, permifrost_errors, profile_role_findings
+from governance.roles.checks import check_script, check_spec, permifrost_errors, profile_role_findings
 from governance.roles.spec import generate, read_manifest
 
 
@@ -67,7 +67,10 @@ def roles_command(output: Path | None, check: bool, audit_grants: Path | None, *
         spec_errors = permifrost_errors(candidate)
     required = {fqn: g.required for fqn, g in generated.schemas.items() if g.required}
     sources = {fqn for fqn, g in generated.schemas.items() if g.kind == "source"}
-    findings = check_spec(yaml.safe_load(generated.text), policy, required, sources)
+    spec = yaml.safe_load(generated.text)
+    grants_script = admin_sql.render(policy, spec)
+    findings = check_spec(spec, policy, required, sources)
+    findings += check_script(grants_script, spec, policy)
     findings += profile_role_findings(_profile_files(run.project), policy)
     committed = output.read_text(encoding="utf-8") if output.is_file() else None
     run.decide("roles_drift", "roles.yml", drift=committed != generated.text, findings=len(findings),
@@ -88,7 +91,7 @@ def roles_command(output: Path | None, check: bool, audit_grants: Path | None, *
         return ExitCode.FINDINGS
 
     roles, users = len(generated.spec["roles"]), len(generated.spec["users"])
-    files = [(output, generated.text), (output.parent / admin_sql.FILE_NAME, admin_sql.render(policy))]
+    files = [(output, generated.text), (output.parent / admin_sql.FILE_NAME, grants_script)]
     if check:
         stale = [(path, text) for path, text in files
                  if (path.read_text(encoding="utf-8") if path.is_file() else None) != text]

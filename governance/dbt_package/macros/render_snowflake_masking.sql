@@ -54,3 +54,27 @@
     {%- endfor -%}
     {%- do print('GOVERNANCE_PREFLIGHT ' ~ tojson(out)) -%}
 {%- endmacro %}
+
+{#
+    The body of every masking policy the project deploys, rendered by the same builders as the DDL
+    (`governance protected --live` / `--policy-export` compares them with the bodies attached in the
+    account). Prints one JSON line: GOVERNANCE_POLICY_BODIES {"DB.SCHEMA.NAME": "<body>", ...}.
+
+        dbt run-operation governance.render_masking_policy_bodies --args '{entries: [...]}'
+
+    entries: the length-fitted policies to render too: [{level, policy_type, category, mask, length}].
+#}
+{% macro render_masking_policy_bodies(entries=[]) -%}
+    {%- set policy = governance.resolved_policy() -%}
+    {%- set statements = governance.snowflake__create_masks_statements(policy) -%}
+    {%- for entry in entries -%}
+        {%- do statements.extend(governance.snowflake__policy_ddl(policy, entry['level'], entry['policy_type'],
+                                                                   entry['category'], entry['mask'], entry['length'])) -%}
+    {%- endfor -%}
+    {%- set out = {} -%}
+    {%- for statement in statements if statement.startswith('alter masking policy ') -%}
+        {%- set parts = statement.split(' set body -> ', 1) -%}
+        {%- do out.update({parts[0].split(' ')[3]: parts[1]}) -%}
+    {%- endfor -%}
+    {%- do print('GOVERNANCE_POLICY_BODIES ' ~ tojson(out)) -%}
+{%- endmacro %}
