@@ -35,9 +35,13 @@ def profile_config(settings: Settings) -> ProfileConfig:
             conn_id=settings.conn_id, profile_args={"schema": "main", "threads": 1}
         )
     else:
-        from cosmos.profiles.snowflake.user_pass import SnowflakeUserPasswordProfileMapping
+        # the dbt service user is TYPE = SERVICE: a key pair, never a password (README "Roles and grants").
+        # The Airflow connection holds the key file's path (extra.private_key_file) and its passphrase.
+        from cosmos.profiles.snowflake.user_encrypted_privatekey_file import (
+            SnowflakeEncryptedPrivateKeyFilePemProfileMapping,
+        )
 
-        mapping = SnowflakeUserPasswordProfileMapping(
+        mapping = SnowflakeEncryptedPrivateKeyFilePemProfileMapping(
             conn_id=settings.conn_id, profile_args={"threads": 8, "query_tag": "dbt_airflow"}
         )
     return ProfileConfig(profile_name=PROFILE_NAME, target_name=settings.target_name, profile_mapping=mapping)
@@ -54,7 +58,8 @@ def warehouse_env(settings: Settings) -> dict[str, str]:
     env = {
         "SNOWFLAKE_ACCOUNT": str(extra.get("account", "")),
         "SNOWFLAKE_USER": str(conn.login or ""),
-        "SNOWFLAKE_PASSWORD": str(conn.password or ""),
+        "SNOWFLAKE_PRIVATE_KEY_PATH": str(extra.get("private_key_file", "")),
+        "SNOWFLAKE_PRIVATE_KEY_PASSPHRASE": str(conn.password or ""),
         "SNOWFLAKE_DATABASE": str(extra.get("database", "")),
         "SNOWFLAKE_WAREHOUSE": str(extra.get("warehouse", "")),
         "SNOWFLAKE_ROLE": str(extra.get("role", "")),

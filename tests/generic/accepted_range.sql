@@ -1,8 +1,9 @@
 {#
     Every non-null value lies within [min_value, max_value] (either bound may be omitted).
+    One row per value out of range, holding not the value (README "No clear copies").
 #}
 {% test accepted_range(model, column_name, min_value=none, max_value=none) %}
-    select {{ column_name }}
+    select 1 as out_of_range
     from {{ model }}
     where {{ column_name }} is not null
       and (

@@ -265,3 +265,35 @@ def test_event_log_lines_hold_identifiers_only(e2e: DagRun, sandbox: dict[str, P
     for path in paths:
         for line in path.read_text().splitlines():
             assert set(json.loads(line)) <= EVENT_KEYS, line
+
+
+SNOWFLAKE_PROFILE_PROBE = """
+import json
+from pathlib import Path
+from orchestration.project_commands import profile_config, warehouse_env
+from orchestration.settings import Settings
+settings = Settings(Path('.'), Path('target/manifest.json'), Path('dbt'), Path('governance'), 'snowflake',
+                    'snowflake_test', 'prod', None, 0)
+mapping = profile_config(settings).profile_mapping
+print(json.dumps({"mapping": type(mapping).__name__, "claims": mapping.can_claim_connection(),
+                  "keys": sorted(mapping.profile), "env": sorted(warehouse_env(settings))}))
+"""
+
+
+def test_the_dag_reaches_snowflake_with_a_key_pair_never_a_password(tmp_path: Path) -> None:
+    """The dbt service user is TYPE = SERVICE, which Snowflake refuses a password: the DAG's profile (and the
+    environment of its governance commands) carry the key file and its passphrase, never a password."""
+    connection = {"conn_type": "snowflake", "login": "DBT_SERVICE", "password": "passphrase-of-the-key",
+                  "schema": "PUBLIC", "extra": {"account": "acme-prod", "database": "ANALYTICS",
+                                                "warehouse": "TRANSFORMING", "role": "TRANSFORMER",
+                                                "private_key_file": str(tmp_path / "dbt_service.p8")}}
+    env = {key: value for key, value in os.environ.items() if not key.startswith("AIRFLOW")}
+    env.update(AIRFLOW_HOME=str(tmp_path / "airflow-home"), PYTHONPATH=str(PROJECT_DIR),
+               AIRFLOW_CONN_SNOWFLAKE_TEST=json.dumps(connection))
+    completed = subprocess.run([str(AIRFLOW_PYTHON), "-c", SNOWFLAKE_PROFILE_PROBE], cwd=PROJECT_DIR, env=env,
+                               capture_output=True, text=True, timeout=300, check=False)
+    assert completed.returncode == 0, completed.stderr[-4000:]
+    found = json.loads(completed.stdout.strip().splitlines()[-1])
+    assert found["mapping"] == "SnowflakeEncryptedPrivateKeyFilePemProfileMapping" and found["claims"]
+    assert {"private_key_path", "private_key_passphrase"} <= set(found["keys"]) and "password" not in found["keys"]
+    assert "SNOWFLAKE_PRIVATE_KEY_PATH" in found["env"] and "SNOWFLAKE_PASSWORD" not in found["env"]

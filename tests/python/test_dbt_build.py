@@ -198,6 +198,31 @@ def test_every_override_of_a_dbt_built_in_is_in_macros_overrides_and_says_what_i
         assert opening.startswith("{#") and f"built-in {replaced}" in opening, f"{path}: name {replaced} first"
 
 
+def _returned_values(sql: str) -> list[str]:
+    """The outermost SELECT's projections that are not constants (what a test's failing rows would show)."""
+    import sqlglot
+    from sqlglot import exp
+
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    return [p.sql() for p in tree.selects if not isinstance(p.unalias(), (exp.Literal, exp.Null))]
+
+
+def test_generic_tests_return_no_values_of_the_rows_they_find(built_warehouse: Warehouse) -> None:
+    """No clear copies: a failing generic test says that rows fail, never which values (dbt's own unique,
+    accepted_values and relationships return the duplicated, unexpected or orphan values, which `dbt show`
+    of the test, a debugger or a failure table would hold). not_null's rows hold nulls only."""
+    nodes = json.loads(built_warehouse.manifest.read_text())["nodes"].values()
+    tests = [n for n in nodes if n["resource_type"] == "test" and n.get("test_metadata")]
+    names = {n["test_metadata"]["name"] for n in tests}
+    assert {"unique", "accepted_values", "relationships", "expression_is_true", "accepted_range"} <= names
+    leaking = {n["name"]: _returned_values(n["compiled_code"]) for n in tests
+               if n["test_metadata"]["name"] != "not_null" and _returned_values(n["compiled_code"])}
+    assert not leaking
+    # the check catches dbt's built-in unique test (the attack: its rows are the duplicated values)
+    assert _returned_values("select email as unique_field, count(*) as n_records from customers "
+                            "where email is not null group by email having count(*) > 1")
+
+
 def test_boundaries_are_looked_up_from_an_earlier_run_and_stay_exact(tmp_path: Path) -> None:
     """A boundary is searched among the values at or above the one an earlier run logged (the
     database reads only newer storage blocks); a logged value above every row (rows deleted, table

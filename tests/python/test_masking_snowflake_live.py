@@ -1,6 +1,7 @@
 """Masking on a real Snowflake account: the checks of test_masking_snowflake.py, live.
 
-Skipped unless SNOWFLAKE_ACCOUNT, SNOWFLAKE_USER and SNOWFLAKE_PASSWORD are set (plus optional
+Skipped unless SNOWFLAKE_ACCOUNT, SNOWFLAKE_USER and SNOWFLAKE_PRIVATE_KEY_PATH (a key pair, as every service
+user; SNOWFLAKE_PRIVATE_KEY_PASSPHRASE when the key is encrypted) are set (plus optional
 SNOWFLAKE_ROLE (default TRANSFORMER), SNOWFLAKE_WAREHOUSE, SNOWFLAKE_DATABASE (default
 ANALYTICS_DEV) and SNOWFLAKE_UNCLEARED_ROLE (default: the policy's default_role)). The account
 needs Enterprise edition (masking policies) and the roles of the policy.
@@ -35,7 +36,7 @@ from governance.policy import load_policy
 
 pytestmark = [pytest.mark.snowflake, pytest.mark.slow]
 
-REQUIRED = ("SNOWFLAKE_ACCOUNT", "SNOWFLAKE_USER", "SNOWFLAKE_PASSWORD")
+REQUIRED = ("SNOWFLAKE_ACCOUNT", "SNOWFLAKE_USER", "SNOWFLAKE_PRIVATE_KEY_PATH")
 MISSING = [name for name in REQUIRED if not os.environ.get(name)]
 if MISSING:
     pytest.skip(
@@ -81,7 +82,8 @@ def profile(directory: Path, schema: str) -> None:
       type: snowflake
       account: "{{{{ env_var('SNOWFLAKE_ACCOUNT') }}}}"
       user: "{{{{ env_var('SNOWFLAKE_USER') }}}}"
-      password: "{{{{ env_var('SNOWFLAKE_PASSWORD') }}}}"
+      private_key_path: "{{{{ env_var('SNOWFLAKE_PRIVATE_KEY_PATH') }}}}"
+      private_key_passphrase: "{{{{ env_var('SNOWFLAKE_PRIVATE_KEY_PASSPHRASE', '') }}}}"
       role: "{{{{ env_var('SNOWFLAKE_ROLE', 'TRANSFORMER') }}}}"
       warehouse: "{{{{ env_var('SNOWFLAKE_WAREHOUSE', 'TRANSFORMING') }}}}"
       database: "{{{{ env_var('SNOWFLAKE_DATABASE', 'ANALYTICS_DEV') }}}}"
@@ -96,7 +98,8 @@ def connect() -> Any:
     return snowflake.connector.connect(
         account=os.environ["SNOWFLAKE_ACCOUNT"],
         user=os.environ["SNOWFLAKE_USER"],
-        password=os.environ["SNOWFLAKE_PASSWORD"],
+        private_key_file=os.environ["SNOWFLAKE_PRIVATE_KEY_PATH"],
+        private_key_file_pwd=os.environ.get("SNOWFLAKE_PRIVATE_KEY_PASSPHRASE") or None,
         role=os.environ.get("SNOWFLAKE_ROLE", "TRANSFORMER"),
         warehouse=os.environ.get("SNOWFLAKE_WAREHOUSE", "TRANSFORMING"),
         database=os.environ.get("SNOWFLAKE_DATABASE", "ANALYTICS_DEV"),

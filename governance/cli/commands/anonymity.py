@@ -55,7 +55,7 @@ def anonymity_command(database: Path | None, roles: tuple[str, ...], **options: 
     risks = duckdb_report(manifest, policy, database or Path(target.duckdb_path()), chosen)
     problems = [r for r in risks if r.status != "ok"]
     for risk in risks:
-        run.decide("reidentification", f"{risk.role}:{risk.relation}", unique_share=round(risk.unique_share, 4),
+        run.decide("reidentification", risk.relation, role=risk.role, unique_share=round(risk.unique_share, 4),
                    population=risk.population, status=risk.status)
     if run.format == "json":
         click.echo(json.dumps({"roles": chosen, "max_unique_share": policy.reidentification.max_unique_share,
