@@ -87,3 +87,41 @@ def test_key_is_in_no_artifact_log_file_or_output(tmp_path: Path, monkeypatch: p
         con.execute("set variable governance_role = 'reporter'")
         with pytest.raises(Exception, match="GOVERNANCE_MASKING_HASH_KEY"):
             con.execute("select email from marts_protected.dim_customers where email is not null").fetchall()
+
+
+def test_a_warehouse_without_a_key_in_the_environment_gets_its_own_key_file(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """`make build` on a fresh machine: no key is handed out, so the plugin generates the warehouse's own key
+    beside the DuckDB file (owner-only), once. The key is in no artifact, log, the DuckDB file or any output,
+    the join keys are HMAC-SHA256 under it, and a second build keeps it (a new key would change every join key)."""
+    monkeypatch.delenv("GOVERNANCE_MASKING_HASH_KEY", raising=False)
+    database, target = tmp_path / "warehouse" / "analytics.duckdb", tmp_path / "target"
+    database.parent.mkdir()
+    load_raw(database, "--change-rows", "2000", "--as-of", AS_OF)
+    project = copy_project(tmp_path / "project")
+    outputs = [run_dbt(["seed"], project, database, target),
+               run_dbt(["run", "--select", "+dim_customers"], project, database, target)]
+    key_file = keyed_hash.key_file_for(database)
+    assert key_file.is_file() and (key_file.stat().st_mode & 0o777) == 0o600
+    key = key_file.read_text().strip()
+    assert len(key) == 64
+    outputs.append(run_dbt(["run", "--select", "dim_customers"], project, database, target))
+    assert key_file.read_text().strip() == key, "a second build must keep the warehouse's key"
+    needle = key.encode()
+    for output in outputs:
+        assert key not in output.stdout and key not in output.stderr
+    assert files_containing(target, needle) == [] and files_containing(project, needle) == []
+    assert files_containing(database.parent, needle) == [key_file.name]
+    with keyed_hash.connect(str(database), read_only=True) as con:
+        ref, masked = con.execute(
+            "select d.customer_external_ref, p.customer_external_ref from marts.dim_customers d "
+            "join marts_protected.dim_customers p using (customer_id) where d.customer_external_ref is not null "
+            "limit 1").fetchone()
+        assert masked == keyed_hash.keyed_hash(key, ref) != ref
+    # a reader of another warehouse (no key file, no environment) gets an error, never an unkeyed value
+    other = tmp_path / "copy" / "analytics.duckdb"
+    other.parent.mkdir()
+    other.write_bytes(database.read_bytes())
+    with keyed_hash.connect(str(other), read_only=True) as con, \
+            pytest.raises(Exception, match="GOVERNANCE_MASKING_HASH_KEY"):
+        con.execute("select customer_external_ref from marts_protected.dim_customers").fetchall()
