@@ -1392,7 +1392,56 @@ def checksum_id3(locale: str, rng: random.Random) -> str:
             return value
 
 
-class MimesisSource3(MimesisSource):
+class StockValues:
+    """The stock table's words (products, model codes, legal names, reviews, descriptions) for a source
+    with `lang`, `rng` and the generator's family names, companies and towns."""
+
+    lang: str
+    rng: random.Random
+
+    def family_name(self) -> str:
+        raise NotImplementedError
+
+    def company_name(self) -> str:
+        raise NotImplementedError
+
+    def town(self) -> str:
+        raise NotImplementedError
+
+    def product(self) -> str:
+        return self.rng.choice(PRODUCTS[self.lang])
+
+    def model_code(self) -> str:
+        rng = self.rng
+        letters = string.ascii_uppercase
+        style = rng.random()
+        if style < 0.35:  # SM-G991B
+            return f"{rng.choice(letters)}{rng.choice(letters)}-{rng.choice(letters)}{rng.randint(100, 999)}" \
+                   f"{rng.choice(letters)}"
+        if style < 0.7:  # HD9252/90
+            return f"{rng.choice(letters)}{rng.choice(letters)}{rng.randint(1000, 9999)}/{rng.randint(10, 99)}"
+        return f"{rng.choice(letters)}{rng.choice(letters)}-{rng.randint(1000, 9999)}{rng.choice(letters)}" \
+               f"{rng.choice(letters)}{rng.randint(1, 9)}"  # WH-1000XM4
+
+    def legal_name(self) -> str:
+        forms = LEGAL_FORMS[self.lang]
+        if self.rng.random() < 0.4:  # named after its founder
+            return f"{self.family_name()} {self.rng.choice(FOUNDER_FIRMS[self.lang])} {self.rng.choice(forms)}"
+        return f"{self.company_name()}, {self.rng.choice(forms)}"
+
+    def review(self) -> str:
+        text = self.rng.choice(REVIEWS[self.lang]).format(
+            product=self.product(), brand=self.rng.choice(BRANDS3), city=self.town(), n=self.rng.randint(1, 5))
+        return text[0].upper() + text[1:]
+
+    def description(self) -> str:
+        text = self.rng.choice(DESCRIPTIONS[self.lang]).format(
+            product=self.product(), brand=self.rng.choice(BRANDS3), model=self.model_code(), city=self.town(),
+            watts=self.rng.choice((600, 800, 1000, 1200, 1500, 2000, 2200)), n=self.rng.randint(2, 5))
+        return text[0].upper() + text[1:]
+
+
+class MimesisSource3(StockValues, MimesisSource):
     """The third held-out part's generator: mimesis in six other locales, phones in each country's real
     number plan, national identifiers valid by python-stdnum, notes in the language."""
 
@@ -1465,42 +1514,34 @@ class MimesisSource3(MimesisSource):
         value = f"{country}{std_iban.calc_check_digits(f'{country}00{bban}')}{bban}"
         return grouped(value) if self.rng.random() < 0.5 else value
 
-    def product(self) -> str:
-        return self.rng.choice(PRODUCTS[self.lang])
+    def family_name(self) -> str:
+        return self.person.last_name()
 
-    def model_code(self) -> str:
-        rng = self.rng
-        letters = string.ascii_uppercase
-        style = rng.random()
-        if style < 0.35:  # SM-G991B
-            return f"{rng.choice(letters)}{rng.choice(letters)}-{rng.choice(letters)}{rng.randint(100, 999)}" \
-                   f"{rng.choice(letters)}"
-        if style < 0.7:  # HD9252/90
-            return f"{rng.choice(letters)}{rng.choice(letters)}{rng.randint(1000, 9999)}/{rng.randint(10, 99)}"
-        return f"{rng.choice(letters)}{rng.choice(letters)}-{rng.randint(1000, 9999)}{rng.choice(letters)}" \
-               f"{rng.choice(letters)}{rng.randint(1, 9)}"  # WH-1000XM4
+    def company_name(self) -> str:
+        return self.finance.company()
 
-    def legal_name(self) -> str:
-        forms = LEGAL_FORMS[self.lang]
-        if self.rng.random() < 0.4:  # named after its founder
-            return f"{self.person.last_name()} {self.rng.choice(FOUNDER_FIRMS[self.lang])} {self.rng.choice(forms)}"
-        return f"{self.finance.company()}, {self.rng.choice(forms)}"
+    def town(self) -> str:
+        return self.addr.city()
 
-    def review(self) -> str:
-        text = self.rng.choice(REVIEWS[self.lang]).format(
-            product=self.product(), brand=self.rng.choice(BRANDS3), city=self.addr.city(), n=self.rng.randint(1, 5))
-        return text[0].upper() + text[1:]
 
-    def description(self) -> str:
-        text = self.rng.choice(DESCRIPTIONS[self.lang]).format(
-            product=self.product(), brand=self.rng.choice(BRANDS3), model=self.model_code(), city=self.addr.city(),
-            watts=self.rng.choice((600, 800, 1000, 1200, 1500, 2000, 2200)), n=self.rng.randint(2, 5))
-        return text[0].upper() + text[1:]
+class FakerStockSource(StockValues, FakerSource):
+    """The stock table's classes made by the training generator in the training locales: what the
+    detector may be tuned on (the unit tests read it); the held-out part has the same classes in
+    other languages, by another generator."""
+
+    def family_name(self) -> str:
+        return self.fake.last_name()
+
+    def company_name(self) -> str:
+        return self.fake.company()
+
+    def town(self) -> str:
+        return self.fake.city()
 
 
 def stock_columns(src: Source, row: list[int]) -> list[Column]:
     """The third held-out part's hard negatives: non-personal values of shapes no other part has."""
-    assert isinstance(src, MimesisSource3)
+    assert isinstance(src, StockValues)
     rng = src.rng
     lang = src.lang
     country = COUNTRY[src.locale]
@@ -1586,3 +1627,61 @@ def stock_columns(src: Source, row: list[int]) -> list[Column]:
         ("tax_rate", "varchar", lambda: f"{rng.choice((5, 10, 13, 18, 20, 21, 22, 23, 24, 25, 27))} %", HARD),
         ("cost_center", "varchar", cost_center, HARD),
     ]
+
+
+# the stock table's words in the training languages (Faker, en_US, de_DE, fr_FR, it_IT): for tuning
+LEGAL_FORMS.update({
+    "en": ("Inc.", "LLC", "Corp.", "Ltd."), "de": ("GmbH", "AG", "KG", "GmbH & Co. KG"),
+    "fr": ("SARL", "SA", "SAS", "EURL"), "it": ("S.r.l.", "S.p.A.", "S.n.c.", "S.a.s."),
+})
+FOUNDER_FIRMS.update({
+    "en": ("& Sons", "Builders", "Trading", "Holdings"), "de": ("& Söhne", "Bau", "Handel", "Holding"),
+    "fr": ("et Fils", "Bâtiment", "Négoce", "Groupe"), "it": ("e Figli", "Costruzioni", "Commercio", "Holding"),
+})
+PRODUCTS.update({
+    "en": ("blender", "vacuum cleaner", "coffee maker", "kettle", "iron", "hair dryer", "toaster", "fridge"),
+    "de": ("Mixer", "Staubsauger", "Kaffeemaschine", "Wasserkocher", "Bügeleisen", "Föhn", "Toaster",
+           "Kühlschrank"),
+    "fr": ("mixeur", "aspirateur", "cafetière", "bouilloire", "fer à repasser", "sèche-cheveux", "grille-pain",
+           "réfrigérateur"),
+    "it": ("frullatore", "aspirapolvere", "macchina da caffè", "bollitore", "ferro da stiro", "asciugacapelli",
+           "tostapane", "frigorifero"),
+})
+REVIEWS.update({
+    "en": ("The {product} from {brand} works great, delivery to {city} took {n} days.",
+           "Bought at the store in {city}, {brand} reliable as always.",
+           "Parcel arrived damaged but the {city} shop swapped it at once. Recommend {brand}.",
+           "Weak {product} for the price, expected more from {brand}.",
+           "Noisy but reliable. Rating {n}/5."),
+    "de": ("Der {product} von {brand} funktioniert super, Lieferung nach {city} dauerte {n} Tage.",
+           "Im Laden in {city} gekauft, {brand} wie immer zuverlässig.",
+           "Paket kam beschädigt an, aber die Filiale in {city} hat sofort getauscht. {brand} empfehlenswert.",
+           "Für den Preis ein schwacher {product}, von {brand} hätte ich mehr erwartet.",
+           "Laut, aber zuverlässig. Bewertung {n}/5."),
+    "fr": ("Le {product} de {brand} fonctionne très bien, livraison à {city} en {n} jours.",
+           "Acheté au magasin de {city}, {brand} toujours fiable.",
+           "Colis arrivé abîmé mais la boutique de {city} l'a échangé tout de suite. Je recommande {brand}.",
+           "{product} décevant pour le prix, j'attendais mieux de {brand}.",
+           "Bruyant mais fiable. Note {n}/5."),
+    "it": ("Il {product} di {brand} funziona benissimo, consegna a {city} in {n} giorni.",
+           "Comprato nel negozio di {city}, {brand} affidabile come sempre.",
+           "Pacco arrivato danneggiato ma il negozio di {city} l'ha sostituito subito. Consiglio {brand}.",
+           "{product} debole per il prezzo, mi aspettavo di più da {brand}.",
+           "Rumoroso ma affidabile. Voto {n}/5."),
+})
+DESCRIPTIONS.update({
+    "en": ("{brand} {model} {product}, {watts} W, made in {city}.",
+           "{brand} {model}: stainless steel {product}, {n}-year warranty, service centre in {city}."),
+    "de": ("{product} {brand} {model}, Leistung {watts} W, hergestellt in {city}.",
+           "{brand} {model}: {product} aus Edelstahl, {n} Jahre Garantie, Service in {city}."),
+    "fr": ("{product} {brand} {model}, puissance {watts} W, fabriqué à {city}.",
+           "{brand} {model} : {product} en inox, garantie {n} ans, SAV à {city}."),
+    "it": ("{product} {brand} {model}, potenza {watts} W, prodotto a {city}.",
+           "{brand} {model}: {product} in acciaio inox, garanzia {n} anni, assistenza a {city}."),
+})
+OPENING_HOURS.update({
+    "en": ("Mon–Fri 9am–5pm", "Mon–Sat 8:00–18:00", "Tue–Sat 10–19"),
+    "de": ("Mo–Fr 8:00–17:00", "Mo–Sa 9–18 Uhr", "Di–Sa 10:00–19:00"),
+    "fr": ("lun.–ven. 9h–18h", "lun.–sam. 8h30–19h", "mar.–sam. 10h–19h"),
+    "it": ("lun–ven 9:00–18:00", "lun–sab 8:30–19:30", "mar–sab 10–19"),
+})

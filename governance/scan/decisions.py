@@ -45,6 +45,7 @@ class Evidence:
     ner_hits: dict[str, int] = field(default_factory=dict)
     ner_total: int = 0
     ner_candidates: int = 0
+    english_prose: bool = False  # prose the NER model's language (English) reads
 
     def shares_of(self, entity: str) -> float:
         evidence = self.column.get(entity)
@@ -226,14 +227,32 @@ def keep_dominant(found: dict[str, EntityFinding], part: Evidence, t: Thresholds
     return {k: f for k, f in found.items() if f.decided_by != "values" or f.coverage >= t.keep_share_of_top * top}
 
 
+def ner_corroborated(entity: str, part: Evidence, found: dict[str, EntityFinding], tagged: set[str]) -> bool:
+    """In prose, spaCy's tags alone are weak: a town in a review or a product description ("delivered
+    to Košice", "made in Luckau") is not where a person lives, and in a language the English model
+    does not speak it tags capitalised words (brands, product words) as places and persons at random.
+    So in prose a place counts next to personal evidence of the same column (a contact detail, an
+    address, an identifier found by the values, or persons), and a person in a language other than
+    English needs such evidence too; a column name that names the entity is enough on its own."""
+    if not part.free_text or entity in part.signals:
+        return True
+    personal = bool(set(found) - {"LOCATION"})
+    if entity == "LOCATION":
+        return personal or ("PERSON" in tagged and part.english_prose)
+    return part.english_prose or personal
+
+
 def decide_part(part: Evidence, t: Thresholds) -> list[EntityFinding]:
     found: dict[str, EntityFinding] = {}
     for step in (pattern_findings, numeric_findings, list_findings, postcode_findings, dob_findings):
         for entity, result in step(part, t).items():
             found.setdefault(entity, result)
-    for entity, result in ner_findings(part, t).items():
+    tagged = ner_findings(part, t)
+    for entity, result in tagged.items():
         # an address names streets after people and places: spaCy's tags on it are not the column's
-        if entity not in found and not ({"PERSON", "LOCATION", "STREET_ADDRESS"} & set(found)):
+        if entity in found or ({"PERSON", "LOCATION", "STREET_ADDRESS"} & set(found)):
+            continue
+        if ner_corroborated(entity, part, found, set(tagged)):
             found[entity] = result
     found.update(name_only_findings(part, found, t))
     return list(keep_dominant(found, part, t).values())
