@@ -52,7 +52,7 @@ from governance.scan.recognizers import (
 )
 from governance.scan.recognizers.contact import valid_international
 from governance.scan.recognizers.payment import CreditCardRecognizer
-from governance.scan.recognizers.person import known_name, name_shares
+from governance.scan.recognizers.person import name_shares, ner_person_counts
 from governance.scan.results import ColumnResult, EntityFinding
 from governance.scan.sampling import ColumnInfo
 from governance.scan.thresholds import Thresholds
@@ -370,6 +370,7 @@ class Classifier:
         values = part.values
         leaf = part.name.rsplit(".", 1)[-1]
         part.signals = name_signals(leaf) | (name_signals(part.name.replace(".", "_")) if "." in part.name else set())
+        part.region = region
         dob = next(r for r in self.column_recognizers if r.entity == "DATE_OF_BIRTH")
         if part.kind in ("boolean", "temporal") or not values:
             if part.kind == "temporal" and values:
@@ -465,7 +466,7 @@ class Classifier:
                     r.entity_type
                     for r in results
                     if r.score >= self.thresholds.ner_score
-                    and (r.entity_type != "PERSON" or not part.free_text or known_name(value[r.start : r.end]))
+                    and (r.entity_type != "PERSON" or ner_person_counts(value[r.start : r.end], part.free_text))
                 }
                 for entity in found:
                     part.ner_hits[entity] = part.ner_hits.get(entity, 0) + 1

@@ -46,6 +46,7 @@ class Evidence:
     ner_total: int = 0
     ner_candidates: int = 0
     english_prose: bool = False  # prose the NER model's language (English) reads
+    region: str | None = None  # the table's country, when its data says it
 
     def shares_of(self, entity: str) -> float:
         evidence = self.column.get(entity)
@@ -242,6 +243,28 @@ def ner_corroborated(entity: str, part: Evidence, found: dict[str, EntityFinding
     return part.english_prose or personal
 
 
+# identifiers that other countries issue in the same form and check (the Slovak birth number is the
+# Czech one, the Lithuanian personal code the Estonian one); else the entity's prefix is its country
+IDENTIFIER_COUNTRIES = {"CZ_BIRTH_NUMBER": ("CZ", "SK"), "EE_PERSONAL_CODE": ("EE", "LT"), "UK_NINO": ("GB",)}
+
+
+def identifier_countries(entity: str) -> tuple[str, ...]:
+    return IDENTIFIER_COUNTRIES.get(entity, (entity.split("_", 1)[0],))
+
+
+def prefer_regional_identifier(found: dict[str, EntityFinding], part: Evidence) -> dict[str, EntityFinding]:
+    """Some national identifiers share a form and pass each other's check now and then (Denmark's CPR
+    and Iceland's kennitala are both DDMMYY-NNNN): when a column validates as several, the table's own
+    country says which it is. Without a known region, or when none is the region's, all are kept."""
+    ids = [e for e in found if e in CHECKSUM_ENTITIES and e != "SWIFT_CODE"]
+    if len(ids) < 2 or part.region is None:
+        return found
+    regional = {e for e in ids if part.region in identifier_countries(e)}
+    if not regional:
+        return found
+    return {e: f for e, f in found.items() if e not in ids or e in regional}
+
+
 def decide_part(part: Evidence, t: Thresholds) -> list[EntityFinding]:
     found: dict[str, EntityFinding] = {}
     for step in (pattern_findings, numeric_findings, list_findings, postcode_findings, dob_findings):
@@ -255,4 +278,4 @@ def decide_part(part: Evidence, t: Thresholds) -> list[EntityFinding]:
         if ner_corroborated(entity, part, found, set(tagged)):
             found[entity] = result
     found.update(name_only_findings(part, found, t))
-    return list(keep_dominant(found, part, t).values())
+    return list(keep_dominant(prefer_regional_identifier(found, part), part, t).values())

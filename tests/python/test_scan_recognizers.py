@@ -420,3 +420,55 @@ def test_the_third_held_out_parts_hard_negative_classes_are_not_flagged(locale: 
         assert label.hard_negative
         assert decided(scan_corpus.NATIVE[locale][key], sqltype, values) == set(), f"{locale}.{key}"
         assert decided("n0012", sqltype, values) == set(), f"{locale}.{key} under an opaque name"
+
+
+def test_a_lower_case_value_tagged_person_counts_only_when_it_is_made_of_known_names() -> None:
+    from governance.scan.recognizers.person import ner_person_counts
+
+    # lower-cased names (a normalised export) stay persons; statuses of another language do not
+    given = [v.lower() for _, _, values, lab in columns_of("PERSON") for v in values][:40]
+    assert sum(ner_person_counts(v, free_text=False) for v in given) >= 0.9 * len(given)
+    assert not any(ner_person_counts(v, free_text=False) for v in ("zaplaceno", "doručeno", "zrušeno", "odesláno"))
+    assert ner_person_counts("Zaplaceno", free_text=False)  # capitals: the model's own cue decides
+    assert not ner_person_counts("Hugo", free_text=True)  # prose: a given and a family name
+
+
+def test_the_tables_region_says_which_of_two_identifiers_of_the_same_form_a_column_holds() -> None:
+    found = {e: decisions.EntityFinding(e, 1.0, 1.0, "values") for e in ("DK_CPR", "IS_KENNITALA")}
+    part = decisions.Evidence("c07", [], "text")
+    part.region = "IS"
+    assert set(decisions.prefer_regional_identifier(found, part)) == {"IS_KENNITALA"}
+    part.region = "DK"
+    assert set(decisions.prefer_regional_identifier(found, part)) == {"DK_CPR"}
+    part.region = "SK"  # the Slovak birth number is the Czech one
+    both = {e: decisions.EntityFinding(e, 1.0, 1.0, "values") for e in ("CZ_BIRTH_NUMBER", "DK_CPR")}
+    assert set(decisions.prefer_regional_identifier(both, part)) == {"CZ_BIRTH_NUMBER"}
+    part.region = None  # not known: both kept (fail closed)
+    assert set(decisions.prefer_regional_identifier(found, part)) == {"DK_CPR", "IS_KENNITALA"}
+    part.region = "FR"  # neither is the region's: both kept
+    assert set(decisions.prefer_regional_identifier(found, part)) == {"DK_CPR", "IS_KENNITALA"}
+
+
+def test_dotted_dates_as_central_european_languages_write_them() -> None:
+    import datetime as dt
+
+    from governance.scan.recognizers.dates import birth_date_like, parse_date
+
+    day = dt.date(1978, 3, 5)
+    for written in ("5. 3. 1978", "05.03.1978.", "1978. 03. 05.", "05.03.1978", "1978.03.05"):
+        assert parse_date(written) == (day, False), written
+    for not_a_date in ("12.23.40", "2.14.3", "v1.0.0", "8471.30.00"):
+        assert parse_date(not_a_date) is None, not_a_date
+    births = [(dt.date(1940, 1, 1) + dt.timedelta(days=331 * i)).strftime("%-d. %-m. %Y") for i in range(60)]
+    assert birth_date_like(births, dt.date(2026, 1, 1)) == 1.0
+
+
+def test_every_checksum_identifier_is_validated_by_its_python_stdnum_modules() -> None:
+    from governance.scan.recognizers.national_ids import EsNifRecognizer, StdnumIdRecognizer
+
+    for recognizer in VALUE_RECOGNIZERS:
+        if isinstance(recognizer, StdnumIdRecognizer):
+            assert recognizer.modules, recognizer.entity
+    spanish = EsNifRecognizer()
+    assert spanish.validate("12345678Z") and spanish.validate("X1234567L")  # a DNI and a NIE
+    assert not spanish.validate("12345678A")
