@@ -24,7 +24,9 @@ Four parts, built from different generators so that the detector is not tuned to
   codes, customs tariff codes, SSCC pallet codes, companies' legal names, some after their founder,
   brands, some eponymous, reviews and product descriptions in the language that mention towns and brands,
   best-before dates, weights, dimensions, opening hours, tax rates, cost centres). Committed and measured
-  before the third round of tuning.
+  before the third round of tuning. The stock table's classes are also made by Faker in the training
+  locales (`FakerStockSource`), outside the benchmark's parts: that is what the tuning and the unit
+  tests read.
 
 Per locale and naming scheme two tables: ``people_<locale>_<scheme>`` (lone given names, lone family
 names, full names, e-mails, phones in national and international formats, a phone and a card number
