@@ -9,8 +9,8 @@
 (b) the train tables at 10 thousand and at 10 million rows: end-to-end and scan-only time ratios;
 (c) the naive approach (Presidio's AnalyzerEngine, batched, over every value of every column at 10k
     rows; a column holds an entity found in >= 30% of its values at score >= 0.5);
-(d) the broad labelled corpus (benchmarks/scan_corpus.py: 8 locales, 3 naming schemes, a Faker training
-    part and two mimesis held-out parts in other locales): precision/recall per part, locale, naming scheme and entity, hard
+(d) the broad labelled corpus (benchmarks/scan_corpus.py: 20 locales, 5 naming schemes, a Faker training
+    part and three mimesis held-out parts in other locales): precision/recall per part, locale, naming scheme and entity, hard
     negatives flagged, peak memory, and the same corpus scanned side by side by the commit the work
     started from (--compare-commit);
 (e) on the corpus, two baselines: naive Presidio over every value of the sampled rows, and an

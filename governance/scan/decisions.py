@@ -45,6 +45,8 @@ class Evidence:
     ner_hits: dict[str, int] = field(default_factory=dict)
     ner_total: int = 0
     ner_candidates: int = 0
+    english_prose: bool = False  # prose the NER model's language (English) reads
+    region: str | None = None  # the table's country, when its data says it
 
     def shares_of(self, entity: str) -> float:
         evidence = self.column.get(entity)
@@ -226,14 +228,54 @@ def keep_dominant(found: dict[str, EntityFinding], part: Evidence, t: Thresholds
     return {k: f for k, f in found.items() if f.decided_by != "values" or f.coverage >= t.keep_share_of_top * top}
 
 
+def ner_corroborated(entity: str, part: Evidence, found: dict[str, EntityFinding], tagged: set[str]) -> bool:
+    """In prose, spaCy's tags alone are weak: a town in a review or a product description ("delivered
+    to Košice", "made in Luckau") is not where a person lives, and in a language the English model
+    does not speak it tags capitalised words (brands, product words) as places and persons at random.
+    So in prose a place counts next to personal evidence of the same column (a contact detail, an
+    address, an identifier found by the values, or persons), and a person in a language other than
+    English needs such evidence too; a column name that names the entity is enough on its own."""
+    if not part.free_text or entity in part.signals:
+        return True
+    personal = bool(set(found) - {"LOCATION"})
+    if entity == "LOCATION":
+        return personal or ("PERSON" in tagged and part.english_prose)
+    return part.english_prose or personal
+
+
+# identifiers that other countries issue in the same form and check (the Slovak birth number is the
+# Czech one, the Lithuanian personal code the Estonian one); else the entity's prefix is its country
+IDENTIFIER_COUNTRIES = {"CZ_BIRTH_NUMBER": ("CZ", "SK"), "EE_PERSONAL_CODE": ("EE", "LT"), "UK_NINO": ("GB",)}
+
+
+def identifier_countries(entity: str) -> tuple[str, ...]:
+    return IDENTIFIER_COUNTRIES.get(entity, (entity.split("_", 1)[0],))
+
+
+def prefer_regional_identifier(found: dict[str, EntityFinding], part: Evidence) -> dict[str, EntityFinding]:
+    """Some national identifiers share a form and pass each other's check now and then (Denmark's CPR
+    and Iceland's kennitala are both DDMMYY-NNNN): when a column validates as several, the table's own
+    country says which it is. Without a known region, or when none is the region's, all are kept."""
+    ids = [e for e in found if e in CHECKSUM_ENTITIES and e != "SWIFT_CODE"]
+    if len(ids) < 2 or part.region is None:
+        return found
+    regional = {e for e in ids if part.region in identifier_countries(e)}
+    if not regional:
+        return found
+    return {e: f for e, f in found.items() if e not in ids or e in regional}
+
+
 def decide_part(part: Evidence, t: Thresholds) -> list[EntityFinding]:
     found: dict[str, EntityFinding] = {}
     for step in (pattern_findings, numeric_findings, list_findings, postcode_findings, dob_findings):
         for entity, result in step(part, t).items():
             found.setdefault(entity, result)
-    for entity, result in ner_findings(part, t).items():
+    tagged = ner_findings(part, t)
+    for entity, result in tagged.items():
         # an address names streets after people and places: spaCy's tags on it are not the column's
-        if entity not in found and not ({"PERSON", "LOCATION", "STREET_ADDRESS"} & set(found)):
+        if entity in found or ({"PERSON", "LOCATION", "STREET_ADDRESS"} & set(found)):
+            continue
+        if ner_corroborated(entity, part, found, set(tagged)):
             found[entity] = result
     found.update(name_only_findings(part, found, t))
-    return list(keep_dominant(found, part, t).values())
+    return list(keep_dominant(prefer_regional_identifier(found, part), part, t).values())

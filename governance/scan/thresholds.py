@@ -29,6 +29,7 @@ class Thresholds:
     ner_candidates: float = 0.3  # share of word values a column needs before NER looks at it
     ner_score: float = 0.5
     ner_found_score: float = 0.85
+    english_prose_share: float = 0.08  # share of a prose column's words that are English function words
     # names and places judged on the column's values together
     name_share: float = 0.5  # share of values made of known given/family names (and capitalised)
     named_name_share: float = 0.3  # the same when the column name says person

@@ -1,5 +1,6 @@
 """Each recognizer and each decision of the PII scan, fed from the labelled benchmark's training part
-(Faker, four locales) and its hard negatives: fast, no database, no spaCy.
+(Faker, four locales) and its hard negatives: fast, no database, no spaCy. The stock table's hard
+negatives of new shapes (ISBNs, tariff codes, reviews, ...) come from Faker in the training locales too.
 
 The held-out parts (mimesis, other locales, opaque names) are never used here: they only measure. The
 decisions added after the second held-out part was committed are also fed from Faker in locales that no
@@ -277,3 +278,197 @@ def test_surnames_with_lower_case_particles_count_as_names(monkeypatch) -> None:
     assert not person.capitalised_name("auch Schlauchin") and not person.capitalised_name("van der")
     monkeypatch.setattr(person, "capitalised_name", lambda value: value[0].isupper())  # mutation: the old check
     assert person.name_shares(with_particles).names == 0.0
+
+
+# --- hard negatives of new shapes (the stock table's classes): fed from the training generator ----------
+# (Faker, the training locales). The third held-out part has the same classes in six other languages by
+# another generator; it only measures, except for the last test, a regression guard added after it was
+# measured.
+
+STOCK_KEYS = [key for key, *_ in scan_corpus.stock_columns(scan_corpus.FakerStockSource("en_US", "keys"), [0])]
+
+
+@functools.cache
+def stock_labelled(locale: str, source: str = "faker") -> list[tuple[str, str, list[str], scan_corpus.Label]]:
+    """(key, SQL type, distinct values as text, label) of the locale's stock table."""
+    make = scan_corpus.FakerStockSource if source == "faker" else scan_corpus.MimesisSource3
+    out = []
+    for key, sqltype, maker, label in scan_corpus.stock_columns(make(locale, f"unit|{locale}|stock"), [0]):
+        values = bounded_distinct([maker() for _ in range(ROWS)], 100, 42)
+        out.append((key, SQL_KIND.get(sqltype, "VARCHAR"), values, label))
+    return out
+
+
+@pytest.mark.parametrize("key", STOCK_KEYS)
+def test_each_stock_class_is_not_personal_under_its_name_or_an_opaque_one(key: str) -> None:
+    """ISBNs, tariff codes, parcel numbers, VAT numbers, IBAN-shaped ledger codes, lot numbers, formulas,
+    versions, machines' hardware addresses, legal names, brands, reviews, descriptions, ...: labelled
+    hard negatives of the training generator, in all four training languages."""
+    for locale in scan_corpus.TRAIN_LOCALES:
+        for name_key, sqltype, values, label in stock_labelled(locale):
+            if name_key != key:
+                continue
+            assert label.hard_negative and not label.personal
+            assert decided(key, sqltype, values) == set(), f"{locale}.{key}"
+            assert decided("k3_07", sqltype, values) == set(), f"{locale}.{key} under an opaque name"
+
+
+def stock_values(key: str, locale: str = "de_DE") -> list[str]:
+    return next(values for k, _, values, _ in stock_labelled(locale) if k == key)
+
+
+def test_an_isbn_is_never_a_phone_and_the_check_matters(monkeypatch) -> None:
+    from governance.scan.recognizers import contact
+
+    isbns = stock_values("isbn")
+    assert all(contact.book_or_trade_code("".join(c for c in v if c.isdigit())) for v in isbns)
+    assert not contact.book_or_trade_code("9780306406158")  # a wrong check digit: not an ISBN
+    assert not contact.book_or_trade_code("4930306406157")  # not Bookland
+    assert "PHONE_NUMBER" not in decided("c07", "VARCHAR", isbns)
+    assert "PHONE_NUMBER" not in decided("isbn", "VARCHAR", isbns)
+    hyphenated = [v for v in isbns if "-" in v]
+    assert decided("c07", "VARCHAR", hyphenated) == set()
+    # mutation: without the ISBN check, and with groups alone making a phone (the rule before), a column
+    # of hyphenated ISBNs is taken for phones, as it was
+    monkeypatch.setattr(contact, "book_or_trade_code", lambda digits: False)
+    monkeypatch.setattr(contact, "_PHONE_PREFIXED", contact._PHONE_FORMATTED)
+    assert "PHONE_NUMBER" in decided("c07", "VARCHAR", hyphenated)
+
+
+def test_digits_in_groups_are_a_phone_only_with_a_prefix_or_valid_in_the_tables_region(monkeypatch) -> None:
+    from governance.scan.recognizers import contact
+
+    tariff_codes = [v for v in stock_values("hs_code") if " " in v]  # 8471 30 00
+    assert decided("c07", "VARCHAR", tariff_codes) == set()
+    recognizer = contact.PhoneRecognizer()
+    us = ["212.555.0147", "415-555-0132", "617 555 0199"]
+    assert all(h.clear for v in us for h in recognizer.analyze(v, "US"))  # valid in the table's region
+    assert not any(h.clear for v in us for h in recognizer.analyze(v, None))  # no region: the name decides
+    assert all(h.clear for h in recognizer.analyze("030 1234567", None))  # the trunk prefix says phone
+    assert all(h.clear for h in recognizer.analyze("+49 30 1234567", None))
+    # training phones are still found by their values under an opaque name (their tables' region known)
+    for where, sqltype, values, _ in columns_of("PHONE_NUMBER"):
+        region = where.split(".")[0].split("_")[1]
+        part = evidence("c07", sqltype, values, region)
+        assert "PHONE_NUMBER" in {f.entity for f in decisions.decide_part(part, T)}, where
+    # mutation: groups alone clear (the rule before) make the tariff codes phones
+    monkeypatch.setattr(contact, "_PHONE_PREFIXED", contact._PHONE_FORMATTED)
+    assert "PHONE_NUMBER" in decided("c07", "VARCHAR", tariff_codes)
+
+
+def test_a_street_compound_counts_next_to_its_house_number(monkeypatch) -> None:
+    from governance.scan.recognizers import address
+
+    for value in ("Hauptstraße 12", "Hauptstr. 7", "Kerkstraat 12-14, 1234 AB Amsterdam", "Mannerheimintie 5 A 3",
+                  "Storgatan 3 lgh 1101", "Østergade 4, 2. tv", "663 Dijkstraat"):
+        assert address.street_like(value), value
+    for value in ("Toaster aus Edelstahl, 3 Jahre Garantie, Service in Luckau.",
+                  "Réfrigérateur en inox, garantie 5 ans, SAV à Lyon."):
+        assert not address.street_like(value), value
+    descriptions = stock_values("description", "fr_FR") + stock_values("description", "de_DE")
+    assert "STREET_ADDRESS" not in decided("c07", "VARCHAR", descriptions)
+    for where, sqltype, values, _ in columns_of("STREET_ADDRESS"):  # the training streets are still streets
+        assert "STREET_ADDRESS" in decided("c07", sqltype, values), where
+    # mutation: a compound's ending anywhere in the value (the rule before) makes "Garantie" a street
+    monkeypatch.setattr(address, "_street_names_next_to_house_numbers", lambda value: address._WORD.findall(value))
+    assert address.street_like("Toaster aus Edelstahl, 3 Jahre Garantie, Service in Luckau.".lower())
+
+
+def test_english_prose_is_told_from_prose_in_other_languages() -> None:
+    from governance.scan.classifier import english_share
+
+    for lang, notes in scan_corpus.NOTES.items():
+        share = english_share(list(notes))
+        assert (share >= T.english_prose_share) == (lang == "en"), lang
+    reviews = {loc: stock_values("review", loc) for loc in scan_corpus.TRAIN_LOCALES}
+    assert english_share(reviews["en_US"]) >= T.english_prose_share
+    assert all(english_share(reviews[loc]) < T.english_prose_share for loc in ("de_DE", "fr_FR", "it_IT"))
+
+
+def prose_tagged(values: list[str], entity: str, name: str = "c07", english: bool = False) -> decisions.Evidence:
+    """The evidence of a prose column whose every value spaCy tagged with `entity` (no spaCy run)."""
+    part = evidence(name, "VARCHAR", values)
+    assert part.free_text
+    part.english_prose = english
+    part.ner_values, part.ner_total, part.ner_candidates = [], len(values), len(values)
+    part.ner_hits = {entity: len(values)}
+    return part
+
+
+def test_places_and_persons_in_prose_need_personal_evidence_of_the_same_column(monkeypatch) -> None:
+    reviews = stock_values("review", "de_DE")
+    entities = lambda part: {f.entity for f in decisions.decide_part(part, T)}  # noqa: E731
+    # a town in a review is not where someone lives; a brand read as a person in German is no person
+    assert entities(prose_tagged(reviews, "LOCATION")) == set()
+    assert entities(prose_tagged(reviews, "PERSON")) == set()
+    # English prose about persons: kept; a column name naming the entity: kept
+    assert entities(prose_tagged(stock_values("review", "en_US"), "PERSON", english=True)) == {"PERSON"}
+    assert "LOCATION" in entities(prose_tagged(reviews, "LOCATION", name="city"))
+    # next to contact details in the same column (a note with e-mails), places count again
+    notes = [f"{text} Schreiben an anna.{i}@example.org." for i, text in enumerate(reviews)]
+    assert {"EMAIL_ADDRESS", "LOCATION"} <= entities(prose_tagged(notes, "LOCATION"))
+    # mutation: without the corroboration rule the review is personal, as it was
+    monkeypatch.setattr(decisions, "ner_corroborated", lambda *args: True)
+    assert entities(prose_tagged(reviews, "LOCATION")) == {"LOCATION"}
+
+
+@pytest.mark.parametrize("locale", scan_corpus.HELDOUT3_LOCALES)
+def test_the_third_held_out_parts_hard_negative_classes_are_not_flagged(locale: str) -> None:
+    """Regression guard, added after the third held-out part was measured (its values were never used to
+    choose a rule): each of its stock classes, in its language, without spaCy."""
+    for key, sqltype, values, label in stock_labelled(locale, "mimesis"):
+        assert label.hard_negative
+        assert decided(scan_corpus.NATIVE[locale][key], sqltype, values) == set(), f"{locale}.{key}"
+        assert decided("n0012", sqltype, values) == set(), f"{locale}.{key} under an opaque name"
+
+
+def test_a_lower_case_value_tagged_person_counts_only_when_it_is_made_of_known_names() -> None:
+    from governance.scan.recognizers.person import ner_person_counts
+
+    # lower-cased names (a normalised export) stay persons; statuses of another language do not
+    given = [v.lower() for _, _, values, lab in columns_of("PERSON") for v in values][:40]
+    assert sum(ner_person_counts(v, free_text=False) for v in given) >= 0.9 * len(given)
+    assert not any(ner_person_counts(v, free_text=False) for v in ("zaplaceno", "doručeno", "zrušeno", "odesláno"))
+    assert ner_person_counts("Zaplaceno", free_text=False)  # capitals: the model's own cue decides
+    assert not ner_person_counts("Hugo", free_text=True)  # prose: a given and a family name
+
+
+def test_the_tables_region_says_which_of_two_identifiers_of_the_same_form_a_column_holds() -> None:
+    found = {e: decisions.EntityFinding(e, 1.0, 1.0, "values") for e in ("DK_CPR", "IS_KENNITALA")}
+    part = decisions.Evidence("c07", [], "text")
+    part.region = "IS"
+    assert set(decisions.prefer_regional_identifier(found, part)) == {"IS_KENNITALA"}
+    part.region = "DK"
+    assert set(decisions.prefer_regional_identifier(found, part)) == {"DK_CPR"}
+    part.region = "SK"  # the Slovak birth number is the Czech one
+    both = {e: decisions.EntityFinding(e, 1.0, 1.0, "values") for e in ("CZ_BIRTH_NUMBER", "DK_CPR")}
+    assert set(decisions.prefer_regional_identifier(both, part)) == {"CZ_BIRTH_NUMBER"}
+    part.region = None  # not known: both kept (fail closed)
+    assert set(decisions.prefer_regional_identifier(found, part)) == {"DK_CPR", "IS_KENNITALA"}
+    part.region = "FR"  # neither is the region's: both kept
+    assert set(decisions.prefer_regional_identifier(found, part)) == {"DK_CPR", "IS_KENNITALA"}
+
+
+def test_dotted_dates_as_central_european_languages_write_them() -> None:
+    import datetime as dt
+
+    from governance.scan.recognizers.dates import birth_date_like, parse_date
+
+    day = dt.date(1978, 3, 5)
+    for written in ("5. 3. 1978", "05.03.1978.", "1978. 03. 05.", "05.03.1978", "1978.03.05"):
+        assert parse_date(written) == (day, False), written
+    for not_a_date in ("12.23.40", "2.14.3", "v1.0.0", "8471.30.00"):
+        assert parse_date(not_a_date) is None, not_a_date
+    births = [(dt.date(1940, 1, 1) + dt.timedelta(days=331 * i)).strftime("%-d. %-m. %Y") for i in range(60)]
+    assert birth_date_like(births, dt.date(2026, 1, 1)) == 1.0
+
+
+def test_every_checksum_identifier_is_validated_by_its_python_stdnum_modules() -> None:
+    from governance.scan.recognizers.national_ids import EsNifRecognizer, StdnumIdRecognizer
+
+    for recognizer in VALUE_RECOGNIZERS:
+        if isinstance(recognizer, StdnumIdRecognizer):
+            assert recognizer.modules, recognizer.entity
+    spanish = EsNifRecognizer()
+    assert spanish.validate("12345678Z") and spanish.validate("X1234567L")  # a DNI and a NIE
+    assert not spanish.validate("12345678A")

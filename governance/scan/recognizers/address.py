@@ -89,14 +89,40 @@ def street_like(value: str) -> bool:
     words = [w.rstrip(".") for w in raw]
     if not words or len(value) > 200:
         return False
-    typed = any(w in STREET_WORDS for w in words) or any(w in DOTTED_WORDS for w in raw) or any(
-        w.endswith(STREET_SUFFIXES) and len(w) > 5 for w in words
-    )
+    typed = any(w in STREET_WORDS for w in words) or any(w in DOTTED_WORDS for w in raw)
     if not typed:
-        return False
+        # a compound (Hauptstraße, Kerkstraat, Mannerheimintie) is typed by its ending, which ordinary
+        # words share (Garantie, Partie, Dichtring): it counts only as a name next to its house number
+        return any(
+            (w.endswith(STREET_SUFFIXES) or w.rstrip(".").endswith(STREET_SUFFIXES)) and len(w) > 5
+            for w in _street_names_next_to_house_numbers(value)
+        )
     if _HOUSE_NUMBER.search(value):
         return True
     return (words[0] in STREET_WORDS or raw[0] in DOTTED_WORDS) and len(words) >= 2 and not any(ch.isdigit() for ch in value)
+
+
+_HOUSE = r"\d{1,5}(?:\s?[a-zA-Z])?(?:\s?[/-]\s?\d{1,4}[a-zA-Z]?)?"
+_COMPOUND_THEN_NUMBER = re.compile(rf"([^\W\d_][\w'’.-]*),?\s+{_HOUSE}(?![\w-])", re.UNICODE)
+_NUMBER_THEN_COMPOUND = re.compile(rf"(?<![\w-]){_HOUSE},?\s+([^\W\d_][\w'’.-]*)", re.UNICODE)
+_NEXT_WORD = re.compile(r"\s+([^\W\d_]{2,})(\.?\s*\d)?", re.UNICODE)
+
+
+def _street_names_next_to_house_numbers(value: str) -> list[str]:
+    """The capitalised words right before or right after a house number (`Kerkstraat 12`,
+    `12 Kerkstraat`), lower-cased. A street is a proper name; a number followed by a lower-case word is
+    a quantity (`garantie 5 ans`), not a house number, unless another number follows (`Storgatan 3 lgh
+    1101`, an apartment)."""
+    out = []
+    for match in _COMPOUND_THEN_NUMBER.finditer(value):
+        after = _NEXT_WORD.match(value, match.end())
+        quantity = after is not None and after.group(1).islower() and after.group(2) is None
+        if match.group(1)[:1].isupper() and not quantity:
+            out.append(match.group(1).lower().rstrip(","))
+    for match in _NUMBER_THEN_COMPOUND.finditer(value):
+        if match.group(1)[:1].isupper():
+            out.append(match.group(1).lower().rstrip(","))
+    return out
 
 
 # the end of a postal address in most European countries: ", [country prefix-]postcode town"

@@ -28,6 +28,8 @@ class EmailRecognizer(ValueRecognizer):
 
 _PHONE_RUN = re.compile(r"((?:\+|00)?\(?\d[\d\s().\-/]{5,22}\d)(?:\s*(?:x|ext\.?|#)\s*\d{1,6}\b)?")
 _PHONE_FORMATTED = re.compile(r"^\+|^00|\(\d+\)|\d[ .\-/]\d")
+_PHONE_PREFIXED = re.compile(r"^\+|^00|^0|\(\d+\)")  # international prefix, trunk prefix, area code in parentheses
+_GROUPED = re.compile(r"\d[ .\-/]\d")
 _DOTTED_QUAD = re.compile(r"^\d{1,3}(\.\d{1,3}){3}$")
 _DATE = re.compile(r"^(\d{1,2}[./-]\d{1,2}[./-]\d{4}|\d{4}[./-]\d{1,2}[./-]\d{1,2})$")
 
@@ -43,6 +45,25 @@ def _possible(digits_and_plus: str, region: str) -> bool:
     return phonenumbers.is_possible_number(number)
 
 
+@functools.lru_cache(maxsize=4096)
+def _valid_in(digits_and_plus: str, region: str) -> bool:
+    import phonenumbers
+
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(digits_and_plus, region))
+    except phonenumbers.NumberParseException:
+        return False
+
+
+def book_or_trade_code(digits: str) -> bool:
+    """An ISBN-13 (Bookland EAN: 978 or 979 and the GS1 check digit): a book's number, not a phone.
+    (+978 is unassigned and +979 a premium-rate service: no phone written without its `+` starts so.)"""
+    if len(digits) != 13 or not digits.startswith(("978", "979")):
+        return False
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits[:12]))
+    return (10 - total % 10) % 10 == int(digits[12])
+
+
 def valid_international(digits: str) -> bool:
     """A run of digits that is a valid phone number once `+` is put in front (a phone stored as a number)."""
     import phonenumbers
@@ -56,9 +77,11 @@ def valid_international(digits: str) -> bool:
 class PhoneRecognizer(ValueRecognizer):
     """libphonenumber on each digit run, in the table's region (inferred from the data) or, for a
     number without its international prefix, the first fallback region where it is a possible number.
-    A run is clear when it is written as a phone (international prefix, area code in parentheses,
-    groups separated) with at least eight digits, or starts with the trunk prefix 0; a bare run of
-    digits is a phone only when the column name says so."""
+    A run of at least eight digits is clear when it carries what only phones carry: an international
+    prefix, the trunk prefix 0, an area code in parentheses; or, in a table whose region is known,
+    digits in groups that make a valid number of that region's numbering plan. Digits in groups
+    without any of these (tariff codes `8471.30.00`, ISBNs `978-80-4315-965-7`, lot numbers) and bare
+    runs of digits are a phone only when the column name says so; an ISBN-13 never is."""
 
     entity = "PHONE_NUMBER"
     names = (
@@ -88,13 +111,18 @@ class PhoneRecognizer(ValueRecognizer):
             if digits < 7 or digits > self.max_digits:
                 continue
             compact = ("+" if text.startswith("+") else "") + re.sub(r"\D", "", text)
+            if book_or_trade_code(compact):
+                continue
             if text.startswith("00"):
                 compact = "+" + compact[2:]
             regions = (region, *FALLBACK_REGIONS) if region else FALLBACK_REGIONS
             ok = _possible(compact, "ZZ") if compact.startswith("+") else any(_possible(compact, r) for r in regions)
             if not ok:
                 continue
-            clear = digits >= 8 and (bool(_PHONE_FORMATTED.search(text)) or compact.startswith("0"))
+            clear = digits >= 8 and (
+                bool(_PHONE_PREFIXED.search(text))
+                or (region is not None and bool(_GROUPED.search(text)) and _valid_in(compact, region))
+            )
             whole = (match.end() - match.start()) >= 0.8 * length
             hits.append(Hit(self.entity, match.start(), match.end(), 0.75 if clear else 0.4, whole, clear))
         return hits

@@ -7,7 +7,11 @@ import re
 
 from governance.scan.recognizers.base import ColumnEvidence, ColumnRecognizer
 
-_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%Y/%m/%d", "%d-%m-%Y", "%Y%m%d")
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%Y/%m/%d", "%d-%m-%Y", "%Y%m%d", "%Y.%m.%d")
+# dotted dates as Central European languages write them: a space after each dot (Czech and Slovak
+# `5. 3. 1978`), a dot after the last part (Croatian `05.03.1978.`), the year first (Hungarian
+# `1978. 03. 05.`)
+_DOTTED_DATE = re.compile(r"^(\d{1,4})\.\s?(\d{1,2})\.\s?(\d{1,4})\.?(?=\s|$)")
 _MIDNIGHT = re.compile(r"0{1,2}:00(:00(\.0+)?)?([+-]\d\d(:?\d\d)?|Z)?")
 
 
@@ -16,6 +20,9 @@ def parse_date(value: str) -> tuple[dt.date, bool] | None:
     v = value.strip()
     if len(v) < 8 or len(v) > 40:
         return None
+    dotted = _DOTTED_DATE.match(v)
+    if dotted:
+        v = f"{dotted[1]}.{dotted[2]}.{dotted[3]}{v[dotted.end():]}"
     head, _, rest = v.replace("T", " ").partition(" ")
     for fmt in _DATE_FORMATS:
         try:

@@ -19,6 +19,16 @@ class NationalIdRecognizer(ValueRecognizer):
         return digits >= self.min_digits and len(value) <= 40
 
 
+class StdnumIdRecognizer(NationalIdRecognizer):
+    """An identifier python-stdnum validates: a pattern, the column words, and a match counts when one of
+    `modules` says it is valid (its checksum, and the birth date the number embeds where it has one)."""
+
+    modules: ClassVar[tuple[str, ...]] = ()  # its python-stdnum module(s); several for several forms (DNI, NIE)
+
+    def validate(self, text: str) -> bool | None:
+        return any(_stdnum_valid(module, text) for module in self.modules)
+
+
 class UsSsnRecognizer(NationalIdRecognizer):
     """US SSN: dashed or spaced groups by value; nine bare digits only under a column name that says so."""
 
@@ -33,49 +43,37 @@ class UsSsnRecognizer(NationalIdRecognizer):
         return ssn.is_valid(text.replace(" ", "-"))
 
 
-class DeTaxIdRecognizer(NationalIdRecognizer):
+class DeTaxIdRecognizer(StdnumIdRecognizer):
     entity = "DE_TAX_ID"
     names = r"steuer_?id|steuer_?idnr|steueridentifikationsnummer|tax_?id|idnr|steuernummer"
     patterns = (Pattern("idnr", r"\b[1-9]\d(?: ?\d{3}){3}\b", 0.3),)
     min_digits = 11
-
-    def validate(self, text: str) -> bool | None:
-        from stdnum.de import idnr
-
-        return idnr.is_valid(text)
+    modules = ("de.idnr",)
 
 
-class FrNirRecognizer(NationalIdRecognizer):
+class FrNirRecognizer(StdnumIdRecognizer):
     """French social security number (NIR), 13 digits and a 2-digit key."""
 
     entity = "FR_NIR"
     names = r"nir|num_?secu|numero_?securite_?sociale|securite_?sociale|insee"
     patterns = (Pattern("nir", r"\b[12](?: ?\d){2}(?: ?(?:\d|2[AB])){4}(?: ?\d){8}\b", 0.3),)
     min_digits = 13
-
-    def validate(self, text: str) -> bool | None:
-        from stdnum.fr import nir
-
-        return nir.is_valid(text)
+    modules = ("fr.nir",)
 
 
-class ItFiscalCodeRecognizer(NationalIdRecognizer):
+class ItFiscalCodeRecognizer(StdnumIdRecognizer):
     entity = "IT_FISCAL_CODE"
     names = r"codice_?fiscale|cod_?fisc|cf|fiscal_?code"
     patterns = (Pattern("codice fiscale", r"\b[A-Za-z]{6}[0-9LMNPQRSTUV]{2}[A-Za-z][0-9LMNPQRSTUV]{2}[A-Za-z][0-9LMNPQRSTUV]{3}[A-Za-z]\b", 0.5),)
     min_digits = 0
     numeric_ok = False
+    modules = ("it.codicefiscale",)
 
     def pretest(self, value: str, digits: int) -> bool:
         return 16 <= len(value) <= 40 and digits >= 2
 
-    def validate(self, text: str) -> bool | None:
-        from stdnum.it import codicefiscale
 
-        return codicefiscale.is_valid(text)
-
-
-class EsNifRecognizer(NationalIdRecognizer):
+class EsNifRecognizer(StdnumIdRecognizer):
     """Spanish DNI (8 digits and a letter) and NIE (X/Y/Z, 7 digits and a letter)."""
 
     entity = "ES_NIF"
@@ -83,35 +81,23 @@ class EsNifRecognizer(NationalIdRecognizer):
     patterns = (Pattern("dni/nie", r"\b[XYZxyz]?\d{7,8}-?[A-Za-z]\b", 0.4),)
     min_digits = 7
     numeric_ok = False
-
-    def validate(self, text: str) -> bool | None:
-        from stdnum.es import dni, nie
-
-        return dni.is_valid(text) or nie.is_valid(text)
+    modules = ("es.dni", "es.nie")
 
 
-class NlBsnRecognizer(NationalIdRecognizer):
+class NlBsnRecognizer(StdnumIdRecognizer):
     entity = "NL_BSN"
     names = r"bsn|burgerservicenummer|sofi_?nummer"
     patterns = (Pattern("bsn", r"\b\d{4}\.?\d{2}\.?\d{3}\b", 0.2),)
     min_digits = 9
-
-    def validate(self, text: str) -> bool | None:
-        from stdnum.nl import bsn
-
-        return bsn.is_valid(text)
+    modules = ("nl.bsn",)
 
 
-class PlPeselRecognizer(NationalIdRecognizer):
+class PlPeselRecognizer(StdnumIdRecognizer):
     entity = "PL_PESEL"
     names = r"pesel|numer_?pesel"
     patterns = (Pattern("pesel", r"\b\d{11}\b", 0.3),)
     min_digits = 11
-
-    def validate(self, text: str) -> bool | None:
-        from stdnum.pl import pesel
-
-        return pesel.is_valid(text)
+    modules = ("pl.pesel",)
 
 
 _NINO = re.compile(r"^(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\d{6}[A-D]$")
@@ -134,13 +120,6 @@ class UkNinoRecognizer(NationalIdRecognizer):
 # python-stdnum's module for it (its checksum, and the birth date the number embeds where it has one)
 
 
-class StdnumIdRecognizer(NationalIdRecognizer):
-    module: ClassVar[str] = ""  # the python-stdnum module that validates the identifier
-
-    def validate(self, text: str) -> bool | None:
-        return _stdnum_valid(self.module, text)
-
-
 @functools.cache
 def _stdnum_module(module: str) -> Any:
     return importlib.import_module(f"stdnum.{module}")
@@ -159,7 +138,7 @@ class AtSocialSecurityRecognizer(StdnumIdRecognizer):
     entity = "AT_SOCIAL_SECURITY"
     names = r"svnr|sv_?nr|sv_?nummer|sozialversicherungsnummer|versicherungsnummer"
     patterns = (Pattern("svnr", r"\b[1-9]\d{3} ?\d{6}\b", 0.3),)
-    module = "at.vnr"
+    modules = ("at.vnr",)
     min_digits = 10
 
 
@@ -167,7 +146,7 @@ class BeNationalNumberRecognizer(StdnumIdRecognizer):
     entity = "BE_NATIONAL_NUMBER"
     names = r"rijksregisternummer|rrn|insz|niss|numero_?national|registre_?national|national_?number"
     patterns = (Pattern("nn", r"\b\d{2}\.?\d{2}\.?\d{2}[-. ]?\d{3}[. ]?\d{2}\b", 0.3),)
-    module = "be.nn"
+    modules = ("be.nn",)
     min_digits = 11
 
 
@@ -175,7 +154,7 @@ class BgEgnRecognizer(StdnumIdRecognizer):
     entity = "BG_EGN"
     names = r"egn|edinen_?grazhdanski_?nomer"
     patterns = (Pattern("egn", r"\b\d{10}\b", 0.2),)
-    module = "bg.egn"
+    modules = ("bg.egn",)
     min_digits = 10
 
 
@@ -183,7 +162,7 @@ class ChAhvRecognizer(StdnumIdRecognizer):
     entity = "CH_AHV"
     names = r"ahv|ahv_?nr|ahv_?nummer|avs|avs_?no|sozialversicherungsnummer"
     patterns = (Pattern("ahv", r"\b756[. ]?\d{4}[. ]?\d{4}[. ]?\d{2}\b", 0.5),)
-    module = "ch.ssn"
+    modules = ("ch.ssn",)
     min_digits = 13
 
 
@@ -193,7 +172,7 @@ class CzBirthNumberRecognizer(StdnumIdRecognizer):
     entity = "CZ_BIRTH_NUMBER"
     names = r"rodne_?cislo|rodne_?c|rc|rodne_?cislo_?osoby|birth_?number"
     patterns = (Pattern("rc", r"\b\d{6}/?\d{3,4}\b", 0.3),)
-    module = "cz.rc"
+    modules = ("cz.rc",)
     min_digits = 9
 
 
@@ -201,7 +180,7 @@ class DkCprRecognizer(StdnumIdRecognizer):
     entity = "DK_CPR"
     names = r"cpr|cpr_?nr|cpr_?nummer|personnummer"
     patterns = (Pattern("cpr", r"\b\d{6}-?\d{4}\b", 0.3),)
-    module = "dk.cpr"
+    modules = ("dk.cpr",)
     min_digits = 10
 
 
@@ -211,7 +190,7 @@ class EePersonalCodeRecognizer(StdnumIdRecognizer):
     entity = "EE_PERSONAL_CODE"
     names = r"isikukood|ik|asmens_?kodas"
     patterns = (Pattern("isikukood", r"\b[1-6]\d{10}\b", 0.3),)
-    module = "ee.ik"
+    modules = ("ee.ik",)
     min_digits = 11
 
 
@@ -221,7 +200,7 @@ class FiHetuRecognizer(StdnumIdRecognizer):
     entity = "FI_HETU"
     names = r"hetu|henkilotunnus|sotu|personbeteckning"
     patterns = (Pattern("hetu", r"\b\d{6}[-+A-FU-Ya-fu-y]\d{3}[0-9A-Ya-y]\b", 0.5),)
-    module = "fi.hetu"
+    modules = ("fi.hetu",)
     min_digits = 9
     numeric_ok = False
 
@@ -230,7 +209,7 @@ class GrAmkaRecognizer(StdnumIdRecognizer):
     entity = "GR_AMKA"
     names = r"amka"
     patterns = (Pattern("amka", r"\b\d{11}\b", 0.2),)
-    module = "gr.amka"
+    modules = ("gr.amka",)
     min_digits = 11
 
 
@@ -238,7 +217,7 @@ class HrOibRecognizer(StdnumIdRecognizer):
     entity = "HR_OIB"
     names = r"oib"
     patterns = (Pattern("oib", r"\b\d{11}\b", 0.2),)
-    module = "hr.oib"
+    modules = ("hr.oib",)
     min_digits = 11
 
 
@@ -246,7 +225,7 @@ class IePpsRecognizer(StdnumIdRecognizer):
     entity = "IE_PPS"
     names = r"pps|ppsn|pps_?no|pps_?number"
     patterns = (Pattern("pps", r"\b\d{7}[A-Wa-w][A-IWa-iw]?\b", 0.4),)
-    module = "ie.pps"
+    modules = ("ie.pps",)
     min_digits = 7
     numeric_ok = False
 
@@ -255,7 +234,7 @@ class IsKennitalaRecognizer(StdnumIdRecognizer):
     entity = "IS_KENNITALA"
     names = r"kennitala|kt"
     patterns = (Pattern("kennitala", r"\b\d{6}-?\d{4}\b", 0.3),)
-    module = "is_.kennitala"
+    modules = ("is_.kennitala",)
     min_digits = 10
 
 
@@ -263,7 +242,7 @@ class NoBirthNumberRecognizer(StdnumIdRecognizer):
     entity = "NO_BIRTH_NUMBER"
     names = r"fodselsnummer|fnr|personnummer"
     patterns = (Pattern("fnr", r"\b\d{6} ?\d{5}\b", 0.3),)
-    module = "no.fodselsnummer"
+    modules = ("no.fodselsnummer",)
     min_digits = 11
 
 
@@ -273,7 +252,7 @@ class PtNifRecognizer(StdnumIdRecognizer):
     entity = "PT_NIF"
     names = r"nif|contribuinte|num_?contribuinte|numero_?contribuinte|nipc"
     patterns = (Pattern("nif", r"\b\d{3} ?\d{3} ?\d{3}\b", 0.2),)
-    module = "pt.nif"
+    modules = ("pt.nif",)
     min_digits = 9
 
 
@@ -281,7 +260,7 @@ class RoCnpRecognizer(StdnumIdRecognizer):
     entity = "RO_CNP"
     names = r"cnp|cod_?numeric_?personal"
     patterns = (Pattern("cnp", r"\b[1-9]\d{12}\b", 0.3),)
-    module = "ro.cnp"
+    modules = ("ro.cnp",)
     min_digits = 13
 
 
@@ -289,7 +268,7 @@ class SePersonnummerRecognizer(StdnumIdRecognizer):
     entity = "SE_PERSONNUMMER"
     names = r"personnummer|personnr|pnr|samordningsnummer"
     patterns = (Pattern("personnummer", r"\b(?:\d{2})?\d{6}[-+]?\d{4}\b", 0.3),)
-    module = "se.personnummer"
+    modules = ("se.personnummer",)
     min_digits = 10
 
 
@@ -297,7 +276,7 @@ class SiEmsoRecognizer(StdnumIdRecognizer):
     entity = "SI_EMSO"
     names = r"emso"
     patterns = (Pattern("emso", r"\b\d{13}\b", 0.2),)
-    module = "si.emso"
+    modules = ("si.emso",)
     min_digits = 13
 
 

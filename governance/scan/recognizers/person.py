@@ -83,6 +83,22 @@ def known_name(span: str) -> bool:
     return len(tokens) >= 2 and all(t in given or t in family for t in tokens)
 
 
+def known_names_only(span: str) -> bool:
+    """Is every word of the span a known given or family name (`john`, `anna müller`)?"""
+    given, family = given_names(), family_names()
+    tokens = [t for t in _TOKEN.findall(span.lower()) if t not in PARTICLES]
+    return bool(tokens) and all(t in given or t in family for t in tokens)
+
+
+def ner_person_counts(span: str, free_text: bool) -> bool:
+    """May a span spaCy tagged PERSON count? Capitals are the English model's cue for a name: in prose
+    it needs a known given and family name (`known_name`), and on a structured value written without
+    capitals (a status `zrušeno`, a lower-cased `john smith`) every word must be a known name."""
+    if free_text:
+        return known_name(span)
+    return any(ch.isupper() for ch in span) or known_names_only(span)
+
+
 class PersonRecognizer(ColumnRecognizer):
     entity = "PERSON"
     names = (
