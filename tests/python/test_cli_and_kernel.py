@@ -179,6 +179,8 @@ ALLOWED = {
     "governance/scan/classifier.py": {"json.loads"},  # JSON values of a sampled column, in memory
     "governance/observability/state.py": {"yaml.safe_load"},  # the roles spec it just generated
     "governance/observability/snowflake_usage.py": {"json.loads"},  # recorded usage rows, not a dbt file
+    # the policy bodies a macro printed (through the kernel's run_operation), and an export of the account's policies
+    "governance/masking/policy_audit.py": {"json.loads"},
 }
 
 
