@@ -171,7 +171,7 @@ def test_model_page_shows_level_and_masking_badges_without_expanding(docs_site: 
             .map(r => [r.querySelector('td').innerText.trim(), r.querySelectorAll('td')[2].innerText.trim()])))()""")
         assert browser.evaluate("document.querySelectorAll('tr.column-row-selected').length") == 0
         assert rows["email"].startswith("[L3 keep_domain]"), rows["email"]
-        assert rows["date_of_birth"].startswith("[L3 truncate_to_year]"), rows["date_of_birth"]
+        assert rows["date_of_birth"].startswith("[L3 nullify]"), rows["date_of_birth"]
         assert rows["customer_id"].startswith("[unclassified]"), rows["customer_id"]
         assert all(text.startswith("[") for text in rows.values()), rows
         browser.screenshot(ARTIFACTS / "docs_badges_dim_customers.png")
