@@ -84,6 +84,21 @@ def load_raw(database: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return result
 
 
+def connect_reader(database: Path, read_only: bool = True):
+    """A DuckDB connection that can evaluate the protected views' join-key masks (the keyed hash): under the
+    warehouse's key file when it has one, else a throwaway reader key (for tests that look for clear values,
+    where which key hashes does not matter)."""
+    import duckdb
+
+    from governance.masking import keyed_hash
+
+    connection = duckdb.connect(str(database), read_only=read_only)
+    key_file = keyed_hash.key_file_for(database)
+    environ = {} if key_file.is_file() else {keyed_hash.DEFAULT_KEY_ENV: "test-reader-key"}
+    keyed_hash.register(connection, environ=environ, key_file=key_file)
+    return connection
+
+
 def copy_project(destination: Path) -> Path:
     shutil.copytree(PROJECT_DIR, destination, ignore=COPY_IGNORE)
     link_local_packages(destination)

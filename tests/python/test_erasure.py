@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 import sqlglot
-from conftest import PROJECT_DIR, Warehouse, load_raw, run_dbt
+from conftest import PROJECT_DIR, Warehouse, connect_reader, load_raw, run_dbt
 
 from governance.cli.main import main
 from governance.errors import GovernanceError, PolicyError
@@ -91,7 +91,7 @@ def find_values(database: Path, values: list[str]) -> dict[str, int]:
     how many rows hold any of the values (case-insensitive), per relation.column."""
     found: dict[str, int] = {}
     needles = [v.lower() for v in values]
-    with duckdb.connect(str(database), read_only=True) as con:
+    with connect_reader(database) as con:
         relations = con.execute("select table_schema, table_name from information_schema.tables").fetchall()
         for schema, table in relations:
             columns = [r[0] for r in con.execute(

@@ -12,9 +12,8 @@ import json
 import subprocess
 from pathlib import Path
 
-import duckdb
 import pytest
-from conftest import AS_OF, BIN_DIR, copy_project, dbt_env, load_raw, run_dbt, strip_classification
+from conftest import AS_OF, BIN_DIR, connect_reader, copy_project, dbt_env, load_raw, run_dbt, strip_classification
 
 pytestmark = pytest.mark.slow
 
@@ -72,7 +71,7 @@ def test_probes_that_used_to_leak_are_masked_for_an_uncleared_role(governed: tup
     """After scan, propagate, check and build: the default (least-privileged) role reads no email through
     any protected view, including the probes that serialise the row or spell a value out."""
     _, database, _ = governed
-    with duckdb.connect(str(database), read_only=True) as con:
+    with connect_reader(database) as con:
         clear = con.execute("select count(*) from marts.probe_customer_rows where payload like '%@%'").fetchone()[0]
         assert clear > 0  # the probe does carry emails in the table itself
         con.execute("set variable governance_role = 'reporter'")
@@ -111,7 +110,7 @@ def test_personal_mart_columns_are_masked_for_an_uncleared_role_and_clear_for_a_
     governed: tuple[Path, Path, Path],
 ) -> None:
     _, database, _ = governed
-    with duckdb.connect(str(database), read_only=True) as con:
+    with connect_reader(database) as con:
         for schema, model, column in PERSONAL_MART_COLUMNS:
             key = PRIMARY_KEYS[model]
             compare = f"""
