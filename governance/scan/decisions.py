@@ -68,8 +68,8 @@ def keep_clear_hits(part: Evidence, entity: str, hits: list[Hit], regional_plan:
 
 
 def regional_plans(part: Evidence, t: Thresholds) -> set[str]:
-    """The entities whose values are, in nearly every examined value of the column, numbers valid in the
-    table's region (clear ones included): there a short national number counts."""
+    """The entities whose values are, in most examined values of the column (`regional_plan_coverage`),
+    numbers valid in the table's region (clear ones included): there a short national number counts."""
     out = set()
     counts: dict[str, int] = {}
     for hits in part.hits.values():

@@ -19,7 +19,9 @@ class Thresholds:
     checksum_coverage: float = 0.8  # share of values with a valid checksum (national ids, BIC) without a name
     named_checksum_coverage: float = 0.3  # the same when the column name says so
     free_text_hits: int = 2  # distinct values with a clear hit, in free text
-    regional_plan_coverage: float = 0.9  # share of values valid in the table's region for short national numbers
+    # share of values valid in the table's region for short national numbers to count: random seven-digit
+    # codes are valid Icelandic numbers 37% of the time; phones typed by people hold some invalid ones
+    regional_plan_coverage: float = 0.6
     named_bonus: float = 0.15  # score added when the column name agrees with the values
     explained_score: float = 0.5  # a value explained by a pattern hit at this score is not sent to NER
     # numbers stored as numbers

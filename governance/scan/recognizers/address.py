@@ -169,12 +169,18 @@ _NUMBER_FIRST = re.compile(
 )
 
 
+def _proper_name(word: str) -> bool:
+    """Capitalised and then lower case, three letters at least: `Glitvangur`, not the `AB` of a Dutch
+    postcode (`1234 AB`) or a unit (`12 kg`)."""
+    return len(word) >= 3 and word[:1].isupper() and any(ch.islower() for ch in word[1:])
+
+
 def number_first_street(value: str) -> tuple[str, str] | None:
     """(house number, first word) when the value is a house number followed by a capitalised name and
     nothing else but perhaps its postcode and town; every word of the name capitalised (a Roman numeral
     or a particle aside): `12 Stück` has the shape too, which the column test below tells apart."""
     match = _NUMBER_FIRST.match(value.strip())
-    if match is None or not match.group(2)[:1].isupper():
+    if match is None or not _proper_name(match.group(2)):
         return None
     rest = match.group(3).split()
     if any(w[:1].islower() and len(w) > 3 for w in rest):

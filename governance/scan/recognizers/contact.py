@@ -88,7 +88,7 @@ class PhoneRecognizer(ValueRecognizer):
     prefix, the trunk prefix 0, an area code in parentheses; or, in a table whose region is known,
     digits in groups that make a valid number of that region's numbering plan. A shorter number valid in
     the table's region (the seven-digit plans of Iceland and Estonia) is `regional`: it counts when
-    nearly the whole column is such numbers. Digits in groups
+    most of the column is valid numbers of that region. Digits in groups
     without any of these (tariff codes `8471.30.00`, ISBNs `978-80-4315-965-7`, lot numbers) and bare
     runs of digits are a phone only when the column name says so; an ISBN-13 never is."""
 
@@ -96,7 +96,10 @@ class PhoneRecognizer(ValueRecognizer):
     names = (
         r"phone|phone_?(number|no|nr)|telephone|tel|tel_?no|mobile|mobile_?(number|no)|cell|cellphone|fax|msisdn|"
         r"telefon|telefonnummer|handy|mobil|telephone|portable|num_?tel|telefono|num_?telefono|cellulare|"
-        r"movil|tlf|telefoon|telefoonnummer|mobiel|komorka|nr_?telefonu|numer_?telefonu"
+        r"movil|tlf|telefoon|telefoonnummer|mobiel|komorka|nr_?telefonu|numer_?telefonu|"
+        # Icelandic, Estonian, Hungarian, Slovak and Czech, Croatian, Flemish
+        r"simi|simanumer|farsimi|telefoninumber|mobiiltelefon|telefonszam|mobilszam|telefonne_?cislo|tel_?cislo|"
+        r"mobitel|broj_?telefona|gsm|telefoonnr"
     )
     numeric_ok = True
     free_text = True
@@ -134,7 +137,7 @@ class PhoneRecognizer(ValueRecognizer):
             )
             whole = (match.end() - match.start()) >= 0.8 * length
             # a national plan of seven-digit numbers (Iceland, Estonia's landlines): too short to be clear
-            # on its own, a phone when the whole column is valid numbers of the table's region
+            # on its own, a phone when most of the column is valid numbers of the table's region
             regional = not clear and digits < 8 and whole and region is not None and _valid_in(compact, region)
             score = 0.75 if clear else (0.6 if regional else 0.4)
             hits.append(Hit(self.entity, match.start(), match.end(), score, whole, clear, regional))
