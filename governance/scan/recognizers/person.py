@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from governance.scan.recognizers.base import ColumnEvidence, ColumnRecognizer
-from governance.scan.recognizers.resources import family_names, given_name_starts_with, given_names, places
+from governance.scan.recognizers.resources import family_names, given_names, places
 
 PARTICLES = frozenset(
     ["van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "das", "du", "la", "le", "ter", "ten", "zu", "y", "e", "i", "in", "het", "mc", "mac", "bin", "al", "el", "st"]
@@ -31,13 +31,15 @@ LEGAL_FORMS = frozenset(
        "cv", "c.v.", "a.ş.", "aş", "şti.", "şti", "sti.", "ltd.", "gmbh.", "ag.", "inc.", "llp", "lp"]
 )
 # patronymics: a father's (or mother's) given name and a suffix (Icelandic Jónsson, Guðmundsdóttir; East
-# Slavic Ivanovich, Petrovna, Петрович): the suffix, then the given name's genitive ending, come off
+# Slavic Ivanovich, Petrovna, Петрович): the suffix, then the given name's genitive ending come off, and
+# what is left, or it with a nominative ending (Guðmund-ur, Traust-i), must be a known given name
 PATRONYMIC_SUFFIXES = (
     "sdóttir", "dóttir", "sdottir", "dottir", "sson", "son",
     "ovich", "evich", "ovna", "evna", "ovych", "ivna", "ichna",
     "ович", "евич", "овна", "евна", "ївна", "івна", "ична", "ич",
 )
 _GENITIVE_ENDINGS = ("ar", "s", "a", "u")
+_NOMINATIVE_ENDINGS = ("", "ur", "i", "ir", "a", "r")
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 _BAD = re.compile(r"[\d@/#:_=<>{}\[\]]")
 
@@ -58,20 +60,22 @@ def capitalised_name(value: str) -> bool:
     return first[:1].isupper()
 
 
-def patronymic(word: str) -> bool:
-    """A lower-case word made of a known given name's stem and a patronymic suffix (`guðmundsdóttir`,
-    `traustason`, `ivanovich`, `петрович`); the stem must be at least three letters."""
+def patronymic(word: str, given: frozenset[str] | None = None) -> bool:
+    """A lower-case word made of a known given name and a patronymic suffix (`guðmundsdóttir`,
+    `traustason`, `petersson`, `ivanovich`, `петрович`; not `season`, `garrison`)."""
+    given = given if given is not None else given_names()
     for suffix in PATRONYMIC_SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+        # a stem of three letters only before a genitive s (`jónsson`; not `season`, `person`)
+        if word.endswith(suffix) and len(word) - len(suffix) >= (3 if suffix in ("sson", "sdóttir", "sdottir") else 4):
             stem = word[: -len(suffix)]
             roots = [stem] + [stem[: -len(e)] for e in _GENITIVE_ENDINGS if stem.endswith(e) and len(stem) - len(e) >= 3]
-            return any(given_name_starts_with(root) for root in roots)
+            return any(root + ending in given for root in roots for ending in _NOMINATIVE_ENDINGS)
     return False
 
 
 def known_word(word: str, given: frozenset[str], family: frozenset[str]) -> bool:
     """A known given or family name, or a patronymic of a known given name."""
-    return word in given or word in family or patronymic(word)
+    return word in given or word in family or patronymic(word, given)
 
 
 def name_shares(values: list[str]) -> NameShares:

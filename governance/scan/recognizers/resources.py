@@ -27,16 +27,3 @@ def family_names() -> frozenset[str]:
 def places() -> frozenset[str]:
     return word_list("places")
 
-
-@functools.cache
-def _sorted_given_names() -> tuple[str, ...]:
-    return tuple(sorted(given_names()))
-
-
-def given_name_starts_with(root: str) -> bool:
-    """Does a known given name start with `root` (`guðmund` for Guðmundur, `ivan` for Ivan)?"""
-    import bisect
-
-    names = _sorted_given_names()
-    index = bisect.bisect_left(names, root)
-    return index < len(names) and names[index].startswith(root)
