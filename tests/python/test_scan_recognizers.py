@@ -4,7 +4,9 @@ negatives of new shapes (ISBNs, tariff codes, reviews, ...) come from Faker in t
 
 The held-out parts (mimesis, other locales, opaque names) are never used here: they only measure. The
 decisions added after the second held-out part was committed are also fed from Faker in locales that no
-held-out part has (hu_HU, ro_RO, hr_HR, sl_SI, tr_TR, nl_BE, de_CH, et_EE, el_GR, no_NO).
+held-out part has (hu_HU, ro_RO, hr_HR, sl_SI, tr_TR, nl_BE, de_CH, et_EE, el_GR, no_NO). The rules of
+the fourth round are fed from the training generator, or from values made here by the rule's own
+definition (seven-digit numbers valid in Iceland's plan, Hungarian tax numbers by their check digit).
 """
 
 from __future__ import annotations
