@@ -244,9 +244,11 @@ def _digit_count(value: str) -> int:
     return digit_count(value)
 
 
-# "country" in the product's languages (German, Dutch and the Nordic languages say "land")
+# "country" in the product's languages (German, Dutch and the Nordic languages say "land"; Estonian
+# "riik", Hungarian "ország", Croatian "država")
 COUNTRY_WORDS = frozenset(
-    ("country", "land", "pais", "paese", "pays", "kraj", "staat", "zeme", "maa", "nation", "countrycode", "iso2")
+    ("country", "land", "pais", "paese", "pays", "kraj", "staat", "zeme", "maa", "nation", "countrycode", "iso2",
+     "riik", "orszag", "drzava")
 )
 COUNTRY_DOMINANCE = 0.5  # share of the values the most frequent code of a country column must hold
 
@@ -385,7 +387,11 @@ class Classifier:
         self._value_hits(part, region)
         if not part.free_text:
             self._column_evidence(part, [r for r in self.column_recognizers if r.entity != "DATE_OF_BIRTH"], region)
-            part.legal_share = name_shares(values).legal if _wordy_share(values) >= 0.5 else 0.0
+            if _wordy_share(values) >= 0.5:
+                shares = name_shares(values)
+                part.legal_share, part.known_name_share = shares.legal, shares.names
+            else:
+                part.legal_share = 0.0
         explained = {i for i, hits in part.hits.items() if any(h.score >= t.explained_score and h.entity != "STREET_ADDRESS" for h in hits)}
         decided_by_lists = any(
             e.share >= t.name_share for k, e in part.column.items() if k in NER_ENTITIES

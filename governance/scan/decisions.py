@@ -41,6 +41,7 @@ class Evidence:
     column: dict[str, ColumnEvidence] = field(default_factory=dict)  # column recognizers' verdicts
     numeric: dict[str, float] = field(default_factory=dict)  # entity -> share of integer values that are it
     legal_share: float = 0.0  # values carrying a company's legal form
+    known_name_share: float | None = None  # values made of known names (None: not a column of words)
     ner_values: list[str] = field(default_factory=list, repr=False)
     ner_hits: dict[str, int] = field(default_factory=dict)
     ner_total: int = 0
@@ -59,19 +60,36 @@ def finding(entity: str, score: float, coverage: float, named: bool, t: Threshol
     )
 
 
-def keep_clear_hits(part: Evidence, entity: str, hits: list[Hit]) -> list[Hit]:
+def keep_clear_hits(part: Evidence, entity: str, hits: list[Hit], regional_plan: bool = False) -> list[Hit]:
     """A hit that is not clear on its own (a bare run of digits as a phone) counts only when the column
-    name names the entity."""
-    return [h for h in hits if h.clear or entity in part.signals]
+    name names the entity, or, for a number of the table's region's plan, when the column is made of
+    them (`regional_plan`)."""
+    return [h for h in hits if h.clear or entity in part.signals or (h.regional and regional_plan)]
 
 
-def per_value_evidence(part: Evidence) -> dict[str, list[tuple[float, bool]]]:
+def regional_plans(part: Evidence, t: Thresholds) -> set[str]:
+    """The entities whose values are, in most examined values of the column (`regional_plan_coverage`),
+    numbers valid in the table's region (clear ones included): there a short national number counts."""
+    out = set()
+    counts: dict[str, int] = {}
+    for hits in part.hits.values():
+        for entity in {h.entity for h in hits if h.whole and (h.clear or h.regional)}:
+            counts[entity] = counts.get(entity, 0) + 1
+    for entity, fitting in counts.items():
+        examined = part.checked.get(entity, len(part.values))
+        if examined and not part.free_text and fitting >= t.regional_plan_coverage * examined:
+            out.add(entity)
+    return out
+
+
+def per_value_evidence(part: Evidence, t: Thresholds | None = None) -> dict[str, list[tuple[float, bool]]]:
     """entity -> one (best score, fills the value) per value with a hit."""
     out: dict[str, list[tuple[float, bool]]] = {}
+    plans = regional_plans(part, t or Thresholds())
     for hits in part.hits.values():
         best: dict[str, tuple[float, bool]] = {}
         for hit in hits:
-            if not keep_clear_hits(part, hit.entity, [hit]):
+            if not keep_clear_hits(part, hit.entity, [hit], hit.entity in plans):
                 continue
             if hit.score > best.get(hit.entity, (0.0, False))[0]:
                 best[hit.entity] = (hit.score, hit.whole)
@@ -100,7 +118,7 @@ def accept_pattern_entity(
 
 def pattern_findings(part: Evidence, t: Thresholds) -> dict[str, EntityFinding]:
     out = {}
-    for entity, evidence in per_value_evidence(part).items():
+    for entity, evidence in per_value_evidence(part, t).items():
         examined = part.checked.get(entity, len(part.values))
         named = entity in part.signals
         if accept_pattern_entity(entity, evidence, examined, named, part.free_text, t):
@@ -154,6 +172,14 @@ def postcode_findings(part: Evidence, t: Thresholds) -> dict[str, EntityFinding]
     return {}
 
 
+def street_findings(part: Evidence, t: Thresholds) -> dict[str, EntityFinding]:
+    """Streets judged on the column's values together (house number first, any street words)."""
+    share = part.shares_of("STREET_ADDRESS")
+    if share >= t.street_share:
+        return {"STREET_ADDRESS": finding("STREET_ADDRESS", 0.7, share, "STREET_ADDRESS" in part.signals, t)}
+    return {}
+
+
 def dob_findings(part: Evidence, t: Thresholds) -> dict[str, EntityFinding]:
     share = part.shares_of("DATE_OF_BIRTH")
     if not share:
@@ -182,8 +208,20 @@ def ner_findings(part: Evidence, t: Thresholds) -> dict[str, EntityFinding]:
         other = "PERSON" if entity == "LOCATION" else "LOCATION"
         if other in part.signals or (entity == "PERSON" and part.legal_share >= 0.1):
             continue
+        if entity == "PERSON" and not named and not ner_person_corroborated(part, t):
+            continue
         out[entity] = EntityFinding(entity, 1.0 if named else t.ner_found_score, coverage, "both" if named else "values")
     return out
+
+
+def ner_person_corroborated(part: Evidence, t: Thresholds) -> bool:
+    """spaCy's English model tags capitalised words it does not know as persons: company names without a
+    legal form (`Levira`, `Kentaur`, `Viru Õlu`) as much as foreign names. In a structured column of words
+    its PERSON counts only when some of the values are made of known names (given, family, patronymics);
+    a column name that says person is evidence enough on its own (checked by the caller)."""
+    if part.free_text or part.known_name_share is None:
+        return True
+    return part.known_name_share >= t.ner_person_known_share
 
 
 def name_compatible(entity: str, part: Evidence, t: Thresholds) -> bool:
@@ -267,7 +305,7 @@ def prefer_regional_identifier(found: dict[str, EntityFinding], part: Evidence) 
 
 def decide_part(part: Evidence, t: Thresholds) -> list[EntityFinding]:
     found: dict[str, EntityFinding] = {}
-    for step in (pattern_findings, numeric_findings, list_findings, postcode_findings, dob_findings):
+    for step in (pattern_findings, numeric_findings, list_findings, postcode_findings, street_findings, dob_findings):
         for entity, result in step(part, t).items():
             found.setdefault(entity, result)
     tagged = ner_findings(part, t)

@@ -19,6 +19,9 @@ class Thresholds:
     checksum_coverage: float = 0.8  # share of values with a valid checksum (national ids, BIC) without a name
     named_checksum_coverage: float = 0.3  # the same when the column name says so
     free_text_hits: int = 2  # distinct values with a clear hit, in free text
+    # share of values valid in the table's region for short national numbers to count: random seven-digit
+    # codes are valid Icelandic numbers 37% of the time; phones typed by people hold some invalid ones
+    regional_plan_coverage: float = 0.6
     named_bonus: float = 0.15  # score added when the column name agrees with the values
     explained_score: float = 0.5  # a value explained by a pattern hit at this score is not sent to NER
     # numbers stored as numbers
@@ -28,6 +31,7 @@ class Thresholds:
     ner_free_text_coverage: float = 0.3
     ner_candidates: float = 0.3  # share of word values a column needs before NER looks at it
     ner_score: float = 0.5
+    ner_person_known_share: float = 0.25  # values of known names a structured column needs for NER's PERSON
     ner_found_score: float = 0.85
     english_prose_share: float = 0.08  # share of a prose column's words that are English function words
     # names and places judged on the column's values together

@@ -7,7 +7,7 @@
 -#}
 {% macro governance_resolved_policy() -%}
 {{ return({
-    'fingerprint': 'd6c9e084a40daee0f673f1d8f2b39d56',
+    'fingerprint': 'c7d176f6458ab912ee8e8982fcb6b2ed',
     'fingerprint_sections': ['default_role', 'entity_levels', 'levels', 'masking', 'roles'],
     'generated_by': 'governance policy --write',
     'schema': 'governance',
@@ -40,6 +40,7 @@
         'FR_NIR',
         'GR_AMKA',
         'HR_OIB',
+        'HU_TAX_ID',
         'IBAN_CODE',
         'IE_PPS',
         'IP_ADDRESS',

@@ -8,7 +8,12 @@ pre-test, context words from the column name, validation by checksum).
 
 from __future__ import annotations
 
-from governance.scan.recognizers.address import LocationRecognizer, PostalCodeRecognizer, StreetAddressRecognizer
+from governance.scan.recognizers.address import (
+    LocationRecognizer,
+    NumberFirstStreetRecognizer,
+    PostalCodeRecognizer,
+    StreetAddressRecognizer,
+)
 from governance.scan.recognizers.base import (
     ColumnEvidence,
     ColumnRecognizer,
@@ -62,6 +67,7 @@ COLUMN_RECOGNIZERS: tuple[ColumnRecognizer, ...] = (
     PersonRecognizer(),
     LocationRecognizer(),
     PostalCodeRecognizer(),
+    NumberFirstStreetRecognizer(),
     DateOfBirthRecognizer(),
     UsPassportRecognizer(),
     UsDriverLicenseRecognizer(),

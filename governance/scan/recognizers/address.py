@@ -160,6 +160,56 @@ class StreetAddressRecognizer(ValueRecognizer):
         return []
 
 
+# a house number, then a proper name of up to four words (a Roman numeral or a letter may follow), and
+# perhaps ", postcode town": `433 Glitvangur`, `1088 Steinasel II`, `306 Dalir, 609 Tjarnabyggð`
+_NUMBER_FIRST = re.compile(
+    r"^(\d{1,5}[a-zA-Z]?),?\s+([^\W\d_][\w'’.-]*)((?:\s+[^\W\d_][\w'’.-]*){0,3})"
+    r"(?:,\s*(?:[A-Z]{1,3}-)?\d{3,6}\s+[^\W\d_][^\d,]{1,60})?$",
+    re.UNICODE,
+)
+
+
+def _proper_name(word: str) -> bool:
+    """Capitalised and then lower case, three letters at least: `Glitvangur`, not the `AB` of a Dutch
+    postcode (`1234 AB`) or a unit (`12 kg`)."""
+    return len(word) >= 3 and word[:1].isupper() and any(ch.islower() for ch in word[1:])
+
+
+def number_first_street(value: str) -> tuple[str, str] | None:
+    """(house number, first word) when the value is a house number followed by a capitalised name and
+    nothing else but perhaps its postcode and town; every word of the name capitalised (a Roman numeral
+    or a particle aside): `12 Stück` has the shape too, which the column test below tells apart."""
+    match = _NUMBER_FIRST.match(value.strip())
+    if match is None or not _proper_name(match.group(2)):
+        return None
+    rest = match.group(3).split()
+    if any(w[:1].islower() and len(w) > 3 for w in rest):
+        return None
+    return match.group(1), match.group(2).lower()
+
+
+class NumberFirstStreetRecognizer(ColumnRecognizer):
+    """Streets written number first (`433 Glitvangur`, as in English-speaking countries and in exports
+    that put the house number first), whatever the street's words: a column mostly of a house number
+    and a capitalised name, with many different numbers and many different names (a quantity and a
+    unit, `12 Stück`, `3 Packungen`, repeats its few units)."""
+
+    entity = "STREET_ADDRESS"
+    min_distinct: ClassVar[int] = 15
+    min_variety: ClassVar[float] = 0.5  # distinct names and distinct numbers per matching value
+
+    def judge(self, values: list[str], region: str | None = None) -> ColumnEvidence | None:
+        if len(values) < self.min_distinct:
+            return None
+        shapes = [shape for v in values if (shape := number_first_street(v))]
+        if not shapes:
+            return None
+        numbers, names = {n for n, _ in shapes}, {w for _, w in shapes}
+        if len(names) < self.min_variety * len(shapes) or len(numbers) < self.min_variety * len(shapes):
+            return None
+        return ColumnEvidence(self.entity, len(shapes) / len(values), 0.7)
+
+
 # national postcode formats that say "postcode" on their own; five bare digits (US, DE, FR, IT, ES)
 # need the column name
 POSTCODE_FORMATS = {

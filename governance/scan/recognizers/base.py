@@ -47,6 +47,9 @@ class Hit:
     score: float
     whole: bool  # covers (nearly) the whole value: a structured value of this entity
     clear: bool = True  # clear on its own (a valid checksum, a formatted phone), without the column name
+    # clear when most values of the column are (a short national phone number of the table's region:
+    # one such number proves little, a column mostly of them does)
+    regional: bool = False
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import re
 from typing import ClassVar
 
 from governance.scan.recognizers.base import Hit, Pattern, ValueRecognizer, digit_count
+from governance.scan.recognizers.dates import parse_date
 
 # the regions phone numbers are tried in when the table does not say (its country column, or the
 # majority international prefix): the markets the product serves first
@@ -31,7 +32,6 @@ _PHONE_FORMATTED = re.compile(r"^\+|^00|\(\d+\)|\d[ .\-/]\d")
 _PHONE_PREFIXED = re.compile(r"^\+|^00|^0|\(\d+\)")  # international prefix, trunk prefix, area code in parentheses
 _GROUPED = re.compile(r"\d[ .\-/]\d")
 _DOTTED_QUAD = re.compile(r"^\d{1,3}(\.\d{1,3}){3}$")
-_DATE = re.compile(r"^(\d{1,2}[./-]\d{1,2}[./-]\d{4}|\d{4}[./-]\d{1,2}[./-]\d{1,2})$")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -53,6 +53,13 @@ def _valid_in(digits_and_plus: str, region: str) -> bool:
         return phonenumbers.is_valid_number(phonenumbers.parse(digits_and_plus, region))
     except phonenumbers.NumberParseException:
         return False
+
+
+def written_date(value: str) -> bool:
+    """A date written with separators, in any of the forms the date-of-birth check reads (`18.06.1981.`,
+    `1968. 09. 12.`, `18/06/1981`): a date, not a phone. (Eight bare digits are left to the phone
+    check: `41231215` is a Norwegian mobile number as much as a day in the year 4123.)"""
+    return len(value) <= 14 and not value.isdigit() and parse_date(value) is not None
 
 
 def book_or_trade_code(digits: str) -> bool:
@@ -79,7 +86,9 @@ class PhoneRecognizer(ValueRecognizer):
     number without its international prefix, the first fallback region where it is a possible number.
     A run of at least eight digits is clear when it carries what only phones carry: an international
     prefix, the trunk prefix 0, an area code in parentheses; or, in a table whose region is known,
-    digits in groups that make a valid number of that region's numbering plan. Digits in groups
+    digits in groups that make a valid number of that region's numbering plan. A shorter number valid in
+    the table's region (the seven-digit plans of Iceland and Estonia) is `regional`: it counts when
+    most of the column is valid numbers of that region. Digits in groups
     without any of these (tariff codes `8471.30.00`, ISBNs `978-80-4315-965-7`, lot numbers) and bare
     runs of digits are a phone only when the column name says so; an ISBN-13 never is."""
 
@@ -87,7 +96,10 @@ class PhoneRecognizer(ValueRecognizer):
     names = (
         r"phone|phone_?(number|no|nr)|telephone|tel|tel_?no|mobile|mobile_?(number|no)|cell|cellphone|fax|msisdn|"
         r"telefon|telefonnummer|handy|mobil|telephone|portable|num_?tel|telefono|num_?telefono|cellulare|"
-        r"movil|tlf|telefoon|telefoonnummer|mobiel|komorka|nr_?telefonu|numer_?telefonu"
+        r"movil|tlf|telefoon|telefoonnummer|mobiel|komorka|nr_?telefonu|numer_?telefonu|"
+        # Icelandic, Estonian, Hungarian, Slovak and Czech, Croatian, Flemish
+        r"simi|simanumer|farsimi|telefoninumber|mobiiltelefon|telefonszam|mobilszam|telefonne_?cislo|tel_?cislo|"
+        r"mobitel|broj_?telefona|gsm|telefoonnr"
     )
     numeric_ok = True
     free_text = True
@@ -99,7 +111,7 @@ class PhoneRecognizer(ValueRecognizer):
             digits >= 7
             and _PHONE_RUN.search(v) is not None
             and not _DOTTED_QUAD.match(v)
-            and not (len(v) <= 10 and _DATE.match(v))
+            and not written_date(v)
         )
 
     def analyze(self, value: str, region: str | None = None) -> list[Hit]:
@@ -124,5 +136,9 @@ class PhoneRecognizer(ValueRecognizer):
                 or (region is not None and bool(_GROUPED.search(text)) and _valid_in(compact, region))
             )
             whole = (match.end() - match.start()) >= 0.8 * length
-            hits.append(Hit(self.entity, match.start(), match.end(), 0.75 if clear else 0.4, whole, clear))
+            # a national plan of seven-digit numbers (Iceland, Estonia's landlines): too short to be clear
+            # on its own, a phone when most of the column is valid numbers of the table's region
+            regional = not clear and digits < 8 and whole and region is not None and _valid_in(compact, region)
+            score = 0.75 if clear else (0.6 if regional else 0.4)
+            hits.append(Hit(self.entity, match.start(), match.end(), score, whole, clear, regional))
         return hits

@@ -230,6 +230,28 @@ class IePpsRecognizer(StdnumIdRecognizer):
     numeric_ok = False
 
 
+class HuTaxIdRecognizer(StdnumIdRecognizer):
+    """The Hungarian tax identification number of a person (adóazonosító jel): 8, the days from
+    1867-01-01 to the birth, a serial, and a check digit (the digits weighted 1 to 9, mod 11, never 10).
+    python-stdnum has the company number (`hu.anum`) only, so the check is here, on the same base."""
+
+    entity = "HU_TAX_ID"
+    names = r"adoazonosito(_?jel)?|adoazonosito_?szam"
+    patterns = (Pattern("adoazonosito", r"\b8\d{9}\b", 0.3),)
+    min_digits = 10
+
+    def validate(self, text: str) -> bool | None:
+        return hu_tax_id_valid(text)
+
+
+def hu_tax_id_valid(text: str) -> bool:
+    digits = re.sub(r"[\s-]", "", text)
+    if not re.fullmatch(r"8\d{9}", digits):
+        return False
+    check = sum(int(d) * weight for weight, d in enumerate(digits[:9], start=1)) % 11
+    return check < 10 and check == int(digits[9])
+
+
 class IsKennitalaRecognizer(StdnumIdRecognizer):
     entity = "IS_KENNITALA"
     names = r"kennitala|kt"
@@ -283,6 +305,6 @@ class SiEmsoRecognizer(StdnumIdRecognizer):
 EUROPEAN_ID_RECOGNIZERS: tuple[StdnumIdRecognizer, ...] = (
     AtSocialSecurityRecognizer(), BeNationalNumberRecognizer(), BgEgnRecognizer(), ChAhvRecognizer(),
     CzBirthNumberRecognizer(), DkCprRecognizer(), EePersonalCodeRecognizer(), FiHetuRecognizer(),
-    GrAmkaRecognizer(), HrOibRecognizer(), IePpsRecognizer(), IsKennitalaRecognizer(),
+    GrAmkaRecognizer(), HrOibRecognizer(), HuTaxIdRecognizer(), IePpsRecognizer(), IsKennitalaRecognizer(),
     NoBirthNumberRecognizer(), PtNifRecognizer(), RoCnpRecognizer(), SePersonnummerRecognizer(), SiEmsoRecognizer(),
 )

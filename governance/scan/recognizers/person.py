@@ -30,6 +30,16 @@ LEGAL_FORMS = frozenset(
        "slu", "s.coop.", "sll", "s.n.c.", "s.a.s", "coop", "cooperativa", "genossenschaft", "eg", "vof", "v.o.f.",
        "cv", "c.v.", "a.ş.", "aş", "şti.", "şti", "sti.", "ltd.", "gmbh.", "ag.", "inc.", "llp", "lp"]
 )
+# patronymics: a father's (or mother's) given name and a suffix (Icelandic Jónsson, Guðmundsdóttir; East
+# Slavic Ivanovich, Petrovna, Петрович): the suffix, then the given name's genitive ending come off, and
+# what is left, or it with a nominative ending (Guðmund-ur, Traust-i), must be a known given name
+PATRONYMIC_SUFFIXES = (
+    "sdóttir", "dóttir", "sdottir", "dottir", "sson", "son",
+    "ovich", "evich", "ovna", "evna", "ovych", "ivna", "ichna",
+    "ович", "евич", "овна", "евна", "ївна", "івна", "ична", "ич",
+)
+_GENITIVE_ENDINGS = ("ar", "s", "a", "u")
+_NOMINATIVE_ENDINGS = ("", "ur", "i", "ir", "a", "r")
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 _BAD = re.compile(r"[\d@/#:_=<>{}\[\]]")
 
@@ -50,6 +60,24 @@ def capitalised_name(value: str) -> bool:
     return first[:1].isupper()
 
 
+def patronymic(word: str, given: frozenset[str] | None = None) -> bool:
+    """A lower-case word made of a known given name and a patronymic suffix (`guðmundsdóttir`,
+    `traustason`, `petersson`, `ivanovich`, `петрович`; not `season`, `garrison`)."""
+    given = given if given is not None else given_names()
+    for suffix in PATRONYMIC_SUFFIXES:
+        # a stem of three letters only before a genitive s (`jónsson`; not `season`, `person`)
+        if word.endswith(suffix) and len(word) - len(suffix) >= (3 if suffix in ("sson", "sdóttir", "sdottir") else 4):
+            stem = word[: -len(suffix)]
+            roots = [stem] + [stem[: -len(e)] for e in _GENITIVE_ENDINGS if stem.endswith(e) and len(stem) - len(e) >= 3]
+            return any(root + ending in given for root in roots for ending in _NOMINATIVE_ENDINGS)
+    return False
+
+
+def known_word(word: str, given: frozenset[str], family: frozenset[str]) -> bool:
+    """A known given or family name, or a patronymic of a known given name."""
+    return word in given or word in family or patronymic(word, given)
+
+
 def name_shares(values: list[str]) -> NameShares:
     given, family, known_places = given_names(), family_names(), places()
     names = legal = placed = 0
@@ -68,7 +96,7 @@ def name_shares(values: list[str]) -> NameShares:
         if not tokens or len(tokens) > 5:
             continue
         parts = [p for t in tokens for p in re.split(r"['’-]", t) if len(p) > 1]
-        known = sum(1 for p in parts if p in given or p in family)
+        known = sum(1 for p in parts if known_word(p, given, family))
         if parts and known >= max(1, len(parts) - (1 if len(parts) >= 3 else 0)):
             names += 1
     n = len(values) or 1
@@ -80,14 +108,14 @@ def known_name(span: str) -> bool:
     English model does not know, it tags capitalised words at random.)"""
     given, family = given_names(), family_names()
     tokens = [t for t in _TOKEN.findall(span.lower()) if t not in PARTICLES]
-    return len(tokens) >= 2 and all(t in given or t in family for t in tokens)
+    return len(tokens) >= 2 and all(known_word(t, given, family) for t in tokens)
 
 
 def known_names_only(span: str) -> bool:
     """Is every word of the span a known given or family name (`john`, `anna müller`)?"""
     given, family = given_names(), family_names()
     tokens = [t for t in _TOKEN.findall(span.lower()) if t not in PARTICLES]
-    return bool(tokens) and all(t in given or t in family for t in tokens)
+    return bool(tokens) and all(known_word(t, given, family) for t in tokens)
 
 
 def ner_person_counts(span: str, free_text: bool) -> bool:

@@ -26,3 +26,4 @@ def family_names() -> frozenset[str]:
 
 def places() -> frozenset[str]:
     return word_list("places")
+
