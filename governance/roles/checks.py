@@ -423,13 +423,20 @@ def check_script(text: str, spec: dict[str, Any], policy: Policy) -> list[Findin
     findings: list[Finding] = []
     seen: dict[str, list[tuple[str, str]]] = {}  # shape -> [(schema, acting role)]
     acting = ""
+    # sqlglot parses most of these statements as a generic command and logs a warning for each: the shape match
+    # below is what checks them, so its warnings are kept off the command's output
+    sqlglot_logger = logging.getLogger("sqlglot")
     for number, statement in enumerate(script_statements(text), 1):
         subject = f"statement {number}"
+        level = sqlglot_logger.level
+        sqlglot_logger.setLevel(logging.ERROR)
         try:
             sqlglot.parse_one(statement, read="snowflake", error_level=sqlglot.ErrorLevel.RAISE)
         except (ParseError, TokenError) as exc:
             findings.append(Finding("grants-script", subject, f"does not parse as Snowflake SQL ({type(exc).__name__})"))
             continue
+        finally:
+            sqlglot_logger.setLevel(level)
         shape = next(((name, m) for name, pattern in SCRIPT_SHAPES.items() if (m := pattern.fullmatch(statement))), None)
         if shape is None:
             findings.append(Finding("grants-script", subject, f"is of no known shape: {statement[:120]}"))
