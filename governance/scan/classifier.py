@@ -50,7 +50,8 @@ from governance.scan.recognizers import (
     Hit,
     digit_count,
 )
-from governance.scan.recognizers.contact import valid_international
+from governance.scan.recognizers.company_ids import company_identifier_share
+from governance.scan.recognizers.contact import possible_international_code, valid_international
 from governance.scan.recognizers.payment import CreditCardRecognizer
 from governance.scan.recognizers.person import name_shares, ner_person_counts
 from governance.scan.results import ColumnResult, EntityFinding
@@ -245,10 +246,12 @@ def _digit_count(value: str) -> int:
 
 
 # "country" in the product's languages (German, Dutch and the Nordic languages say "land"; Estonian
-# "riik", Hungarian "ország", Croatian "država")
+# "riik", Hungarian "ország", Croatian "država"; Greek "χώρα", Russian "страна", Ukrainian "країна")
 COUNTRY_WORDS = frozenset(
     ("country", "land", "pais", "paese", "pays", "kraj", "staat", "zeme", "maa", "nation", "countrycode", "iso2",
-     "riik", "orszag", "drzava")
+     "riik", "orszag", "drzava",
+     # Greek, Russian, Ukrainian and Bulgarian as schemas transliterate them, and Turkish
+     "chora", "strana", "kraina", "krayina", "darzhava", "ulke")
 )
 COUNTRY_DOMINANCE = 0.5  # share of the values the most frequent code of a country column must hold
 
@@ -385,6 +388,8 @@ class Classifier:
         part.english_prose = part.free_text and english_share(values) >= t.english_prose_share
         self._column_evidence(part, [dob])
         self._value_hits(part, region)
+        if not part.free_text and any(h.entity == "PHONE_NUMBER" for hits in part.hits.values() for h in hits):
+            part.company_id_share = company_identifier_share(values)
         if not part.free_text:
             self._column_evidence(part, [r for r in self.column_recognizers if r.entity != "DATE_OF_BIRTH"], region)
             if _wordy_share(values) >= 0.5:
@@ -519,6 +524,21 @@ def _drop_contained(hits: list[Hit]) -> list[Hit]:
     return kept
 
 
+def stored_phone_share(integers: list[str], n: int, t: Thresholds) -> float:
+    """The share of `n` values that are phones stored as numbers (`+` left off): valid numbers; or, when
+    nearly all are possible numbers of one country code and most of them valid in its plan (phones
+    typed by people hold some outside the plan, as the regional rule for strings allows), the possible
+    ones. Sequences and random ids spread over country codes or fail the plan."""
+    valid = sum(1 for v in integers if len(v) <= 15 and valid_international(v))
+    if valid >= t.numeric_coverage * n:
+        return valid / n
+    codes = Counter(code for v in integers if len(v) <= 15 and (code := possible_international_code(v)))
+    if not codes or valid < t.regional_plan_coverage * n:
+        return valid / n
+    code, possible = codes.most_common(1)[0]
+    return possible / n if possible >= t.numeric_coverage * n else valid / n
+
+
 def numeric_shares(values: list[str], t: Thresholds) -> dict[str, float]:
     """For a numeric column whose values are mostly integers of 8-19 digits: the share of them that are
     valid phone numbers (with `+` in front), payment cards, or national identifiers."""
@@ -528,7 +548,7 @@ def numeric_shares(values: list[str], t: Thresholds) -> dict[str, float]:
     n = len(values)
     card = CreditCardRecognizer()
     shares = {
-        "PHONE_NUMBER": sum(1 for v in integers if len(v) <= 15 and valid_international(v)) / n,
+        "PHONE_NUMBER": stored_phone_share(integers, n, t),
         "CREDIT_CARD": sum(1 for v in integers if card.validate(v)) / n,
     }
     for recognizer in VALUE_RECOGNIZERS:

@@ -41,6 +41,7 @@ class Evidence:
     column: dict[str, ColumnEvidence] = field(default_factory=dict)  # column recognizers' verdicts
     numeric: dict[str, float] = field(default_factory=dict)  # entity -> share of integer values that are it
     legal_share: float = 0.0  # values carrying a company's legal form
+    company_id_share: float = 0.0  # values one company tax/registry number module validates
     known_name_share: float | None = None  # values made of known names (None: not a column of words)
     ner_values: list[str] = field(default_factory=list, repr=False)
     ner_hits: dict[str, int] = field(default_factory=dict)
@@ -303,6 +304,19 @@ def prefer_regional_identifier(found: dict[str, EntityFinding], part: Evidence) 
     return {e: f for e, f in found.items() if e not in ids or e in regional}
 
 
+# what a company's tax or registry number can look like (a phone, a postcode); a national identifier's own
+# checksum says more than the company module's and is kept
+COMPANY_ID_LOOKALIKES = ("PHONE_NUMBER", "POSTAL_CODE", "PERSON", "LOCATION")
+
+
+def drop_company_identifiers(found: dict[str, EntityFinding], part: Evidence, t: Thresholds) -> dict[str, EntityFinding]:
+    """A column in which nearly every value validates as one country's company tax or registry number
+    (`company_id_share`) holds companies' identifiers: its phone-shaped digits are not phones."""
+    if part.company_id_share < t.company_id_coverage:
+        return found
+    return {e: f for e, f in found.items() if e not in COMPANY_ID_LOOKALIKES}
+
+
 def decide_part(part: Evidence, t: Thresholds) -> list[EntityFinding]:
     found: dict[str, EntityFinding] = {}
     for step in (pattern_findings, numeric_findings, list_findings, postcode_findings, street_findings, dob_findings):
@@ -316,4 +330,5 @@ def decide_part(part: Evidence, t: Thresholds) -> list[EntityFinding]:
         if ner_corroborated(entity, part, found, set(tagged)):
             found[entity] = result
     found.update(name_only_findings(part, found, t))
+    found = drop_company_identifiers(found, part, t)
     return list(keep_dominant(prefer_regional_identifier(found, part), part, t).values())

@@ -7,7 +7,7 @@
 -#}
 {% macro governance_resolved_policy() -%}
 {{ return({
-    'fingerprint': 'c7d176f6458ab912ee8e8982fcb6b2ed',
+    'fingerprint': 'f312bcf5c2d7abdc264c5ad78f293ca1',
     'fingerprint_sections': ['default_role', 'entity_levels', 'levels', 'masking', 'roles'],
     'generated_by': 'governance policy --write',
     'schema': 'governance',
@@ -58,10 +58,14 @@
         'POSTAL_CODE',
         'PT_NIF',
         'RO_CNP',
+        'RU_INN',
+        'RU_SNILS',
         'SE_PERSONNUMMER',
         'SI_EMSO',
         'STREET_ADDRESS',
         'SWIFT_CODE',
+        'TR_IDENTITY_NUMBER',
+        'UA_RNOKPP',
         'UK_NHS',
         'UK_NINO',
         'URL',

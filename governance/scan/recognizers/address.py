@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from governance.scan.recognizers.base import ColumnEvidence, ColumnRecognizer, Hit, ValueRecognizer
 from governance.scan.recognizers.resources import places
+from governance.scan.recognizers.script import known_in
 
 # street-type words in the product's languages, as whole words (either side of the number)...
 STREET_WORDS = frozenset(
@@ -65,10 +66,19 @@ STREET_WORDS = frozenset(
         # Maltese, Irish, Greek (Latin script), Turkish
         "triq", "sráid", "sraid", "bóthar", "bothar", "odos", "leoforos", "sokak", "sokağı", "cadde", "caddesi",
         "bulvar", "bulvarı",
+        # Russian, Ukrainian, Belarusian, Bulgarian (Cyrillic)
+        "улица", "вулиця", "проспект", "переулок", "провулок", "бульвар", "площадь", "площа", "шоссе", "шосе",
+        "набережная", "набережна", "аллея", "алея", "тупик", "проезд", "проїзд", "узвіз", "спуск", "тракт",
+        "микрорайон", "мікрорайон", "мкр", "квартал", "вуліца", "праспект", "булевард", "жк",
+        # Greek
+        "οδός", "οδος", "λεωφόρος", "λεωφορος", "πλατεία", "πλατεια", "πάροδος", "παροδος",
     )
 )
 # abbreviations too short to trust without their dot (`ul.`, not the `OS` of a user agent)
-DOTTED_WORDS = frozenset(("ul.", "al.", "os.", "pl.", "str.", "u.", "krt.", "nám.", "nam.", "tř.", "g.", "sok.", "cad."))
+DOTTED_WORDS = frozenset(("ul.", "al.", "os.", "pl.", "str.", "u.", "krt.", "nám.", "nam.", "tř.", "g.", "sok.", "cad.",
+                          # Cyrillic and Greek abbreviations: street, avenue, lane, boulevard, square, flat, house
+                          "ул.", "вул.", "пр.", "просп.", "пр-т", "пер.", "пров.", "бул.", "б-р", "пл.", "наб.",
+                          "ш.", "кв.", "д.", "буд.", "οδ.", "λεωφ.", "πλ."))
 # ...and as the end of a compound (Hauptstraße, Kerkstraat, Tudderenderweg)
 STREET_SUFFIXES = (
     "straße", "strasse", "str.", "weg", "gasse", "platz", "allee", "ring", "damm", "ufer", "straat", "laan",
@@ -131,6 +141,30 @@ _POSTAL_TAIL = re.compile(
 )
 
 
+# a segment of a comma-separated address that is only a postcode (an optional country prefix and 4-6
+# digits) or a town after its short abbreviation (`г. Москва`, `м. Київ`, `Town ş.`)
+_POSTCODE_SEGMENT = re.compile(r"^(?:[A-Z]{1,3}-?)?\d{4,6}$")
+_TOWN_ABBREVIATION = re.compile(r"^(?:[^\W\d_]{1,4}\.\s*)?(.+?)(?:\s+[^\W\d_]{1,4}\.)?$", re.UNICODE)
+
+
+def postcode_and_town_segments(value: str) -> bool:
+    """A comma-separated address with a segment that is only a postcode, one that is a known town (perhaps
+    after `г.`, `м.`, `с.`), and one more (the street): the Russian order `123456, г. Town, street` and the
+    Ukrainian `street, кв. 12, м. Town, 01234`, whatever the street is called."""
+    segments = [seg.strip() for seg in value.split(",")]
+    if len(segments) < 3 or len(value) > 200:
+        return False
+    postcode = any(_POSTCODE_SEGMENT.match(seg) for seg in segments)
+    if not postcode:
+        return False
+    known = places()
+    for seg in segments:
+        match = _TOWN_ABBREVIATION.match(seg)
+        if match and not any(ch.isdigit() for ch in seg) and known_in(match.group(1).lower(), known):
+            return True
+    return False
+
+
 def ends_with_postcode_and_town(value: str) -> bool:
     """`…, 8000 Aarhus C`, `…, 00-950 Warszawa`, `…, 1010 Wien`: a postcode and a known town end the
     value (whatever the street is called before it)."""
@@ -139,7 +173,7 @@ def ends_with_postcode_and_town(value: str) -> bool:
         return False
     town = match.group(1).strip().lower()
     known = places()
-    return town in known or town.rsplit(" ", 1)[0] in known  # "aarhus c", "berlin mitte"
+    return known_in(town, known) or known_in(town.rsplit(" ", 1)[0], known)  # "aarhus c", "berlin mitte"
 
 
 class StreetAddressRecognizer(ValueRecognizer):
@@ -155,7 +189,8 @@ class StreetAddressRecognizer(ValueRecognizer):
         return len(value) >= 5
 
     def analyze(self, value: str, region: str | None = None) -> list[Hit]:
-        if street_like(value) or (len(value) <= 200 and ends_with_postcode_and_town(value)):
+        if street_like(value) or (len(value) <= 200 and ends_with_postcode_and_town(value)) \
+                or postcode_and_town_segments(value):
             return [Hit(self.entity, 0, len(value), 0.7, True)]
         return []
 
@@ -192,7 +227,9 @@ class NumberFirstStreetRecognizer(ColumnRecognizer):
     """Streets written number first (`433 Glitvangur`, as in English-speaking countries and in exports
     that put the house number first), whatever the street's words: a column mostly of a house number
     and a capitalised name, with many different numbers and many different names (a quantity and a
-    unit, `12 Stück`, `3 Packungen`, repeats its few units)."""
+    unit, `12 Stück`, `3 Packungen`, repeats its few units). Streets written name first without a street
+    word (`Μυκόνου 488`: Greek, and streets named after a person or a place anywhere) are judged the same
+    way (a product and its model number repeat few numbers, a brand's line its names)."""
 
     entity = "STREET_ADDRESS"
     min_distinct: ClassVar[int] = 15
@@ -201,13 +238,30 @@ class NumberFirstStreetRecognizer(ColumnRecognizer):
     def judge(self, values: list[str], region: str | None = None) -> ColumnEvidence | None:
         if len(values) < self.min_distinct:
             return None
-        shapes = [shape for v in values if (shape := number_first_street(v))]
+        shapes = [shape for v in values if (shape := number_first_street(v) or name_then_number_street(v))]
         if not shapes:
             return None
         numbers, names = {n for n, _ in shapes}, {w for _, w in shapes}
         if len(names) < self.min_variety * len(shapes) or len(numbers) < self.min_variety * len(shapes):
             return None
         return ColumnEvidence(self.entity, len(shapes) / len(values), 0.7)
+
+
+_NAME_THEN_NUMBER = re.compile(
+    r"^([^\W\d_][\w'’.-]*(?:\s+[^\W\d_][\w'’.-]*){0,3}),?\s+(\d{1,4}[^\W\d_]?)$", re.UNICODE
+)
+
+
+def name_then_number_street(value: str) -> tuple[str, str] | None:
+    """(house number, name) when the value is a capitalised name of up to four words and a house number
+    (`Μυκόνου 488`, `Kerkstraat 12`, `Садовая 5`), every word capitalised and not all upper case."""
+    match = _NAME_THEN_NUMBER.match(value.strip())
+    if match is None:
+        return None
+    words = match.group(1).split()
+    if not _proper_name(words[0]) or any(w[:1].islower() and len(w) > 3 for w in words[1:]):
+        return None
+    return match.group(2), match.group(1).lower()
 
 
 # national postcode formats that say "postcode" on their own; five bare digits (US, DE, FR, IT, ES)
@@ -234,6 +288,7 @@ REGION_POSTCODES = {
     "SK": r"(?:SK-)?\d{3} ?\d{2}", "US": r"\d{5}(?:-\d{4})?", "CA": POSTCODE_FORMATS["CA"], "GB": POSTCODE_FORMATS["GB"],
     "NL": POSTCODE_FORMATS["NL"], "PL": POSTCODE_FORMATS["PL"], "AU": r"\d{4}", "TR": r"\d{5}",
     "IE": r"(?:[AC-FHKNPRTV-Y]\d{2}|D6W) ?[0-9AC-FHKNPRTV-Y]{4}",
+    "RU": r"\d{6}", "BY": r"\d{6}", "UA": r"\d{5}",
 }
 _REGION_POSTCODE = {region: re.compile(f"^(?:{regex})$") for region, regex in REGION_POSTCODES.items()}
 _LEADING_DIGIT = re.compile(r"\d")
@@ -293,5 +348,5 @@ class LocationRecognizer(ColumnRecognizer):
         if len(values) < self.min_distinct:
             return None
         known = places()
-        fit = sum(1 for v in values if v.strip().lower() in known)
+        fit = sum(1 for v in values if known_in(v.strip().lower(), known))
         return ColumnEvidence(self.entity, fit / len(values), 0.8)

@@ -81,6 +81,30 @@ def valid_international(digits: str) -> bool:
         return False
 
 
+@functools.lru_cache(maxsize=256)
+def bare_number_plan(region: str) -> bool:
+    """Does the region write its numbers as bare digits of one length: no trunk prefix, one length for
+    fixed and mobile numbers (Norway, Denmark, Greece; not Germany's variable lengths, not France's 0)?"""
+    from phonenumbers import PhoneMetadata
+
+    metadata = PhoneMetadata.metadata_for_region(region)
+    if metadata is None or metadata.national_prefix:
+        return False
+    lengths = set(metadata.fixed_line.possible_length) | set(metadata.mobile.possible_length)
+    return len(lengths) == 1
+
+
+def possible_international_code(digits: str) -> int | None:
+    """The country calling code of a run of digits that is a possible phone number with `+` in front."""
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse("+" + digits, None)
+    except phonenumbers.NumberParseException:
+        return None
+    return number.country_code if phonenumbers.is_possible_number(number) else None
+
+
 class PhoneRecognizer(ValueRecognizer):
     """libphonenumber on each digit run, in the table's region (inferred from the data) or, for a
     number without its international prefix, the first fallback region where it is a possible number.
@@ -138,7 +162,12 @@ class PhoneRecognizer(ValueRecognizer):
             whole = (match.end() - match.start()) >= 0.8 * length
             # a national plan of seven-digit numbers (Iceland, Estonia's landlines): too short to be clear
             # on its own, a phone when most of the column is valid numbers of the table's region
-            regional = not clear and digits < 8 and whole and region is not None and _valid_in(compact, region)
+            # the same for eight digits and more written without groups where the national number is
+            # written so: a plan without a trunk prefix and of one length (`41234567` in Norway, Denmark)
+            regional = (
+                not clear and whole and region is not None and (digits < 8 or bare_number_plan(region))
+                and _valid_in(compact, region)
+            )
             score = 0.75 if clear else (0.6 if regional else 0.4)
             hits.append(Hit(self.entity, match.start(), match.end(), score, whole, clear, regional))
         return hits

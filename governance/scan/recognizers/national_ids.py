@@ -302,9 +302,69 @@ class SiEmsoRecognizer(StdnumIdRecognizer):
     min_digits = 13
 
 
+class TrIdentityNumberRecognizer(StdnumIdRecognizer):
+    """Turkish identity number (T.C. kimlik numarası): eleven digits, the first not 0, two check digits.
+    (The company tax number, VKN, has ten digits: not this.)"""
+
+    entity = "TR_IDENTITY_NUMBER"
+    names = r"tc_?kimlik(_?no)?|kimlik_?no|tckn|tc_?no"
+    patterns = (Pattern("tckn", r"\b[1-9]\d{10}\b", 0.3),)
+    modules = ("tr.tckimlik",)
+    min_digits = 11
+
+
+class UaRnokppRecognizer(StdnumIdRecognizer):
+    """Ukrainian individual tax number (RNOKPP, formerly INN): ten digits, the first five the days from
+    1899-12-31 to the birth, a check digit. (A company's EDRPOU code has eight digits: not this.)"""
+
+    entity = "UA_RNOKPP"
+    names = r"rnokpp|ipn|inn_?fl|identyfikatsiinyi_?kod|kod_?platnyka"
+    patterns = (Pattern("rnokpp", r"\b\d{10}\b", 0.2),)
+    modules = ("ua.rntrc",)
+    min_digits = 10
+
+
+class RuPersonalInnRecognizer(StdnumIdRecognizer):
+    """A person's Russian taxpayer number (INN): twelve digits with two check digits. A company's INN has
+    ten digits and is not personal: only the twelve-digit form is this entity."""
+
+    entity = "RU_INN"
+    names = r"inn|inn_?fl|inn_?fiz|inn_?physical"
+    patterns = (Pattern("inn", r"\b\d{12}\b", 0.2),)
+    modules = ("ru.inn",)
+    min_digits = 12
+
+    def validate(self, text: str) -> bool | None:
+        digits = re.sub(r"\D", "", text)
+        return len(digits) == 12 and _stdnum_valid("ru.inn", digits)
+
+
+class RuSnilsRecognizer(StdnumIdRecognizer):
+    """Russian individual insurance account number (SNILS): `123-456-789 01`, nine digits and a check of
+    two (the digits weighted 9 to 1, mod 101, 100 read as 00). python-stdnum has no module for it, so the
+    check is here, on the same base."""
+
+    entity = "RU_SNILS"
+    names = r"snils|strakhovoy_?nomer|snils_?nomer"
+    patterns = (Pattern("snils", r"\b\d{3}-?\d{3}-?\d{3}[ -]?\d{2}\b", 0.3),)
+    min_digits = 11
+
+    def validate(self, text: str) -> bool | None:
+        return ru_snils_valid(text)
+
+
+def ru_snils_valid(text: str) -> bool:
+    digits = re.sub(r"[\s-]", "", text)
+    if not re.fullmatch(r"\d{11}", digits) or int(digits[:9]) <= 1001998:  # numbers issued from 001-001-999
+        return False
+    check = sum(int(d) * weight for d, weight in zip(digits[:9], range(9, 0, -1), strict=True)) % 101
+    return (0 if check == 100 else check) == int(digits[9:])
+
+
 EUROPEAN_ID_RECOGNIZERS: tuple[StdnumIdRecognizer, ...] = (
     AtSocialSecurityRecognizer(), BeNationalNumberRecognizer(), BgEgnRecognizer(), ChAhvRecognizer(),
     CzBirthNumberRecognizer(), DkCprRecognizer(), EePersonalCodeRecognizer(), FiHetuRecognizer(),
     GrAmkaRecognizer(), HrOibRecognizer(), HuTaxIdRecognizer(), IePpsRecognizer(), IsKennitalaRecognizer(),
     NoBirthNumberRecognizer(), PtNifRecognizer(), RoCnpRecognizer(), SePersonnummerRecognizer(), SiEmsoRecognizer(),
+    TrIdentityNumberRecognizer(), UaRnokppRecognizer(), RuPersonalInnRecognizer(), RuSnilsRecognizer(),
 )

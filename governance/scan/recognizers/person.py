@@ -13,6 +13,7 @@ from typing import ClassVar
 
 from governance.scan.recognizers.base import ColumnEvidence, ColumnRecognizer
 from governance.scan.recognizers.resources import family_names, given_names, places
+from governance.scan.recognizers.script import known_in, latin_forms
 
 PARTICLES = frozenset(
     ["van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "das", "du", "la", "le", "ter", "ten", "zu", "y", "e", "i", "in", "het", "mc", "mac", "bin", "al", "el", "st"]
@@ -29,6 +30,24 @@ LEGAL_FORMS = frozenset(
        "ab", "hb", "kb", "lda", "lda.", "unipessoal", "s.r.l", "srl.", "pfa", "s.c.", "sc", "s.p.", "s.l.u.",
        "slu", "s.coop.", "sll", "s.n.c.", "s.a.s", "coop", "cooperativa", "genossenschaft", "eg", "vof", "v.o.f.",
        "cv", "c.v.", "a.ş.", "aş", "şti.", "şti", "sti.", "ltd.", "gmbh.", "ag.", "inc.", "llp", "lp"]
+)
+# words of a trade or an industry that name companies without a legal form (`Halk Sigorta`, `Hansa Borg
+# Bryggerier`, `Seyitler Kimya Sanayi`), in the product's languages: a value carrying one is a company's
+# name, as one carrying a legal form is
+TRADE_WORDS = frozenset(
+    ["bank", "banka", "bankası", "bankasi", "banco", "banque", "insurance", "versicherung", "versicherungen",
+     "assurance", "assurances", "assicurazioni", "seguros", "sigorta", "forsikring", "försäkring",
+     "industries", "industry", "industrie", "industria", "industrias", "sanayi", "sanayii", "chemicals",
+     "chemie", "chimica", "química", "kimya", "logistics", "logistik", "logistique", "logistica", "lojistik",
+     "energy", "energie", "energia", "enerji", "telecom", "telekom", "pharma", "pharmaceuticals", "foods",
+     "food", "gıda", "gida", "motors", "otomotiv", "airlines", "airways", "systems", "solutions",
+     "technologies", "technology", "software", "consulting", "services", "ticaret", "inşaat", "insaat",
+     "tekstil", "yatırım", "yatirim", "construction", "construcciones", "construtora", "comercial",
+     "comércio", "comercio", "alimentos", "transportes", "transport", "distribuidora", "servicios",
+     "serviços", "bryggerier", "bryggeri", "brauerei", "mining", "cement", "cimento",
+     "çimento", "elektrik", "electric", "electronics", "elektronik", "media", "medya",
+     "банк", "завод", "компания", "холдинг", "страхование", "страхова", "агро", "трейд", "групп", "груп",
+     "τράπεζα", "ασφαλιστική", "εμπορική", "βιομηχανία"]
 )
 # patronymics: a father's (or mother's) given name and a suffix (Icelandic Jónsson, Guðmundsdóttir; East
 # Slavic Ivanovich, Petrovna, Петрович): the suffix, then the given name's genitive ending come off, and
@@ -73,9 +92,29 @@ def patronymic(word: str, given: frozenset[str] | None = None) -> bool:
     return False
 
 
+# endings that only family names have, in Cyrillic and Greek script and in their Latin spellings:
+# Ukrainian -енко, -чук, -юк; East Slavic -ович, -ський/-ский, -ов/-ова, -ев/-ева; Greek -πουλος, -άκης,
+# -ίδης, -ίδου, -όγλου (the names list lacks the rarer ones: `Андрейко` aside, `Медведенко`, `Τζανουδάκης`)
+SURNAME_ENDINGS = (
+    "енко", "чук", "юк", "ович", "евич", "ський", "ська", "цький", "цька", "ский", "ская", "цкий", "цкая",
+    "ов", "ова", "ев", "ева", "ёв", "ёва", "єв", "єва",
+    "πουλος", "πούλος", "πούλου", "πουλου", "άκης", "ακης", "άκη", "ίδης", "ιδης", "ίδου", "ιδου", "άδης",
+    "αδης", "άδου", "όγλου", "ογλου", "άτος", "ατος", "έλλης",
+    "enko", "chuk", "opoulos", "opoulou", "akis", "idis", "idou", "oglou",
+)
+
+
+def surname_shaped(word: str) -> bool:
+    """A word of six letters or more with an ending only family names have (`медведенко`, `τζανουδάκης`)."""
+    return len(word) >= 6 and word.endswith(SURNAME_ENDINGS)
+
+
 def known_word(word: str, given: frozenset[str], family: frozenset[str]) -> bool:
-    """A known given or family name, or a patronymic of a known given name."""
-    return word in given or word in family or patronymic(word, given)
+    """A known given or family name, or a patronymic of a known given name; a Cyrillic or Greek word
+    also in one of its Latin spellings (`шевченко` as `shevchenko`, `παπαδόπουλος` as `papadopoulos`)."""
+    if word in given or word in family or patronymic(word, given) or surname_shaped(word):
+        return True
+    return any(form in given or form in family or patronymic(form, given) for form in latin_forms(word))
 
 
 def name_shares(values: list[str]) -> NameShares:
@@ -87,10 +126,10 @@ def name_shares(values: list[str]) -> NameShares:
             continue
         lowered = v.lower()
         raw = lowered.replace(",", " ").split()
-        if any(token in LEGAL_FORMS for token in raw):
+        if any(token in LEGAL_FORMS or token in TRADE_WORDS for token in raw):
             legal += 1
             continue
-        if lowered in known_places:
+        if known_in(lowered, known_places):
             placed += 1
         tokens = [t for t in _TOKEN.findall(lowered) if t not in PARTICLES]
         if not tokens or len(tokens) > 5:
