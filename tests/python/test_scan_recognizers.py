@@ -381,7 +381,7 @@ def test_english_prose_is_told_from_prose_in_other_languages() -> None:
 
     for lang, notes in scan_corpus.NOTES.items():
         share = english_share(list(notes))
-        assert (share >= T.english_prose_share) == (lang == "en"), lang
+        assert (share >= T.english_prose_share) == (lang in ("en", "au", "ca")), lang  # au, ca: English too
     reviews = {loc: stock_values("review", loc) for loc in scan_corpus.TRAIN_LOCALES}
     assert english_share(reviews["en_US"]) >= T.english_prose_share
     assert all(english_share(reviews[loc]) < T.english_prose_share for loc in ("de_DE", "fr_FR", "it_IT"))
