@@ -535,7 +535,7 @@ def stored_phone_share(integers: list[str], n: int, t: Thresholds) -> float:
     codes = Counter(code for v in integers if len(v) <= 15 and (code := possible_international_code(v)))
     if not codes or valid < t.regional_plan_coverage * n:
         return valid / n
-    code, possible = codes.most_common(1)[0]
+    _, possible = codes.most_common(1)[0]
     return possible / n if possible >= t.numeric_coverage * n else valid / n
 
 
