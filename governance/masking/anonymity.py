@@ -30,8 +30,8 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from governance.errors import ProjectError
 from governance.masking.keyed_hash import register
+from governance.masking.protected import built_column_types, built_views, open_built_warehouse
 from governance.masking.rules import classified_nodes
 from governance.policy import Policy
 from governance.policy.masking import category_for, type_family
@@ -212,27 +212,14 @@ def measure(connection: Any, measurement: Measurement, max_share: float, protect
 def duckdb_report(manifest: dict[str, Any], policy: Policy, database: Path,
                   roles: Iterable[str] | None = None) -> list[Risk]:
     """Measure every relation each uncleared role reads, on the protected views in `database`."""
-    import duckdb
-
-    if not database.is_file():
-        raise ProjectError(f"{database}: DuckDB file not found; build the project first (make build)")
-    try:
-        connection = duckdb.connect(str(database), read_only=True)
-    except duckdb.Error as exc:
-        raise ProjectError(f"{database}: cannot open the DuckDB file read-only ({type(exc).__name__}: a running "
-                           "dbt may hold its lock; retry when it has finished)") from exc
+    connection = open_built_warehouse(database)
     # the join-key masks name the keyed hash; it is registered without its key, so nothing here can hash
     register(connection, environ={})
     chosen = list(roles) if roles is not None else uncleared_roles(policy)
     risks = []
     with connection:
-        types = {
-            (s.lower(), t.lower(), c.lower()): d
-            for s, t, c, d in connection.execute(
-                "select table_schema, table_name, column_name, data_type from information_schema.columns").fetchall()
-        }
-        views = {(s.lower(), v.lower()) for s, v in connection.execute(
-            "select schema_name, view_name from duckdb_views() where not internal").fetchall()}
+        types = built_column_types(connection)
+        views = built_views(connection)
         for measurement in plan(manifest, policy, chosen, types):
             needed = [(measurement.schema.lower() + "_protected", measurement.relation)]
             if measurement.dimension is not None:

@@ -19,31 +19,43 @@ from governance.project.warehouse import Connection
 APPLIED_TABLE = "masking_applied"  # in the masking schema: what each protected view masks (no values)
 
 
-def duckdb_rows(manifest: dict[str, Any], policy: Any, database: Path) -> list[dict[str, Any]]:
-    """Each protected column and its status, from what the DuckDB post-hook recorded as applied
-    (<masking schema>.masking_applied: relation, column, level, category, mask; replaced per relation
-    on every build) and the protected views that exist."""
+def open_built_warehouse(database: Path) -> Any:
+    """A read-only DuckDB connection to a built warehouse; a clear error when it is missing or locked."""
     import duckdb
 
     if not database.is_file():
         raise ProjectError(f"{database}: DuckDB file not found; build the project first (make build)")
     try:
-        con = duckdb.connect(str(database), read_only=True)
+        return duckdb.connect(str(database), read_only=True)
     except duckdb.Error as exc:
         raise ProjectError(f"{database}: cannot open the DuckDB file read-only ({type(exc).__name__}: a running "
                            "dbt may hold its lock; retry when it has finished)") from exc
+
+
+def built_column_types(con: Any) -> dict[tuple[str, str, str], str]:
+    """(schema, relation, column), lower case -> the built column's type."""
+    return {
+        (s.lower(), t.lower(), c.lower()): d
+        for s, t, c, d in con.execute(
+            "select table_schema, table_name, column_name, data_type from information_schema.columns").fetchall()
+    }
+
+
+def built_views(con: Any) -> set[tuple[str, str]]:
+    """(schema, view), lower case, of every view of the warehouse."""
+    return {(s.lower(), v.lower())
+            for s, v in con.execute("select schema_name, view_name from duckdb_views() where not internal").fetchall()}
+
+
+def duckdb_rows(manifest: dict[str, Any], policy: Any, database: Path) -> list[dict[str, Any]]:
+    """Each protected column and its status, from what the DuckDB post-hook recorded as applied
+    (<masking schema>.masking_applied: relation, column, level, category, mask; replaced per relation
+    on every build) and the protected views that exist."""
+    con = open_built_warehouse(database)
     schema = policy.masking.schema
     with con:
-        types = {
-            (s.lower(), t.lower(), c.lower()): d
-            for s, t, c, d in con.execute(
-                "select table_schema, table_name, column_name, data_type from information_schema.columns"
-            ).fetchall()
-        }
-        views = {
-            (s.lower(), v.lower())
-            for s, v in con.execute("select schema_name, view_name from duckdb_views() where not internal").fetchall()
-        }
+        types = built_column_types(con)
+        views = built_views(con)
         recorded = (schema.lower(), APPLIED_TABLE) in {
             (s.lower(), t.lower()) for s, t in con.execute("select schema_name, table_name from duckdb_tables()").fetchall()
         }
