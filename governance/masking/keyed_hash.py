@@ -79,9 +79,17 @@ def register(connection: duckdb.DuckDBPyConnection, key_env: str = DEFAULT_KEY_E
     `key_env`, else from `key_file`, each time the function runs (a missing key is an error, never an
     unkeyed value)."""
     env = os.environ if environ is None else environ
+    file_key: list[str] = []  # the key file's key, read once on first use (the file is never rewritten)
+
+    def warehouse_key() -> str:
+        if not file_key:
+            found = _file_key(key_file)
+            if found:
+                file_key.append(found)
+        return file_key[0] if file_key else ""
 
     def function(value: str) -> str:
-        key = env.get(key_env, "") or _file_key(key_file)
+        key = env.get(key_env, "") or warehouse_key()
         if not key:
             where = f" or the warehouse key file {key_file}" if key_file is not None else ""
             raise MissingKeyError(f"masking: the keyed hash needs environment variable {key_env}{where} (its key); "
