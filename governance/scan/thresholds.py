@@ -22,6 +22,8 @@ class Thresholds:
     # share of values valid in the table's region for short national numbers to count: random seven-digit
     # codes are valid Icelandic numbers 37% of the time; phones typed by people hold some invalid ones
     regional_plan_coverage: float = 0.6
+    personal_id_coverage: float = 0.9  # values one personal-identifier module validates: a national id
+    named_shape_coverage: float = 0.9  # values of an identifier without a check digit, under its name
     company_id_coverage: float = 0.9  # values one company-number module validates: a column of company ids
     named_bonus: float = 0.15  # score added when the column name agrees with the values
     explained_score: float = 0.5  # a value explained by a pattern hit at this score is not sent to NER

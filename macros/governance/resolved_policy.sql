@@ -7,7 +7,7 @@
 -#}
 {% macro governance_resolved_policy() -%}
 {{ return({
-    'fingerprint': 'f312bcf5c2d7abdc264c5ad78f293ca1',
+    'fingerprint': '55811d4fe0a2b8e1afaa86d6cff27e3e',
     'fingerprint_sections': ['default_role', 'entity_levels', 'levels', 'masking', 'roles'],
     'generated_by': 'governance policy --write',
     'schema': 'governance',
@@ -23,8 +23,13 @@
     'entity_categories': {'EMAIL_ADDRESS': 'email', 'EXTERNAL_ID': 'join_key', 'PHONE_NUMBER': 'phone'},
     'entities': [
         'AT_SOCIAL_SECURITY',
+        'AU_TFN',
+        'AZ_FIN',
+        'BANK_ACCOUNT',
         'BE_NATIONAL_NUMBER',
         'BG_EGN',
+        'BR_CPF',
+        'CA_SIN',
         'CH_AHV',
         'CREDIT_CARD',
         'CRYPTO',
@@ -46,10 +51,13 @@
         'IP_ADDRESS',
         'IS_KENNITALA',
         'IT_FISCAL_CODE',
+        'KZ_IIN',
         'LOCATION',
         'MEDICAL_CONDITION',
         'MEDICAL_LICENSE',
         'MEDICATION',
+        'MX_CURP',
+        'NATIONAL_ID',
         'NL_BSN',
         'NO_BIRTH_NUMBER',
         'PERSON',

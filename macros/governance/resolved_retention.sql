@@ -6,7 +6,7 @@
 -#}
 {% macro governance_resolved_retention() -%}
 {{ return({
-    'fingerprint': 'a94d9e31d65097cbda19902f67b86080',
+    'fingerprint': '2139bd921aaff2964361cefa42c41155',
     'fingerprint_sections': ['erasure', 'retention'],
     'generated_by': 'governance retention --write',
     'as_of_var': 'governance_as_of',

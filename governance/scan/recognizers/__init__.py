@@ -28,17 +28,24 @@ from governance.scan.recognizers.dates import DateOfBirthRecognizer, UsDriverLic
 from governance.scan.recognizers.health import MedicalConditionRecognizer, MedicationRecognizer
 from governance.scan.recognizers.national_ids import (
     EUROPEAN_ID_RECOGNIZERS,
+    OTHER_COUNTRY_ID_RECOGNIZERS,
     DeTaxIdRecognizer,
     EsNifRecognizer,
     FrNirRecognizer,
     ItFiscalCodeRecognizer,
     NlBsnRecognizer,
+    PersonalIdentifierRecognizer,
     PlPeselRecognizer,
     UkNinoRecognizer,
     UsSsnRecognizer,
 )
 from governance.scan.recognizers.network import CryptoRecognizer, IpAddressRecognizer, UserAgentRecognizer
-from governance.scan.recognizers.payment import CreditCardRecognizer, IbanRecognizer, SwiftCodeRecognizer
+from governance.scan.recognizers.payment import (
+    BankAccountRecognizer,
+    CreditCardRecognizer,
+    IbanRecognizer,
+    SwiftCodeRecognizer,
+)
 from governance.scan.recognizers.person import PersonRecognizer
 
 VALUE_RECOGNIZERS: tuple[ValueRecognizer, ...] = (
@@ -60,6 +67,8 @@ VALUE_RECOGNIZERS: tuple[ValueRecognizer, ...] = (
     PlPeselRecognizer(),
     UkNinoRecognizer(),
     *EUROPEAN_ID_RECOGNIZERS,
+    *OTHER_COUNTRY_ID_RECOGNIZERS,
+    BankAccountRecognizer(),
     MedicationRecognizer(),
     MedicalConditionRecognizer(),
 )
@@ -71,6 +80,7 @@ COLUMN_RECOGNIZERS: tuple[ColumnRecognizer, ...] = (
     DateOfBirthRecognizer(),
     UsPassportRecognizer(),
     UsDriverLicenseRecognizer(),
+    PersonalIdentifierRecognizer(),
 )
 ALL_RECOGNIZERS: tuple[Recognizer, ...] = (*VALUE_RECOGNIZERS, *COLUMN_RECOGNIZERS)
 NER_ENTITIES = ("PERSON", "LOCATION")

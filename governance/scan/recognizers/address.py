@@ -289,16 +289,29 @@ REGION_POSTCODES = {
     "NL": POSTCODE_FORMATS["NL"], "PL": POSTCODE_FORMATS["PL"], "AU": r"\d{4}", "TR": r"\d{5}",
     "IE": r"(?:[AC-FHKNPRTV-Y]\d{2}|D6W) ?[0-9AC-FHKNPRTV-Y]{4}",
     "RU": r"\d{6}", "BY": r"\d{6}", "UA": r"\d{5}",
+    # outside Europe (the UPU's formats): the Americas, Asia, Africa, Oceania
+    "BR": r"\d{5}-?\d{3}", "MX": r"\d{5}", "AR": r"[A-Z]\d{4}[A-Z]{3}|\d{4}", "CL": r"\d{3}-?\d{4}", "CO": r"\d{6}",
+    "PE": r"\d{5}", "EC": r"\d{6}", "UY": r"\d{5}", "PY": r"\d{4}", "VE": r"\d{4}", "CR": r"\d{5}", "GT": r"\d{5}",
+    "DO": r"\d{5}", "CU": r"\d{5}", "KZ": r"\d{6}|[A-Z]\d{2}[A-Z]\d[A-Z]\d", "AZ": r"(?:AZ ?-?)?\d{4}",
+    "GE": r"\d{4}", "AM": r"\d{4}", "MD": r"(?:MD-?)?\d{4}", "UZ": r"\d{6}", "KG": r"\d{6}", "TJ": r"\d{6}",
+    "TM": r"\d{6}", "MN": r"\d{5}", "CN": r"\d{6}", "JP": r"\d{3}-?\d{4}", "KR": r"\d{5}", "TW": r"\d{3}(?:\d{2,3})?",
+    "IN": r"[1-9]\d{2} ?\d{3}", "PK": r"\d{5}", "BD": r"\d{4}", "LK": r"\d{5}", "NP": r"\d{5}", "TH": r"\d{5}",
+    "MY": r"\d{5}", "SG": r"\d{6}", "ID": r"\d{5}", "PH": r"\d{4}", "VN": r"\d{6}", "IL": r"\d{7}|\d{5}",
+    "SA": r"\d{5}(?:-\d{4})?", "JO": r"\d{5}", "IQ": r"\d{5}", "IR": r"\d{5}-?\d{5}", "EG": r"\d{5}", "MA": r"\d{5}",
+    "DZ": r"\d{5}", "TN": r"\d{4}", "NG": r"\d{6}", "KE": r"\d{5}", "ZA": r"\d{4}", "NZ": r"\d{4}",
+    "RS": r"\d{5}", "BA": r"\d{5}", "ME": r"\d{5}", "MK": r"\d{4}", "AL": r"\d{4}", "MT": r"[A-Z]{3} ?\d{4}",
 }
 _REGION_POSTCODE = {region: re.compile(f"^(?:{regex})$") for region, regex in REGION_POSTCODES.items()}
-_LEADING_DIGIT = re.compile(r"\d")
+_LEADING_DIGITS = re.compile(r"\d\d?")
 
 
 def postcode_spread(values: list[str]) -> int:
-    """How many different first digits the values have: a country's postcodes begin with its regions'
-    digits, so a column of customers' postcodes spreads over several (years, prices and counters of
-    the same width do not)."""
-    return len({m.group() for v in values if (m := _LEADING_DIGIT.search(v))})
+    """How widely the values spread over a country's regions: the number of different first digits, or
+    half the number of different first two digits (a country whose codes all begin with 0 or 1, as
+    Kazakhstan's do, spreads over its second digit). A column of customers' postcodes spreads over several;
+    years, prices in a narrow band and counters of the same width do not."""
+    firsts = {m.group() for v in values if (m := _LEADING_DIGITS.search(v))}
+    return max(len({f[0] for f in firsts}), len({f for f in firsts if len(f) == 2}) // 2)
 
 
 class PostalCodeRecognizer(ColumnRecognizer):
@@ -309,7 +322,8 @@ class PostalCodeRecognizer(ColumnRecognizer):
     entity = "POSTAL_CODE"
     names = (
         r"postal|postal_?code|postcode|post_?code|zip|zip_?code|zipcode|plz|postleitzahl|code_?postal|cap|"
-        r"codigo_?postal|kod_?pocztowy"
+        r"codigo_?postal|kod_?pocztowy|cep|postal_?cd|zip_?cd|post_?cd|poct_?indeksi|poshta_?indeksi|"
+        r"pochtovyy_?indeks|pochtovyi_?indeks"
     )
     numeric_ok = True
     min_distinct: ClassVar[int] = 15

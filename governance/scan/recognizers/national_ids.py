@@ -5,9 +5,10 @@ from __future__ import annotations
 import functools
 import importlib
 import re
+from collections import Counter
 from typing import Any, ClassVar
 
-from governance.scan.recognizers.base import Pattern, ValueRecognizer
+from governance.scan.recognizers.base import ColumnEvidence, ColumnRecognizer, Hit, Pattern, ValueRecognizer
 
 
 class NationalIdRecognizer(ValueRecognizer):
@@ -368,3 +369,240 @@ EUROPEAN_ID_RECOGNIZERS: tuple[StdnumIdRecognizer, ...] = (
     NoBirthNumberRecognizer(), PtNifRecognizer(), RoCnpRecognizer(), SePersonnummerRecognizer(), SiEmsoRecognizer(),
     TrIdentityNumberRecognizer(), UaRnokppRecognizer(), RuPersonalInnRecognizer(), RuSnilsRecognizer(),
 )
+
+
+# --- outside Europe: the personal identifiers of Kazakhstan, Mexico, Brazil, Australia, Canada and
+# Azerbaijan, each with the check its issuer defines
+
+
+class KzIinRecognizer(StdnumIdRecognizer):
+    """Kazakh individual identification number (IIN, ЖСН): the birth date YYMMDD, a digit for the century
+    and sex (1-6), a serial of four and a check digit (the digits weighted 1 to 11, mod 11; when that is
+    10, weighted 3 to 11, 1, 2; never 10). A company's BIN has the same check and no birth date: not this.
+    python-stdnum has no module for it, so the check is here, on the same base."""
+
+    entity = "KZ_IIN"
+    names = r"iin|zhsn|jsn|iin_?nomiri|zheke_?sayikestendiru_?nomiri|individualnyy_?identifikatsionnyy_?nomer"
+    patterns = (Pattern("iin", r"\b\d{6} ?\d{6}\b", 0.3),)
+    min_digits = 12
+
+    def validate(self, text: str) -> bool | None:
+        return kz_iin_valid(text)
+
+
+def kz_iin_valid(text: str) -> bool:
+    import datetime as dt
+
+    digits = re.sub(r"[\s-]", "", text)
+    if not re.fullmatch(r"\d{12}", digits) or digits[6] not in "123456":
+        return False
+    century = 1800 + 100 * ((int(digits[6]) - 1) // 2)
+    try:
+        dt.date(century + int(digits[:2]), int(digits[2:4]), int(digits[4:6]))
+    except ValueError:
+        return False
+    values = [int(d) for d in digits[:11]]
+    check = sum(d * w for d, w in zip(values, range(1, 12), strict=True)) % 11
+    if check == 10:
+        check = sum(d * w for d, w in zip(values, [*range(3, 12), 1, 2], strict=True)) % 11
+    return check < 10 and check == int(digits[11])
+
+
+class MxCurpRecognizer(StdnumIdRecognizer):
+    """Mexican CURP: four letters of the name, the birth date, the sex, the state, three consonants, a
+    homonym character and a check digit."""
+
+    entity = "MX_CURP"
+    names = r"curp|clave_?unica(_?de_?registro(_?de_?poblacion)?)?"
+    patterns = (Pattern("curp", r"\b[A-Za-z]{4}\d{6}[HMXhmx][A-Za-z]{5}[0-9A-Za-z]\d\b", 0.5),)
+    modules = ("mx.curp",)
+    min_digits = 7
+    numeric_ok = False
+
+    def pretest(self, value: str, digits: int) -> bool:
+        return 18 <= len(value) <= 40 and digits >= 7
+
+    def validate(self, text: str) -> bool | None:
+        return _stdnum_valid("mx.curp", text.upper())
+
+
+class BrCpfRecognizer(StdnumIdRecognizer):
+    """Brazilian CPF (a person's taxpayer number): nine digits and two check digits, `123.456.789-09`.
+    (A company's CNPJ has fourteen: not this.)"""
+
+    entity = "BR_CPF"
+    names = r"cpf|num_?cpf|numero_?cpf|cpf_?cliente|cadastro_?pessoa_?fisica"
+    patterns = (Pattern("cpf", r"\b\d{3}\.?\d{3}\.?\d{3}-?\d{2}\b", 0.3),)
+    modules = ("br.cpf",)
+    min_digits = 11
+
+
+class AuTfnRecognizer(StdnumIdRecognizer):
+    """Australian tax file number: eight or nine digits with a weighted check, `123 456 782`."""
+
+    entity = "AU_TFN"
+    names = r"tfn|tax_?file_?(number|no|num)"
+    patterns = (Pattern("tfn", r"\b\d{3} ?\d{3} ?\d{2,3}\b", 0.3),)
+    modules = ("au.tfn",)
+    min_digits = 8
+
+
+class CaSinRecognizer(StdnumIdRecognizer):
+    """Canadian social insurance number: nine digits with the Luhn check, `046-454-286`. (A business
+    number has the same form and check; the company-number rule keeps a checksum identifier, so a column
+    of bare ones is protected.)"""
+
+    entity = "CA_SIN"
+    names = r"sin|sin_?(number|no|num)|social_?insurance(_?(number|no|num))?|nas|numero_?d?_?assurance_?sociale"
+    patterns = (Pattern("sin", r"\b\d{3}[- ]?\d{3}[- ]?\d{3}\b", 0.3),)
+    modules = ("ca.sin",)
+    min_digits = 9
+
+
+_AZ_FIN = re.compile(r"^[0-9A-HJ-NP-Z]{7}$")
+
+
+class AzFinRecognizer(NationalIdRecognizer):
+    """Azerbaijani personal identification code (FIN) of the identity card: seven capitals and digits, no
+    check digit. Any short code has that shape, so it counts only under a column name that says FIN and
+    when nearly all values have it (`decisions.NAMED_SHAPE_ENTITIES`)."""
+
+    entity = "AZ_FIN"
+    names = r"fin|fin_?kod(u)?|fin_?code|sexsiyyet_?fin|seksiyyet_?fin"
+    patterns = (Pattern("fin", r"\b[0-9A-HJ-NP-Z]{7}\b", 0.5),)
+    min_digits = 0
+    numeric_ok = False
+    needs_validation = False
+
+    def pretest(self, value: str, digits: int) -> bool:
+        return len(value) == 7
+
+    def analyze(self, value: str, region: str | None = None) -> list[Hit]:
+        if not _AZ_FIN.match(value):
+            return []
+        return [Hit(self.entity, 0, len(value), 0.5, True, clear=False)]
+
+
+OTHER_COUNTRY_ID_RECOGNIZERS: tuple[NationalIdRecognizer, ...] = (
+    KzIinRecognizer(), MxCurpRecognizer(), BrCpfRecognizer(), AuTfnRecognizer(), CaSinRecognizer(), AzFinRecognizer(),
+)
+
+
+# --- every other person's identifier python-stdnum validates: a generic NATIONAL_ID -------------------
+
+# python-stdnum's modules whose description names a person's identifier (identity, birth, social-security
+# or tax number of individuals) and no company, business or VAT number, that no dedicated recognizer above
+# covers (the Lithuanian asmens kodas is the Estonian isikukood's form, the Slovak birth number the
+# Czech one), and that validate few random strings of their own shape (`random_pass_rate` at most
+# `MAX_RANDOM_PASS_RATE`: one check digit's worth). A module with an entity name of the policy reports it;
+# the others report NATIONAL_ID.
+PERSONAL_ID_MODULES: dict[str, str] = {
+    "be.bis": "NATIONAL_ID", "bg.pnf": "NATIONAL_ID", "ca.bc_phn": "NATIONAL_ID", "cl.rut": "NATIONAL_ID",
+    "cn.ric": "NATIONAL_ID", "cr.cr": "NATIONAL_ID", "cu.ni": "NATIONAL_ID", "do.cedula": "NATIONAL_ID",
+    "ec.ci": "NATIONAL_ID", "fr.nif": "NATIONAL_ID", "gb.nhs": "UK_NHS", "gb.upn": "NATIONAL_ID",
+    "id.nik": "NATIONAL_ID", "il.idnr": "NATIONAL_ID", "in_.aadhaar": "NATIONAL_ID", "in_.epic": "NATIONAL_ID",
+    "in_.vid": "NATIONAL_ID", "jp.in_": "NATIONAL_ID", "kr.rrn": "NATIONAL_ID", "my.nric": "NATIONAL_ID",
+    "nl.onderwijsnummer": "NATIONAL_ID", "pt.cc": "NATIONAL_ID", "th.pin": "NATIONAL_ID", "us.itin": "US_ITIN",
+    "us.ptin": "NATIONAL_ID", "za.idnr": "NATIONAL_ID",
+}
+# persons' modules left out, and why: no check digit (nearly every string of their shape passes); the
+# Mauritian national ID (mu.nid) is left out too, its documentation shows no example to measure it on
+TOO_PERMISSIVE_MODULES = ("ar.dni", "cr.cpf", "fi.veronumero", "us.atin", "nl.identiteitskaartnummer", "pe.cui",
+                          "pk.cnic")
+GENERIC_ID_ENTITIES = tuple(sorted(set(PERSONAL_ID_MODULES.values())))
+MAX_RANDOM_PASS_RATE = 0.12
+_PERSONAL_ID_SHAPE = re.compile(r"^[A-Z0-9][A-Z0-9 .\-/]{5,22}[A-Z0-9]$")
+_DOC_EXAMPLE = re.compile(r">>> (?:validate|is_valid)\('([^']+)'\)")
+
+
+def module_examples(module: str) -> list[str]:
+    """The valid numbers a python-stdnum module's own documentation shows."""
+    found = _DOC_EXAMPLE.findall(_stdnum_module(module).__doc__ or "")
+    return [example for example in found if _stdnum_valid(module, example)]
+
+
+def random_pass_rate(module: str, trials: int = 2000, seed: int = 1) -> float:
+    """The share of random strings of the module's own shape (its documented examples with every digit
+    and letter drawn at random) that it validates: about 0.1 for one check digit, near 1 for none."""
+    import random
+    import string
+
+    examples = module_examples(module)
+    if not examples:
+        return 1.0  # nothing to measure it on: counted as permissive
+    rng = random.Random(seed)
+    passed = 0
+    for i in range(trials):
+        shaped = "".join(
+            rng.choice(string.digits) if c.isdigit() else rng.choice(string.ascii_uppercase) if c.isalpha() else c
+            for c in examples[i % len(examples)]
+        )
+        passed += _stdnum_valid(module, shaped)
+    return passed / trials
+
+
+@functools.cache
+def module_lengths(module: str) -> frozenset[int]:
+    """The lengths (separators removed) of the numbers a module's documentation shows, one either side:
+    a module whose check runs over any length (the Portuguese citizen card's is Luhn's, over as many
+    digits as it is given) is not taken for a card number's or any other number's of another length."""
+    lengths = {len(_compact(module, example)) for example in module_examples(module)}
+    return frozenset(n + d for n in lengths for d in (-1, 0, 1))
+
+
+def _compact(module: str, value: str) -> str:
+    try:
+        return str(_stdnum_module(module).compact(value))
+    except Exception:  # no compact() or a value it cannot read: separators removed by hand
+        return _bare(value)
+
+
+def _bare(value: str) -> str:
+    return re.sub(r"[\s.\-/]", "", value)
+
+
+def _personal_valid(module: str, value: str) -> bool:
+    return len(_bare(value)) in module_lengths(module) and _stdnum_valid(module, value)
+
+
+def personal_identifier_match(values: list[str], min_share: float, max_values: int = 40) -> tuple[str | None, float]:
+    """(the module, its share) when one personal module of `PERSONAL_ID_MODULES` validates at least
+    `min_share` of the values (at most `max_values`); (None, 0.0) otherwise. A random number passes one
+    module's check about one time in ten: one module must validate nearly all values."""
+    sample = [v.strip().upper() for v in values[:max_values] if v.strip()]
+    if len(sample) < 5:
+        return None, 0.0
+    if sum(1 for v in sample if _PERSONAL_ID_SHAPE.match(v) and sum(c.isdigit() for c in v) >= 6) < min_share * len(sample):
+        return None, 0.0
+    allowed_misses = int((1 - min_share) * len(sample))
+    lengths = Counter(len(_bare(v)) for v in sample)
+    best: tuple[str | None, float] = (None, 0.0)
+    for module in PERSONAL_ID_MODULES:
+        if sum(lengths[n] for n in module_lengths(module)) < len(sample) - allowed_misses:
+            continue  # too few values of the lengths its numbers have
+        misses = 0
+        for value in sample:
+            if not _personal_valid(module, value):
+                misses += 1
+                if misses > allowed_misses:
+                    break
+        else:
+            share = 1 - misses / len(sample)
+            if share > best[1]:
+                best = (module, share)
+    return best
+
+
+class PersonalIdentifierRecognizer(ColumnRecognizer):
+    """A column nearly all of whose values one python-stdnum module for persons' identifiers validates
+    (`PERSONAL_ID_MODULES`): a national identifier without a recognizer of its own. The evidence names
+    the module's entity (NATIONAL_ID unless the policy has one for it)."""
+
+    entity = "NATIONAL_ID"
+    min_share: ClassVar[float] = 0.9
+
+    def judge(self, values: list[str], region: str | None = None) -> ColumnEvidence | None:
+        module, share = personal_identifier_match(values, self.min_share)
+        if module is None:
+            return None
+        return ColumnEvidence(PERSONAL_ID_MODULES[module], share, 0.8)

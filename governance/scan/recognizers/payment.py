@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from governance.scan.recognizers.base import Pattern, ValueRecognizer
+from governance.scan.recognizers.base import Hit, Pattern, ValueRecognizer
 
 
 def luhn_ok(digits: str) -> bool:
@@ -90,3 +91,85 @@ class SwiftCodeRecognizer(ValueRecognizer):
         from stdnum import bic
 
         return bic.is_valid(text)
+
+
+def clabe_valid(text: str) -> bool:
+    """Mexican CLABE: bank (3), branch (3), account (11) and a check digit: the digits weighted 3, 7, 1
+    (each product taken mod 10), the check making the sum a multiple of ten."""
+    digits = re.sub(r"[\s-]", "", text)
+    if not re.fullmatch(r"\d{18}", digits):
+        return False
+    total = sum(int(d) * w % 10 for d, w in zip(digits[:17], [3, 7, 1] * 6, strict=False))
+    return (10 - total % 10) % 10 == int(digits[17])
+
+
+def _stdnum_check(module: str) -> Callable[[str], bool]:
+    """A python-stdnum module's validator, imported on first use."""
+    import importlib
+
+    def valid(text: str) -> bool:
+        try:
+            return bool(importlib.import_module(f"stdnum.{module}").is_valid(text))
+        except Exception:  # a validator that trips on a malformed value is a rejection
+            return False
+
+    return valid
+
+
+def _us_routing_and_account(text: str) -> bool:
+    return _stdnum_check("us.rtn")(re.split(r"[\s/-]", text, maxsplit=1)[0])
+
+
+# national account numbers where the country has no IBAN (or writes the domestic form): (name, regex,
+# check or None, score). With a check the score is 1.0 when it holds; without one the form itself is
+# distinctive (a routing code and an account number in the order and grouping the country writes them)
+# and the score stands. A routing code alone (a BSB `062-000`, a transit number) is a bank's, not this.
+BANK_ACCOUNT_FORMS: tuple[tuple[str, str, Callable[[str], bool] | None, float], ...] = (
+    ("MX CLABE", r"\b\d{3}[ -]?\d{3}[ -]?\d{11}[ -]?\d\b", clabe_valid, 1.0),
+    ("AR CBU", r"\b\d{8}[ -]?\d{14}\b", _stdnum_check("ar.cbu"), 1.0),
+    ("ES CCC", r"\b\d{4}[ -]?\d{4}[ -]?\d{2}[ -]?\d{10}\b", _stdnum_check("es.ccc"), 1.0),
+    ("NZ account", r"\b\d{2}-\d{4}-\d{7}-\d{2,3}\b", _stdnum_check("nz.bankaccount"), 1.0),
+    ("CZ account", r"(?<![\d-])(?:\d{1,6}-)?\d{2,10}/\d{4}\b", _stdnum_check("cz.bankaccount"), 1.0),
+    ("US routing and account", r"\b\d{9}[ /-]\d{4,17}\b", _us_routing_and_account, 1.0),
+    ("AU BSB and account", r"\b\d{3}-\d{3}[ /-]\d{5,10}\b", None, 0.8),
+    ("GB sort code and account", r"\b\d{2}-\d{2}-\d{2}[ /]\d{8}\b", None, 0.8),
+    ("CA institution, transit and account", r"\b\d{3}-\d{5}-\d{7,12}\b", None, 0.8),
+    ("CA transit, institution and account", r"\b\d{5}-\d{3}-\d{7,12}\b", None, 0.8),
+)
+
+
+class BankAccountRecognizer(ValueRecognizer):
+    """A domestic bank account number (`BANK_ACCOUNT_FORMS`): a check where the country defines one, else
+    the routing code and account number in the country's own grouping. (IBANs are `IbanRecognizer`'s.)"""
+
+    entity = "BANK_ACCOUNT"
+    names = (
+        r"bank_?acct|bank_?account_?(?:number|no|nr|num)|acct_?(?:no|number|num)|bsb_?(?:acct|account)|clabe|"
+        r"cuenta_?clabe|clabe_?interbancaria|numero_?de_?cuenta|num_?cuenta|conta_?bancaria|conta_?corrente|"
+        r"numero_?da_?conta|direct_?deposit_?account"
+    )
+    needs_validation = False
+
+    def pretest(self, value: str, digits: int) -> bool:
+        return 10 <= digits <= 26 and len(value) <= 40
+
+    def analyze(self, value: str, region: str | None = None) -> list[Hit]:
+        hits = []
+        length = len(value.strip()) or 1
+        for _, regex, check, score in BANK_ACCOUNT_FORMS:
+            for match in _compiled(regex).finditer(value):
+                if check is not None and not check(match.group()):
+                    continue
+                whole = (match.end() - match.start()) >= 0.8 * length
+                hits.append(Hit(self.entity, match.start(), match.end(), score, whole))
+        return hits
+
+
+_FORM_CACHE: dict[str, re.Pattern[str]] = {}
+
+
+def _compiled(regex: str) -> re.Pattern[str]:
+    compiled = _FORM_CACHE.get(regex)
+    if compiled is None:
+        compiled = _FORM_CACHE[regex] = re.compile(regex)
+    return compiled
