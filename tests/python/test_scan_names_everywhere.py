@@ -195,3 +195,30 @@ def test_a_closed_list_of_brands_with_a_few_full_names_is_not_persons(monkeypatc
     monkeypatch.setattr(decisions, "closed_list_of_mixed_things", lambda part, t: False)
     part = closed_list(brands, set(full_names[:11]))
     assert "PERSON" in {f.entity for f in decisions.decide_part(part, T)}
+
+
+def test_closed_lists_with_the_real_ner_model(monkeypatch) -> None:
+    """The same two lists through the classifier and the real spaCy model: a sales team of twenty full
+    names is persons (fail closed), a brand list of invented brand words with a few full names is not."""
+    from faker import Faker
+
+    from governance.scan.classifier import Classifier
+    from governance.scan.sampling import ColumnInfo
+
+    fake = Faker("en_US")
+    fake.seed_instance(7)
+    team = list(dict.fromkeys(f"{fake.first_name()} {fake.last_name()}" for _ in range(40)))[:20]
+    brands = team[:11] + invented_words(11, seed=41, syllables=2) + [f"{w} Foods" for w in invented_words(2, seed=42)]
+
+    def found() -> dict[str, set[str]]:
+        results = Classifier({}).classify_table(
+            [ColumnInfo("c07", "VARCHAR"), ColumnInfo("c08", "VARCHAR")], {"c07": team, "c08": brands}
+        )
+        return {r.column: {e.entity for e in r.entities} for r in results}
+
+    first = found()
+    assert "PERSON" in first["c07"]
+    assert "PERSON" not in first["c08"]
+    # mutation: without the closed-list rule the model's tags on the full names take the list for persons
+    monkeypatch.setattr(decisions, "closed_list_of_mixed_things", lambda part, t: False)
+    assert "PERSON" in found()["c08"]
