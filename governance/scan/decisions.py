@@ -52,7 +52,11 @@ class Evidence:
     legal_share: float = 0.0  # values carrying a company's legal form
     company_id_share: float = 0.0  # values one company tax/registry number module validates
     known_name_share: float | None = None  # values made of known names (None: not a column of words)
+    names_only_share: float = 0.0  # values made of known names that are no known place
+    places_only_share: float = 0.0  # values that are known places and not made of known names
     ner_values: list[str] = field(default_factory=list, repr=False)
+    ner_person_values: set[str] = field(default_factory=set, repr=False)  # values NER tagged PERSON
+    person_like_share: float | None = None  # values made of known names or tagged PERSON (after NER)
     ner_hits: dict[str, int] = field(default_factory=dict)
     ner_total: int = 0
     ner_candidates: int = 0
@@ -157,22 +161,27 @@ def list_findings(part: Evidence, t: Thresholds) -> dict[str, EntityFinding]:
     place = part.shares_of("LOCATION")
     person = part.shares_of("PERSON")
     named_place, named_person = "LOCATION" in part.signals, "PERSON" in part.signals
-    if (place >= t.place_share and not named_person and places_outweigh_names(place, person)) or (
+    outweigh = places_outweigh_names(place, person, part.places_only_share, part.names_only_share)
+    if (place >= t.place_share and not named_person and outweigh) or (
         named_place and place >= t.named_place_share
     ):
         out["LOCATION"] = finding("LOCATION", 0.8, place, named_place, t)
     elif part.legal_share < 0.1 and (
-        (person >= t.name_share and not places_outweigh_names(place, person) and not (part.signals - {"PERSON"}))
+        (person >= t.name_share and not outweigh and not (part.signals - {"PERSON"}))
         or (named_person and person >= t.named_name_share)
     ):
         out["PERSON"] = finding("PERSON", 0.8, person, named_person, t)
     return out
 
 
-def places_outweigh_names(place: float, person: float) -> bool:
+def places_outweigh_names(place: float, person: float, places_only: float = 0.0, names_only: float = 0.0) -> bool:
     """Many towns bear family names (a gazetteer of every town of 500 people holds half the common
-    English surnames) and some family names are towns: when a column fits both lists, the list it fits
-    better says what it is. Both are personal at the same level; a tie reads as persons."""
+    English surnames) and many family and given names are towns: when a column fits both lists, the
+    values only one of them knows say what it is (towns that are nobody's name, `Guadalajara`; names that
+    are no town, `Kowalczyk`). Without such values, the list the column fits better. Both are personal at
+    the same level; a tie reads as persons."""
+    if places_only or names_only:
+        return places_only > names_only
     return place > person
 
 
@@ -256,7 +265,21 @@ def ner_person_corroborated(part: Evidence, t: Thresholds) -> bool:
     a column name that says person is evidence enough on its own (checked by the caller)."""
     if part.free_text or part.known_name_share is None:
         return True
-    return part.known_name_share >= t.ner_person_known_share
+    if part.known_name_share < t.ner_person_known_share:
+        return False
+    return not closed_list_of_mixed_things(part, t)
+
+
+def closed_list_of_mixed_things(part: Evidence, t: Thresholds) -> bool:
+    """A column of few distinct values (fewer than `small_column_values`: the sample holds the whole
+    list: brands, teams, product lines, a sales team) is judged as a set. It is a column of persons when
+    almost every value is person-like (made of known names, or tagged PERSON by the NER model: a sales
+    team of twenty stays persons); a list in which a part of the values are no names at all (a brand
+    list that mixes eponymous brands and designers' full names with invented brand words) is not, however
+    many of its values the English model takes for persons."""
+    if len(part.values) >= t.small_column_values or part.person_like_share is None:
+        return False
+    return part.person_like_share < t.small_column_person_share
 
 
 def name_compatible(entity: str, part: Evidence, t: Thresholds) -> bool:

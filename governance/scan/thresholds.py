@@ -35,6 +35,10 @@ class Thresholds:
     ner_candidates: float = 0.3  # share of word values a column needs before NER looks at it
     ner_score: float = 0.5
     ner_person_known_share: float = 0.25  # values of known names a structured column needs for NER's PERSON
+    # a column of fewer distinct values than this is a closed list, judged as a set (the names list's
+    # column judgement needs as many: `PersonRecognizer.min_distinct`)...
+    small_column_values: int = 25
+    small_column_person_share: float = 0.8  # ...of persons when this share of its values is person-like
     ner_found_score: float = 0.85
     english_prose_share: float = 0.08  # share of a prose column's words that are English function words
     # names and places judged on the column's values together

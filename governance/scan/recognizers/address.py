@@ -66,10 +66,21 @@ STREET_WORDS = frozenset(
         # Maltese, Irish, Greek (Latin script), Turkish
         "triq", "sráid", "sraid", "bóthar", "bothar", "odos", "leoforos", "sokak", "sokağı", "cadde", "caddesi",
         "bulvar", "bulvarı",
+        # Azerbaijani, Turkmen, Uzbek (Latin script), Kazakh in Latin script
+        "küçəsi", "kuçesi", "kucesi", "küçə", "prospekti", "döngəsi", "dongesi", "dalanı", "dalani", "şossesi",
+        "meydanı", "məhəlləsi", "köçesi", "şaýoly", "ko'chasi", "koʻchasi", "ko‘chasi", "kochasi", "mahallasi",
+        "köşesi", "koshesi", "dangyly", "dañğılı",
+        # Spanish and Portuguese of the Americas
+        "privada", "cerrada", "callejón", "callejon", "calzada", "prolongación", "prolongacion", "circuito",
+        "andador", "periférico", "periferico", "diagonal", "transversal", "avenue", "boulevard", "bulevar",
+        "retorno", "colonia", "fraccionamiento", "rodovia", "quadra", "servidão", "ladeira",
         # Russian, Ukrainian, Belarusian, Bulgarian (Cyrillic)
         "улица", "вулиця", "проспект", "переулок", "провулок", "бульвар", "площадь", "площа", "шоссе", "шосе",
         "набережная", "набережна", "аллея", "алея", "тупик", "проезд", "проїзд", "узвіз", "спуск", "тракт",
         "микрорайон", "мікрорайон", "мкр", "квартал", "вуліца", "праспект", "булевард", "жк",
+        # Kazakh, Kyrgyz, Tajik, Mongolian, Serbian and Macedonian (Cyrillic)
+        "көшесі", "даңғылы", "орамы", "желекжолы", "тұйығы", "алаңы", "шағынаудан", "көчөсү", "проспектиси",
+        "кӯчаи", "хиёбони", "гудамж", "булевар", "трг", "сокак",
         # Greek
         "οδός", "οδος", "λεωφόρος", "λεωφορος", "πλατεία", "πλατεια", "πάροδος", "παροδος",
     )
@@ -78,7 +89,10 @@ STREET_WORDS = frozenset(
 DOTTED_WORDS = frozenset(("ul.", "al.", "os.", "pl.", "str.", "u.", "krt.", "nám.", "nam.", "tř.", "g.", "sok.", "cad.",
                           # Cyrillic and Greek abbreviations: street, avenue, lane, boulevard, square, flat, house
                           "ул.", "вул.", "пр.", "просп.", "пр-т", "пер.", "пров.", "бул.", "б-р", "пл.", "наб.",
-                          "ш.", "кв.", "д.", "буд.", "οδ.", "λεωφ.", "πλ."))
+                          "ш.", "кв.", "д.", "буд.", "οδ.", "λεωφ.", "πλ.",
+                          # Azerbaijani, Spanish and Portuguese abbreviations: street, avenue, lane, road
+                          "küç.", "kuç.", "küc.", "dön.", "prosp.", "av.", "avda.", "blvd.", "calz.", "priv.",
+                          "cda.", "prol.", "carr.", "r.", "rod.", "trav.", "tv.", "pç."))
 # ...and as the end of a compound (Hauptstraße, Kerkstraat, Tudderenderweg)
 STREET_SUFFIXES = (
     "straße", "strasse", "str.", "weg", "gasse", "platz", "allee", "ring", "damm", "ufer", "straat", "laan",
@@ -142,8 +156,9 @@ _POSTAL_TAIL = re.compile(
 
 
 # a segment of a comma-separated address that is only a postcode (an optional country prefix and 4-6
-# digits) or a town after its short abbreviation (`г. Москва`, `м. Київ`, `Town ş.`)
-_POSTCODE_SEGMENT = re.compile(r"^(?:[A-Z]{1,3}-?)?\d{4,6}$")
+# digits, or the postcode's abbreviation: `C.P. 12345`, `CEP 12345`, `PLZ 12345`) or a town after its
+# short abbreviation (`г. Москва`, `м. Київ`, `Town ş.`)
+_POSTCODE_SEGMENT = re.compile(r"^(?:[A-Z]{1,3}-?|(?:[A-Za-z]{1,3}\.\s?){1,3}|[A-Z]{2,4}\s)?\d{4,6}$")
 _TOWN_ABBREVIATION = re.compile(r"^(?:[^\W\d_]{1,4}\.\s*)?(.+?)(?:\s+[^\W\d_]{1,4}\.)?$", re.UNICODE)
 
 
@@ -198,7 +213,7 @@ class StreetAddressRecognizer(ValueRecognizer):
 # a house number, then a proper name of up to four words (a Roman numeral or a letter may follow), and
 # perhaps ", postcode town": `433 Glitvangur`, `1088 Steinasel II`, `306 Dalir, 609 Tjarnabyggð`
 _NUMBER_FIRST = re.compile(
-    r"^(\d{1,5}[a-zA-Z]?),?\s+([^\W\d_][\w'’.-]*)((?:\s+[^\W\d_][\w'’.-]*){0,3})"
+    r"^(\d{1,5}[a-zA-Z]?),?\s+([^\W\d_][\w'’.-]*)((?:\s+[^\W\d_][\w'’.-]*){0,5})"
     r"(?:,\s*(?:[A-Z]{1,3}-)?\d{3,6}\s+[^\W\d_][^\d,]{1,60})?$",
     re.UNICODE,
 )
@@ -221,6 +236,13 @@ def number_first_street(value: str) -> tuple[str, str] | None:
     if any(w[:1].islower() and len(w) > 3 for w in rest):
         return None
     return match.group(1), match.group(2).lower()
+
+
+def street_shaped_share(values: list[str]) -> float:
+    """The share of values that are a house number and a capitalised name, in either order."""
+    if not values:
+        return 0.0
+    return sum(1 for v in values if number_first_street(v) or name_then_number_street(v)) / len(values)
 
 
 class NumberFirstStreetRecognizer(ColumnRecognizer):
@@ -247,8 +269,13 @@ class NumberFirstStreetRecognizer(ColumnRecognizer):
         return ColumnEvidence(self.entity, len(shapes) / len(values), 0.7)
 
 
+# a house number may follow a number sign (`#123`, `No. 12`, `Nº 12`, `№ 12`) and be followed by the
+# flat or the interior (`Int. 4`, `Depto 5`, `apt 3`, `кв. 12`): a short word, perhaps a dot, a number
+_NUMBER_SIGN = r"(?:#\s?|(?:[Nn][oº°]\.?|№)\s?)?"
+_UNIT = r"(?:,?\s+[^\W\d_]{1,6}\.?\s?\d{1,4}[^\W\d_]?)?"
 _NAME_THEN_NUMBER = re.compile(
-    r"^([^\W\d_][\w'’.-]*(?:\s+[^\W\d_][\w'’.-]*){0,3}),?\s+(\d{1,4}[^\W\d_]?)$", re.UNICODE
+    rf"^([^\W\d_][\w'’.-]*(?:\s+[^\W\d_][\w'’.-]*){{0,5}}),?\s+{_NUMBER_SIGN}(\d{{1,5}}[^\W\d_]?){_UNIT}$",
+    re.UNICODE,
 )
 
 

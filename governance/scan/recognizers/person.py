@@ -59,6 +59,7 @@ PATRONYMIC_SUFFIXES = (
 )
 _GENITIVE_ENDINGS = ("ar", "s", "a", "u")
 _NOMINATIVE_ENDINGS = ("", "ur", "i", "ir", "a", "r")
+SINGLE_WORD_COLUMN = 0.8  # share of single-word values that makes a column one of single names
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 _BAD = re.compile(r"[\d@/#:_=<>{}\[\]]")
 
@@ -69,6 +70,8 @@ class NameShares:
     legal: float  # values carrying a legal form (companies)
     places: float  # values that are known place names
     distinct: int
+    names_only: float = 0.0  # values made of known names that are no known place
+    places_only: float = 0.0  # values that are known places and not made of known names, or of several words
 
 
 def capitalised_name(value: str) -> bool:
@@ -101,6 +104,15 @@ SURNAME_ENDINGS = (
     "πουλος", "πούλος", "πούλου", "πουλου", "άκης", "ακης", "άκη", "ίδης", "ιδης", "ίδου", "ιδου", "άδης",
     "αδης", "άδου", "όγλου", "ογλου", "άτος", "ατος", "έλλης",
     "enko", "chuk", "opoulos", "opoulou", "akis", "idis", "idou", "oglou",
+    # the family-name endings of other languages, in their scripts and Latin spellings: Russian and
+    # Turkic -ov/-ova/-ev/-eva/-yev (Aliyev, Nurlanova), Kazakh and Kyrgyz -uly/-kyzy (Ахметұлы), Persian
+    # and Azerbaijani -zade, Turkish and Azerbaijani -oğlu/-oglu, Romanian -escu/-eanu, South Slavic
+    # -ović/-ević, Polish -ski/-ska/-cki/-wicz, Czech and Slovak -ský/-ová, Armenian -yan/-ян, Georgian
+    # -shvili/-dze, Lithuanian -ienė/-aitė/-auskas
+    "ov", "ova", "ev", "eva", "yev", "yeva", "iev", "ieva", "uly", "kyzy", "qyzy", "qızı", "ұлы", "улы",
+    "қызы", "кызы", "zade", "zadeh", "zadə", "заде", "зода", "oğlu", "oglu", "ogly", "оглы", "оглу", "escu", "eanu",
+    "ović", "ovic", "ević", "evic", "овић", "евић", "ski", "ska", "cki", "cka", "wicz", "ský", "ová", "yan", "ян",
+    "shvili", "швили", "dze", "дзе", "ienė", "aitė", "auskas",
 )
 
 
@@ -117,9 +129,34 @@ def known_word(word: str, given: frozenset[str], family: frozenset[str]) -> bool
     return any(form in given or form in family or patronymic(form, given) for form in latin_forms(word))
 
 
+def made_of_names(value: str, given: frozenset[str] | None = None, family: frozenset[str] | None = None) -> bool:
+    """A capitalised value of one to five words, no legal form or trade word, whose words are known given
+    or family names (one unknown word allowed among three or more: `Maria do Carmo Xyz`)."""
+    given = given if given is not None else given_names()
+    family = family if family is not None else family_names()
+    v = value.strip()
+    if len(v) < 2 or len(v) > 60 or _BAD.search(v) or not capitalised_name(v):
+        return False
+    lowered = v.lower()
+    if any(token in LEGAL_FORMS or token in TRADE_WORDS for token in lowered.replace(",", " ").split()):
+        return False
+    tokens = [t for t in _TOKEN.findall(lowered) if t not in PARTICLES]
+    if not tokens or len(tokens) > 5:
+        return False
+    parts = [p for t in tokens for p in re.split(r"['’-]", t) if len(p) > 1]
+    known = sum(1 for p in parts if known_word(p, given, family))
+    return bool(parts) and known >= max(1, len(parts) - (1 if len(parts) >= 3 else 0))
+
+
+def clearly_a_place(place: bool, name: bool, words: int) -> bool:
+    """A known place that is no name; or a place of several words that the gazetteer knows whole (`San
+    Pedro Garza García`), even when each of its words is a name: a full name is seldom a gazetteer's entry."""
+    return place and (not name or words >= 2)
+
+
 def name_shares(values: list[str]) -> NameShares:
     given, family, known_places = given_names(), family_names(), places()
-    names = legal = placed = 0
+    names = legal = placed = names_only = places_only = 0
     for value in values:
         v = value.strip()
         if len(v) < 2 or len(v) > 60 or _BAD.search(v) or not capitalised_name(v):
@@ -129,17 +166,32 @@ def name_shares(values: list[str]) -> NameShares:
         if any(token in LEGAL_FORMS or token in TRADE_WORDS for token in raw):
             legal += 1
             continue
-        if known_in(lowered, known_places):
-            placed += 1
-        tokens = [t for t in _TOKEN.findall(lowered) if t not in PARTICLES]
-        if not tokens or len(tokens) > 5:
-            continue
-        parts = [p for t in tokens for p in re.split(r"['’-]", t) if len(p) > 1]
-        known = sum(1 for p in parts if known_word(p, given, family))
-        if parts and known >= max(1, len(parts) - (1 if len(parts) >= 3 else 0)):
-            names += 1
+        place = known_in(lowered, known_places)
+        placed += place
+        name = made_of_names(v, given, family)
+        names += name
+        names_only += name and not place
+        places_only += clearly_a_place(place, name, len(_TOKEN.findall(lowered)))
     n = len(values) or 1
-    return NameShares(names / n, legal / n, placed / n, len(values))
+    return NameShares(names / n, legal / n, placed / n, len(values), names_only / n, places_only / n)
+
+
+def person_like_share(values: list[str], tagged: set[str]) -> float:
+    """The share of values that are person-like: tagged PERSON by the NER model, or made of known names.
+    A word standing alone is read by the company it keeps: in a column mostly of single words (a list of
+    surnames or of given names) a known name is a person's; in a column that also holds values of several
+    words (full names), a lone word the model does not take for a person is no one's full name (`Natura`,
+    `Roots`: brand words that a names list of many countries knows as somebody's name)."""
+    if not values:
+        return 0.0
+    given, family = given_names(), family_names()
+    words = [len(_TOKEN.findall(v)) for v in values]
+    singles_by_list = sum(1 for n in words if n == 1) >= SINGLE_WORD_COLUMN * len(values)
+    return sum(
+        1
+        for v, n in zip(values, words, strict=True)
+        if v in tagged or ((n >= 2 or singles_by_list) and made_of_names(v, given, family))
+    ) / len(values)
 
 
 def known_name(span: str) -> bool:

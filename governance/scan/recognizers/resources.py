@@ -1,5 +1,5 @@
 """The compact name and place lists (extracted at build time, see scripts/extract_names.py and
-scripts/extract_places.py), loaded once per process on first use (~900k lower-case words: ~110 MB)."""
+scripts/extract_places.py), loaded once per process on first use (~1M lower-case words)."""
 
 from __future__ import annotations
 
