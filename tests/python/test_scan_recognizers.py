@@ -209,7 +209,9 @@ def faker_values(locale: str, method: str) -> list[str]:
 @pytest.mark.parametrize(("locale", "entity"), sorted(EXTRA_ID_LOCALES.items()))
 def test_european_identifiers_are_found_by_their_checksum(locale: str, entity: str) -> None:
     values = faker_values(locale, "ssn")
-    assert decided("c07", "VARCHAR", values) == {entity}, locale
+    # in the table's country (the Estonian code has the Lithuanian one's form: without a region both count)
+    assert decided("c07", "VARCHAR", values, locale.split("_")[1]) == {entity}, locale
+    assert entity in decided("c07", "VARCHAR", values), locale
     # the same values with the last digit changed: the checksum (or the embedded date) fails
     broken = [v[:-1] + str((int(v[-1]) + 1) % 10) for v in values if v[-1].isdigit()]
     assert entity not in decided("c07", "VARCHAR", broken), locale

@@ -189,10 +189,36 @@ class EePersonalCodeRecognizer(StdnumIdRecognizer):
     """Estonian personal code (isikukood); the Lithuanian one (asmens kodas) has the same form and check."""
 
     entity = "EE_PERSONAL_CODE"
-    names = r"isikukood|ik|asmens_?kodas"
+    names = r"isikukood|ik"
     patterns = (Pattern("isikukood", r"\b[1-6]\d{10}\b", 0.3),)
     modules = ("ee.ik",)
     min_digits = 11
+
+
+class LtPersonalCodeRecognizer(StdnumIdRecognizer):
+    """Lithuanian personal code (asmens kodas): the Estonian code's form and check, so a column passes both;
+    the table's country says which it is (`prefer_regional_identifier`)."""
+
+    entity = "LT_PERSONAL_CODE"
+    names = r"asmens_?kodas|ak_?nr"
+    patterns = (Pattern("asmens kodas", r"\b[1-6]\d{10}\b", 0.3),)
+    modules = ("lt.asmens",)
+    min_digits = 11
+
+
+class LvPersonalCodeRecognizer(StdnumIdRecognizer):
+    """Latvian personal code (personas kods) of the form DDMMYY-CNNNN: the birth date, a century digit and
+    a check digit. python-stdnum validates it within its VAT module (a person's VAT number is the
+    personal code); a legal entity's number starts with 4-9, a person's with the day of birth (0-3)."""
+
+    entity = "LV_PERSONAL_CODE"
+    names = r"personas_?kods|pers_?kods|p_?kods"
+    patterns = (Pattern("personas kods", r"\b[0-3]\d{5}-?[0-2]\d{4}\b", 0.3),)
+    min_digits = 11
+
+    def validate(self, text: str) -> bool | None:
+        digits = re.sub(r"[\s-]", "", text)
+        return bool(re.fullmatch(r"[0-3]\d{10}", digits)) and _stdnum_valid("lv.pvn", digits)
 
 
 class FiHetuRecognizer(StdnumIdRecognizer):
@@ -364,7 +390,8 @@ def ru_snils_valid(text: str) -> bool:
 
 EUROPEAN_ID_RECOGNIZERS: tuple[StdnumIdRecognizer, ...] = (
     AtSocialSecurityRecognizer(), BeNationalNumberRecognizer(), BgEgnRecognizer(), ChAhvRecognizer(),
-    CzBirthNumberRecognizer(), DkCprRecognizer(), EePersonalCodeRecognizer(), FiHetuRecognizer(),
+    CzBirthNumberRecognizer(), DkCprRecognizer(), EePersonalCodeRecognizer(), LtPersonalCodeRecognizer(),
+    LvPersonalCodeRecognizer(), FiHetuRecognizer(),
     GrAmkaRecognizer(), HrOibRecognizer(), HuTaxIdRecognizer(), IePpsRecognizer(), IsKennitalaRecognizer(),
     NoBirthNumberRecognizer(), PtNifRecognizer(), RoCnpRecognizer(), SePersonnummerRecognizer(), SiEmsoRecognizer(),
     TrIdentityNumberRecognizer(), UaRnokppRecognizer(), RuPersonalInnRecognizer(), RuSnilsRecognizer(),

@@ -17,6 +17,28 @@ def luhn_ok(digits: str) -> bool:
 
 
 _CARD_PREFIX = re.compile(r"^(4|5[1-5]|2[2-7]|3[47]|3[0689]|6[0-9]|1800|2131|35)")
+# the lengths each network issues (ISO/IEC 7812 ranges): Visa 13, 16 or 19; Mastercard 16 (Mir, 2200-2204,
+# up to 19); American Express 15; Diners 14-19; JCB 16-19 (1800, 2131: 15); Discover, Maestro, UnionPay
+# 12-19. A number of another length with a network's prefix and Luhn's check is not that network's card
+# (a French SIRET is 14 digits with Luhn's check)
+_CARD_LENGTHS: tuple[tuple[re.Pattern[str], frozenset[int]], ...] = (
+    (re.compile(r"^4"), frozenset({13, 16, 19})),
+    (re.compile(r"^220[0-4]"), frozenset(range(16, 20))),
+    (re.compile(r"^(5[1-5]|2[2-7])"), frozenset({16})),
+    (re.compile(r"^3[47]"), frozenset({15})),
+    (re.compile(r"^35"), frozenset(range(16, 20))),
+    (re.compile(r"^3[0689]"), frozenset(range(14, 20))),
+    (re.compile(r"^(1800|2131)"), frozenset({15})),
+    (re.compile(r"^6"), frozenset(range(12, 20))),
+)
+
+
+def card_length_ok(digits: str) -> bool:
+    """Whether the number's length is one its network issues (the first rule whose prefix matches)."""
+    for prefix, lengths in _CARD_LENGTHS:
+        if prefix.match(digits):
+            return len(digits) in lengths
+    return False
 
 
 class CreditCardRecognizer(ValueRecognizer):
@@ -39,7 +61,8 @@ class CreditCardRecognizer(ValueRecognizer):
 
     def validate(self, text: str) -> bool | None:
         digits = re.sub(r"\D", "", text)
-        return 13 <= len(digits) <= 19 and bool(_CARD_PREFIX.match(digits)) and luhn_ok(digits)
+        return 13 <= len(digits) <= 19 and bool(_CARD_PREFIX.match(digits)) and card_length_ok(digits) \
+            and luhn_ok(digits)
 
 
 # IBAN lengths of the SEPA countries (others: any length from 15 to 34)
@@ -48,6 +71,22 @@ IBAN_LENGTHS = {
     "FR": 27, "GB": 22, "GR": 27, "HR": 21, "HU": 28, "IE": 22, "IS": 26, "IT": 27, "LI": 21, "LT": 20, "LU": 20,
     "LV": 21, "MC": 27, "MT": 31, "NL": 18, "NO": 15, "PL": 28, "PT": 25, "RO": 24, "SE": 24, "SI": 19, "SK": 24,
 }
+
+
+def iban_registry_lists(country: str) -> bool:
+    """Whether python-stdnum's IBAN registry has the account structure of `country`."""
+    from stdnum import iban
+
+    return bool(iban._ibandb.info(f"{country}00")[0][1])
+
+
+def _country_codes() -> frozenset[str]:
+    import phonenumbers
+
+    return frozenset(phonenumbers.SUPPORTED_REGIONS)
+
+
+_COUNTRY_CODES = _country_codes()
 
 
 class IbanRecognizer(ValueRecognizer):
@@ -61,18 +100,26 @@ class IbanRecognizer(ValueRecognizer):
     patterns = (Pattern("iban", r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){10,30}\b", 0.5),)
 
     def pretest(self, value: str, digits: int) -> bool:
-        return digits >= 6 and len(value) >= 14
+        # two check digits and at least two more: a Latvian or Romanian account may be mostly letters
+        return digits >= 4 and len(value) >= 14
 
     def validate(self, text: str) -> bool | None:
-        """The ISO 13616 mod-97 check and the country's IBAN length. National check digits inside the
-        account number are not required: the IBAN's own check is what identifies an account number."""
+        """The ISO 13616 mod-97 check, and the account's structure in the IBAN registry of its country
+        (length, and where digits or letters stand): other references carry the same check (an ISO 11649
+        `RF` creditor reference, a SEPA creditor identifier `DE98ZZZ...`) and are not accounts. A prefix
+        the registry does not list counts when it is a country (a new IBAN country: fail closed) and the
+        length is an IBAN's. National check digits inside the account number are not required: the IBAN's
+        own check is what identifies an account number."""
+        from stdnum import iban
         from stdnum.iso7064 import mod_97_10
 
         compact = text.replace(" ", "").upper()
-        length = IBAN_LENGTHS.get(compact[:2])
-        if length is not None and len(compact) != length:
+        if not mod_97_10.is_valid(compact[4:] + compact[:4]):
             return False
-        return mod_97_10.is_valid(compact[4:] + compact[:4])
+        if iban_registry_lists(compact[:2]):
+            return iban.is_valid(compact, check_country=False)
+        length = IBAN_LENGTHS.get(compact[:2])
+        return compact[:2] in _COUNTRY_CODES and (len(compact) == length if length else 15 <= len(compact) <= 34)
 
 
 class SwiftCodeRecognizer(ValueRecognizer):

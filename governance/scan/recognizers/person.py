@@ -108,11 +108,13 @@ SURNAME_ENDINGS = (
     # Turkic -ov/-ova/-ev/-eva/-yev (Aliyev, Nurlanova), Kazakh and Kyrgyz -uly/-kyzy (Ахметұлы), Persian
     # and Azerbaijani -zade, Turkish and Azerbaijani -oğlu/-oglu, Romanian -escu/-eanu, South Slavic
     # -ović/-ević, Polish -ski/-ska/-cki/-wicz, Czech and Slovak -ský/-ová, Armenian -yan/-ян, Georgian
-    # -shvili/-dze, Lithuanian -ienė/-aitė/-auskas
+    # -shvili/-dze, Lithuanian -ienė/-aitė/-ytė/-ūtė/-auskas/-evičius/-aitis, Latvian diminutive family names
+    # -iņš/-iņa, -ītis/-īte and -ējs/-ēja (Bērziņš, Rudzīte, Kalējs: the names list knows few of them)
     "ov", "ova", "ev", "eva", "yev", "yeva", "iev", "ieva", "uly", "kyzy", "qyzy", "qızı", "ұлы", "улы",
     "қызы", "кызы", "zade", "zadeh", "zadə", "заде", "зода", "oğlu", "oglu", "ogly", "оглы", "оглу", "escu", "eanu",
     "ović", "ovic", "ević", "evic", "овић", "евић", "ski", "ska", "cki", "cka", "wicz", "ský", "ová", "yan", "ян",
-    "shvili", "швили", "dze", "дзе", "ienė", "aitė", "auskas",
+    "shvili", "швили", "dze", "дзе", "ienė", "aitė", "auskas", "ytė", "ūtė", "evičius", "avičius", "aitis",
+    "iņš", "iņa", "ītis", "īte", "ējs", "ēja",
 )
 
 
