@@ -61,7 +61,8 @@ Six parts, built from different generators so that the detector is not tuned to 
   and RF creditor references checked by mod 97 like an IBAN, EORI numbers, barcodes printed in groups
   like phones, amounts in cents as BIGINT, brands, some eponymous, reviews and descriptions mentioning
   towns, bin codes, batch numbers, commit hashes, quantities, VAT rates). Committed and measured before the
-  sixth round of tuning; sealed (`SEALED_PARTS`). A national identifier found as the generic
+  sixth round of tuning (spent since: its error list was read at the end of that round). A national
+  identifier found as the generic
   ``NATIONAL_ID`` counts as found.
 
 Per locale and naming scheme two tables: ``people_<locale>_<scheme>`` (lone given names, lone family
@@ -2787,7 +2788,9 @@ HELDOUT6_LOCALES = ("de_DE", "fr_FR", "it_IT", "ro_RO", "lt_LT", "lv_LV")
 HELDOUT6_SCHEMES = ("local", "decoy")  # `local`: the language's names, other spellings than training's
 PARTS["corpus_heldout6"] = (HELDOUT6_LOCALES, HELDOUT6_SCHEMES)
 TABLE_KINDS["corpus_heldout6"] = ("people", "invoice")
-SEALED_PARTS = ("corpus_heldout6",)  # parts whose per-column error list `--errors` does not print
+# parts whose per-column error list `--errors` does not print: none now, the sixth part's list was read at
+# the end of the sixth round (spent); a seventh part must be committed and measured before the next round
+SEALED_PARTS: tuple[str, ...] = ()
 NATIONAL_ID6 = {
     "de_DE": "DE_TAX_ID", "fr_FR": "FR_NIR", "it_IT": "IT_FISCAL_CODE", "ro_RO": "RO_CNP",
     "lt_LT": "LT_PERSONAL_CODE",  # asmens kodas (no recognizer)
