@@ -24,13 +24,14 @@ class Pattern:
     score: float
 
     def compiled(self) -> re.Pattern[str]:
-        return _compile(self.regex)
+        return compiled_regex(self.regex)
 
 
 _CACHE: dict[str, re.Pattern[str]] = {}
 
 
-def _compile(regex: str) -> re.Pattern[str]:
+def compiled_regex(regex: str) -> re.Pattern[str]:
+    """`re.compile`, once per pattern for the recognizers of every module."""
     compiled = _CACHE.get(regex)
     if compiled is None:
         compiled = _CACHE[regex] = re.compile(regex)
@@ -80,7 +81,7 @@ class Recognizer:
     free_text: ClassVar[bool] = False  # a few clear mentions in prose are enough
 
     def name_regex(self) -> re.Pattern[str] | None:
-        return _compile(rf"(^|_)(?:{self.names})(_?\d+)?$") if self.names else None
+        return compiled_regex(rf"(^|_)(?:{self.names})(_?\d+)?$") if self.names else None
 
 
 class ValueRecognizer(Recognizer):

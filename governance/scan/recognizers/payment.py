@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from governance.scan.recognizers.base import Hit, Pattern, ValueRecognizer
+import phonenumbers
+
+from governance.scan.recognizers.base import Hit, Pattern, ValueRecognizer, compiled_regex
 
 
 def luhn_ok(digits: str) -> bool:
@@ -80,13 +82,7 @@ def iban_registry_lists(country: str) -> bool:
     return bool(iban._ibandb.info(f"{country}00")[0][1])
 
 
-def _country_codes() -> frozenset[str]:
-    import phonenumbers
-
-    return frozenset(phonenumbers.SUPPORTED_REGIONS)
-
-
-_COUNTRY_CODES = _country_codes()
+_COUNTRY_CODES = frozenset(phonenumbers.SUPPORTED_REGIONS)  # ISO 3166 alpha-2
 
 
 class IbanRecognizer(ValueRecognizer):
@@ -114,10 +110,10 @@ class IbanRecognizer(ValueRecognizer):
         from stdnum.iso7064 import mod_97_10
 
         compact = text.replace(" ", "").upper()
+        if iban_registry_lists(compact[:2]):
+            return iban.is_valid(compact, check_country=False)  # the mod-97 check and the structure
         if not mod_97_10.is_valid(compact[4:] + compact[:4]):
             return False
-        if iban_registry_lists(compact[:2]):
-            return iban.is_valid(compact, check_country=False)
         length = IBAN_LENGTHS.get(compact[:2])
         return compact[:2] in _COUNTRY_CODES and (len(compact) == length if length else 15 <= len(compact) <= 34)
 
@@ -204,19 +200,10 @@ class BankAccountRecognizer(ValueRecognizer):
         hits = []
         length = len(value.strip()) or 1
         for _, regex, check, score in BANK_ACCOUNT_FORMS:
-            for match in _compiled(regex).finditer(value):
+            for match in compiled_regex(regex).finditer(value):
                 if check is not None and not check(match.group()):
                     continue
                 whole = (match.end() - match.start()) >= 0.8 * length
                 hits.append(Hit(self.entity, match.start(), match.end(), score, whole))
         return hits
 
-
-_FORM_CACHE: dict[str, re.Pattern[str]] = {}
-
-
-def _compiled(regex: str) -> re.Pattern[str]:
-    compiled = _FORM_CACHE.get(regex)
-    if compiled is None:
-        compiled = _FORM_CACHE[regex] = re.compile(regex)
-    return compiled
